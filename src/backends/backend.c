@@ -1,0 +1,26 @@
+/*
+ * The backend registry. Add a backend here: one line, in the order --help
+ * and `amdahl info` should list it.
+ */
+#include "backend.h"
+
+#include <string.h>
+
+extern const struct backend backend_openmp;
+extern const struct backend backend_process;
+extern const struct backend backend_thread;
+
+const struct backend *const backend_registry[] = {
+	&backend_thread,
+	&backend_process,
+	&backend_openmp,
+	NULL,
+};
+
+const struct backend *backend_find(const char *name)
+{
+	for (const struct backend *const *b = backend_registry; *b; b++)
+		if (strcmp((*b)->name, name) == 0)
+			return *b;
+	return NULL;
+}

@@ -1,0 +1,14 @@
+/*
+ * The subcommands. Each lives in src/cmd/<name>.c and exports
+ * cmd_<name>(argc, argv), whose return value is the exit status (util.h).
+ * To add one: write the file, declare it here, add one line to the table in
+ * src/main.c and one to the Makefile's SRC list, and test it in tests/.
+ */
+#ifndef AMDAHL_CMD_H
+#define AMDAHL_CMD_H
+
+int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_theory(int argc, char **argv);
+
+#endif

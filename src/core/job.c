@@ -1,0 +1,119 @@
+/*
+ * The work model: how W units divide into phases, serial and parallel
+ * sections, and worker shares, exactly and without rounding drift.
+ */
+#include "job.h"
+#include "../workloads/workload.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <time.h>
+
+uint64_t job_share(uint64_t units, int worker, int n)
+{
+	uint64_t un = (uint64_t)n, w = (uint64_t)worker;
+
+	return units / un + (w < units % un ? 1 : 0);
+}
+
+static uint64_t serial_total(const struct job *job)
+{
+	return (uint64_t)llround((1.0 - job->p) * (double)job->units);
+}
+
+uint64_t job_serial_units(const struct job *job, int k)
+{
+	return job_share(serial_total(job), k, job->phases);
+}
+
+uint64_t job_parallel_units(const struct job *job, int k, int nworkers)
+{
+	uint64_t total = job->units - serial_total(job);
+
+	if (job->scaling == SCALING_WEAK)
+		total *= (uint64_t)nworkers;
+	return job_share(total, k, job->phases);
+}
+
+void job_serial(struct job *job, int k)
+{
+	uint64_t u = job_serial_units(job, k);
+
+	if (u)
+		job->workload->serial(job, u);
+}
+
+void job_parallel(struct job *job, int k, int worker, int nworkers)
+{
+	uint64_t u = job_share(job_parallel_units(job, k, nworkers), worker, nworkers);
+
+	job->workload->parallel(job, worker, nworkers, u);
+}
+
+void job_run_worker(struct job *job, int worker, int n, const struct job_sync *sync)
+{
+	job_worker_start(job, worker);
+	for (int k = 0; k < job->phases; k++) {
+		job_parallel(job, k, worker, n);
+		if (k + 1 < job->phases) {
+			sync->wait(sync->ctx);	/* phase k done */
+			sync->wait(sync->ctx);	/* serial section k+1 done */
+		}
+	}
+}
+
+void job_run_between(struct job *job, const struct job_sync *sync)
+{
+	for (int k = 1; k < job->phases; k++) {
+		sync->wait(sync->ctx);
+		job_serial(job, k);
+		sync->wait(sync->ctx);
+	}
+}
+
+void job_worker_start(struct job *job, int worker)
+{
+	(void)job;
+	(void)worker;
+}
+
+void job_wait(struct job *job, int worker, uint64_t ns)
+{
+	struct timespec ts, rem;
+
+	if (job->hooks.wait) {
+		job->hooks.wait(job, worker, ns);
+		return;
+	}
+	ts.tv_sec = (time_t)(ns / 1000000000u);
+	ts.tv_nsec = (long)(ns % 1000000000u);
+	while (nanosleep(&ts, &rem) < 0 && errno == EINTR)
+		ts = rem;
+}
+
+void *job_shared_alloc(size_t size)
+{
+	void *p = mmap(NULL, size ? size : 1, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void job_shared_free(void *p, size_t size)
+{
+	if (p)
+		munmap(p, size ? size : 1);
+}
+
+int job_fail(struct job *job, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(job->err, sizeof(job->err), fmt, ap);
+	va_end(ap);
+	return -1;
+}

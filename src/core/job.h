@@ -1,0 +1,102 @@
+/*
+ * A job: one workload at one parallel fraction, sized in units, as the work
+ * model of DESIGN.md describes. W units take one worker --work seconds; the
+ * serial part (1-P)W runs on the calling worker, the parallel part PW is split
+ * exactly over N workers (the first W mod N take one unit more). With
+ * --phases K the job alternates K serial and K parallel sections. With weak
+ * scaling the parallel part grows with N (Gustafson).
+ *
+ * Backends drive a job through job_serial/job_parallel; workloads see the job
+ * through struct job and the hooks a backend may install.
+ */
+#ifndef AMDAHL_JOB_H
+#define AMDAHL_JOB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "params.h"
+
+struct workload;
+struct job;
+
+enum scaling { SCALING_STRONG, SCALING_WEAK };
+
+/*
+ * What a backend offers the workload while it runs. Any hook may be NULL;
+ * use the job_tick/job_wait wrappers, which fall back to doing nothing and
+ * to nanosleep.
+ */
+struct job_hooks {
+	/* Called between units of CPU work: the gil backend hands its lock over here. */
+	void (*tick)(struct job *job, int worker);
+	/* Block for ns nanoseconds (I/O): the gil backend releases its lock, green switches. */
+	void (*wait)(struct job *job, int worker, uint64_t ns);
+	/* Backend-private context for the hooks (and the message workload's channel). */
+	void *ctx;
+};
+
+struct job {
+	const struct workload *workload;
+	const struct params *params;	/* plugin options from the command line */
+	double p;			/* parallel fraction, [0, 1] */
+	int phases;			/* K >= 1 */
+	enum scaling scaling;
+	uint64_t units;			/* W */
+	int max_workers;		/* the largest N this job will be run with */
+	int nworkers;			/* N of the repetition under way */
+	uint64_t seed;
+	void *state;			/* the workload's, from job_shared_alloc */
+	struct job_hooks hooks;
+	char err[256];			/* why setup/run refused or failed */
+};
+
+/* Units of the serial section of phase k and of the parallel section (all workers). */
+uint64_t job_serial_units(const struct job *job, int k);
+uint64_t job_parallel_units(const struct job *job, int k, int nworkers);
+/* The exact share of `units` that worker w of n takes. */
+uint64_t job_share(uint64_t units, int worker, int n);
+
+/* Run phase k's serial section on the calling worker. */
+void job_serial(struct job *job, int k);
+/* Run worker w's share of phase k's parallel section. */
+void job_parallel(struct job *job, int k, int worker, int nworkers);
+
+/*
+ * The phase protocol every backend with long-lived workers follows. `sync`
+ * waits at a barrier of all n workers plus the calling worker. A worker runs
+ * its share of each phase, meeting the others at the barrier twice between
+ * phases; the calling worker, between spawning and joining, runs the serial
+ * sections of phases 1..K-1 between those two barriers. (Phase 0's serial
+ * section runs before the workers are spawned.)
+ */
+struct job_sync {
+	void (*wait)(void *ctx);
+	void *ctx;
+};
+void job_run_worker(struct job *job, int worker, int n, const struct job_sync *sync);
+void job_run_between(struct job *job, const struct job_sync *sync);
+
+/* Call at the start of every worker (w = -1 for the calling worker that runs
+ * the serial part); this is where pinning and CPU recording attach. */
+void job_worker_start(struct job *job, int worker);
+
+/* Hook wrappers for workloads. */
+static inline void job_tick(struct job *job, int worker)
+{
+	if (job->hooks.tick)
+		job->hooks.tick(job, worker);
+}
+void job_wait(struct job *job, int worker, uint64_t ns);
+
+/*
+ * Memory that stays shared with forked workers (MAP_SHARED | MAP_ANONYMOUS),
+ * zeroed, so a workload's state works under every backend. NULL on failure.
+ */
+void *job_shared_alloc(size_t size);
+void job_shared_free(void *p, size_t size);
+
+/* printf into job->err; returns -1 for `return job_fail(...)`. */
+int job_fail(struct job *job, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * The sweep: backends x workloads x P x N x repetitions. Each workload is
+ * calibrated once; each measurement point runs in a forked child (isolate.c)
+ * whose timings come back through a pipe; rows are written whole as they are
+ * measured; a summary goes to stderr at the end.
+ */
+#ifndef AMDAHL_SWEEP_H
+#define AMDAHL_SWEEP_H
+
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "job.h"
+#include "list.h"
+#include "params.h"
+
+struct backend;
+struct workload;
+
+enum sweep_order { ORDER_ROUNDS, ORDER_POINTS };
+
+struct sweep_config {
+	const struct backend **backends;
+	size_t nbackends;
+	const struct workload **workloads;
+	size_t nworkloads;
+	struct dbl_list ps;
+	struct int_list ns;		/* must contain 1 */
+	int reps, warmup, phases;
+	enum scaling scaling;
+	enum sweep_order order;
+	double work_s, timeout_s;
+	double cv_warn;			/* warn when a point's CV exceeds this */
+	uint64_t seed;
+	const struct params *params;
+	double cores;			/* usable cores: the ceiling and the `cores` column */
+	int quiet;			/* no progress and no summary */
+	int progress;			/* redraw a progress line (stderr is a terminal) */
+	FILE *out;			/* the CSV, header already written by the caller? no: sweep writes it */
+};
+
+/* What the sweep did, for meta.json and the exit status. */
+struct sweep_outcome {
+	size_t rows;			/* rows written */
+	size_t failed_points;
+	int interrupted;
+	int write_error;
+	uint64_t *units;		/* calibrated W per workload (nworkloads entries) */
+	double *rates;			/* units per second per workload */
+	double elapsed_s;
+};
+
+/* Set by the SIGINT handler that sweep_install_sigint installs. */
+extern volatile sig_atomic_t sweep_stop;
+void sweep_install_sigint(void);
+
+/* Run the whole sweep. Returns 0 when every point was measured. */
+int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out);
+void sweep_outcome_free(struct sweep_outcome *out);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * The workload registry. Add a workload here: one line, in the order --help
+ * and `amdahl info` should list it.
+ */
+#include "workload.h"
+
+#include <string.h>
+
+extern const struct workload workload_fault;
+extern const struct workload workload_spin;
+
+const struct workload *const workload_registry[] = {
+	&workload_spin,
+	&workload_fault,
+	NULL,
+};
+
+const struct workload *workload_find(const char *name)
+{
+	for (const struct workload *const *w = workload_registry; *w; w++)
+		if (strcmp((*w)->name, name) == 0)
+			return *w;
+	return NULL;
+}

@@ -1,0 +1,43 @@
+/*
+ * What is computed. A workload is one file in src/workloads/ that ends in one
+ * exported `const struct workload workload_<name>`; everything else in it is
+ * static. To add one: write the file, add a line to the registry table in
+ * workload.c, a line to the Makefile's SRC list, and tests/test_<name>.c.
+ */
+#ifndef AMDAHL_WORKLOAD_H
+#define AMDAHL_WORKLOAD_H
+
+#include <stdint.h>
+
+#include "../core/job.h"
+#include "../core/params.h"
+#include "../core/timing.h"
+
+/* What a workload needs from the backend that runs it. */
+enum workload_needs {
+	WORKLOAD_NEEDS_NOTHING = 0,
+	WORKLOAD_NEEDS_CHANNEL = 1 << 0,	/* message: a backend channel in hooks.ctx */
+};
+
+struct workload {
+	const char *name, *summary;
+	const struct param_spec *params;	/* options it owns; NULL or {NULL}-terminated */
+	unsigned needs;				/* enum workload_needs bits */
+	/* Validate its options before anything runs; a message into err means exit 2. */
+	int (*check)(const struct params *ps, char *err, size_t errlen);
+	int (*setup)(struct job *job);		/* allocate; may refuse with job_fail */
+	/* Untimed, before each repetition (reset counters); may be NULL. */
+	void (*begin)(struct job *job);
+	void (*serial)(struct job *job, uint64_t units);
+	void (*parallel)(struct job *job, int worker, int nworkers, uint64_t units);
+	/* Untimed, after each repetition: fill the optional columns it owns; may be NULL. */
+	void (*report)(struct job *job, struct timing *t);
+	void (*teardown)(struct job *job);
+};
+
+/* The registry, in the order --help lists them, NULL-terminated. */
+extern const struct workload *const workload_registry[];
+
+const struct workload *workload_find(const char *name);
+
+#endif

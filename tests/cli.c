@@ -1,0 +1,164 @@
+/*
+ * Test helper: the amdahl binary as a process (see cli.h). Not a test file
+ * itself; the Makefile links it into the suite.
+ */
+#define _GNU_SOURCE
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *cli_bin(void)
+{
+	const char *b = getenv("AMDAHL_BIN");
+
+	return b ? b : "build/amdahl";
+}
+
+const char *cli_root(void)
+{
+	const char *r = getenv("AMDAHL_ROOT");
+
+	return r ? r : ".";
+}
+
+char *cli_tmpdir(void)
+{
+	char tmpl[] = "/tmp/amdahl-test-XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	return d ? strdup(d) : NULL;
+}
+
+void cli_tmpdir_free(char *dir)
+{
+	char cmd[4200];
+
+	if (!dir)
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", dir);
+	free(dir);
+}
+
+char *cli_slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long len;
+
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	fseek(fp, 0, SEEK_SET);
+	buf = malloc((size_t)len + 1);
+	if (buf && fread(buf, 1, (size_t)len, fp) != (size_t)len) {
+		free(buf);
+		buf = NULL;
+	}
+	if (buf)
+		buf[len] = '\0';
+	fclose(fp);
+	return buf;
+}
+
+long cli_lines(const char *path)
+{
+	char *s = cli_slurp(path);
+	long n = 0;
+
+	if (!s)
+		return -1;
+	for (char *c = s; *c; c++)
+		n += *c == '\n';
+	free(s);
+	return n;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int spawn(struct cli_result *r, double limit_s, const char *file, char *const argv[])
+{
+	char outp[] = "/tmp/amdahl-out-XXXXXX", errp[] = "/tmp/amdahl-err-XXXXXX";
+	int ofd = mkstemp(outp), efd = mkstemp(errp), status = 0;
+	double t0 = now();
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (ofd < 0 || efd < 0)
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		dup2(in, 0);
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		setpgid(0, 0);
+		execvp(file, argv);
+		_exit(127);
+	}
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		if (now() - t0 > limit_s) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			break;
+		}
+		usleep(2000);
+	}
+	r->seconds = now() - t0;
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	close(ofd);
+	close(efd);
+	r->out = cli_slurp(outp);
+	r->err = cli_slurp(errp);
+	unlink(outp);
+	unlink(errp);
+	return 0;
+}
+
+int cli_run(struct cli_result *r, double limit_s, const char *const *args)
+{
+	const char *argv[64];
+	int n = 0;
+
+	argv[n++] = cli_bin();
+	for (; args && *args && n < 63; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	return spawn(r, limit_s, cli_bin(), (char *const *)argv);
+}
+
+int cli_sh(struct cli_result *r, double limit_s, const char *script)
+{
+	char *const argv[] = { "sh", "-c", (char *)script, NULL };
+
+	setenv("AMDAHL", cli_bin(), 1);
+	return spawn(r, limit_s, "sh", argv);
+}
+
+void cli_free(struct cli_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}

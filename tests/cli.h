@@ -1,0 +1,37 @@
+/*
+ * Test helper: run the real amdahl binary (AMDAHL_BIN, set by `make test`) as
+ * a process, with stdin from /dev/null, capturing its exit status, stdout and
+ * stderr into files under a private temporary folder.
+ */
+#ifndef AMDAHL_TEST_CLI_H
+#define AMDAHL_TEST_CLI_H
+
+#include <stddef.h>
+
+struct cli_result {
+	int status;		/* exit status, or 128+signal */
+	char *out, *err;	/* whole stdout / stderr, NUL-terminated */
+	double seconds;		/* wall time of the run */
+};
+
+/* A fresh temporary folder for one test (removed by cli_tmpdir_free). */
+char *cli_tmpdir(void);
+void cli_tmpdir_free(char *dir);
+
+/* Run `amdahl args...` (NULL-terminated), with an optional extra environment
+ * entry ("NAME=value" or NULL) and wall-clock limit; kills it past the limit. */
+int cli_run(struct cli_result *r, double limit_s, const char *const *args);
+/* Same, through `sh -c` with AMDAHL set to the binary (for pipes, taskset). */
+int cli_sh(struct cli_result *r, double limit_s, const char *script);
+void cli_free(struct cli_result *r);
+
+/* Read a whole file; NULL when missing. */
+char *cli_slurp(const char *path);
+/* Count lines of a file; -1 when missing. */
+long cli_lines(const char *path);
+/* The path of the binary under test. */
+const char *cli_bin(void);
+/* The repository root (AMDAHL_ROOT), for plots/ and bench/. */
+const char *cli_root(void);
+
+#endif
