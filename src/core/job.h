@@ -32,7 +32,15 @@ struct job_hooks {
 	void (*tick)(struct job *job, int worker);
 	/* Block for ns nanoseconds (I/O): the gil backend releases its lock, green switches. */
 	void (*wait)(struct job *job, int worker, uint64_t ns);
-	/* Backend-private context for the hooks (and the message workload's channel). */
+	/*
+	 * The backend's channel (message workload): carry len bytes from worker
+	 * to the other end and have them received there (a queue between
+	 * threads, a pipe between processes, MPI point-to-point). 0 or -1 with
+	 * job->err set. NULL when the backend has no channel: such a backend
+	 * refuses WORKLOAD_NEEDS_CHANNEL workloads.
+	 */
+	int (*transfer)(struct job *job, int worker, const void *buf, size_t len);
+	/* Backend-private context for the hooks. */
 	void *ctx;
 };
 
