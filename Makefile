@@ -27,6 +27,7 @@ GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # Sources, one per line, sorted. main.c is apart so the tests can link the rest.
 SRC := \
 	src/backends/backend.c \
+	src/backends/cmd.c \
 	src/backends/openmp.c \
 	src/backends/process.c \
 	src/backends/thread.c \
@@ -36,6 +37,7 @@ SRC := \
 	src/core/calibrate.c \
 	src/core/clock.c \
 	src/core/csv.c \
+	src/core/exec.c \
 	src/core/isolate.c \
 	src/core/job.c \
 	src/core/list.c \
@@ -47,6 +49,12 @@ SRC := \
 	src/core/sweep.c \
 	src/core/timing.c \
 	src/core/util.c \
+	src/sync/condition.c \
+	src/sync/event.c \
+	src/sync/lock.c \
+	src/sync/queue.c \
+	src/sync/semaphore.c \
+	src/workloads/exec.c \
 	src/workloads/fault.c \
 	src/workloads/spin.c \
 	src/workloads/workload.c

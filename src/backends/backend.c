@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+extern const struct backend backend_cmd;
 extern const struct backend backend_openmp;
 extern const struct backend backend_process;
 extern const struct backend backend_thread;
@@ -14,6 +15,7 @@ const struct backend *const backend_registry[] = {
 	&backend_thread,
 	&backend_process,
 	&backend_openmp,
+	&backend_cmd,
 	NULL,
 };
 

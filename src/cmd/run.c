@@ -23,21 +23,33 @@
 
 enum {
 	OPT_WARMUP = 256, OPT_WORK, OPT_PHASES, OPT_SCALING, OPT_ORDER, OPT_TIMEOUT, OPT_SEED,
-	OPT_CV_WARN, OPT_PLUGIN,
+	OPT_CV_WARN, OPT_PLUGIN, OPT_CMD, OPT_NAME, OPT_ENV, OPT_SHELL, OPT_SETUP, OPT_PREPARE,
+	OPT_SHOW_OUTPUT, OPT_IGNORE_FAILURE,
 };
+
+/* The most --cmd (and --env) options one run takes. */
+#define RUN_CMDS_MAX 32
 
 /* The run's own options, sorted by name; plugin options are appended at run time. */
 static const struct option core_options[] = {
 	{ "backend", required_argument, NULL, 'b' },
+	{ "cmd", required_argument, NULL, OPT_CMD },
 	{ "cv-warn", required_argument, NULL, OPT_CV_WARN },
+	{ "env", required_argument, NULL, OPT_ENV },
 	{ "help", no_argument, NULL, 'h' },
+	{ "ignore-failure", no_argument, NULL, OPT_IGNORE_FAILURE },
+	{ "name", required_argument, NULL, OPT_NAME },
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "out", required_argument, NULL, 'o' },
 	{ "phases", required_argument, NULL, OPT_PHASES },
+	{ "prepare", required_argument, NULL, OPT_PREPARE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "reps", required_argument, NULL, 'r' },
 	{ "scaling", required_argument, NULL, OPT_SCALING },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "setup", required_argument, NULL, OPT_SETUP },
+	{ "shell", no_argument, NULL, OPT_SHELL },
+	{ "show-output", no_argument, NULL, OPT_SHOW_OUTPUT },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "work", required_argument, NULL, OPT_WORK },
@@ -81,7 +93,19 @@ static void usage(FILE *fp)
 	      "  -o, --out FILE             CSV file (default stdout); metadata in FILE.meta.json\n"
 	      "      --seed S               seed of the round order (default 1)\n"
 	      "  -q, --quiet                no progress line and no summary on stderr\n"
-	      "  -h, --help                 this help\n", fp);
+	      "  -h, --help                 this help\n"
+	      "\nmeasuring a program (instead of -b/-w/-P):\n"
+	      "      --cmd 'PROG ARGS'      run PROG with {N} replaced by N, as the cmd backend;\n"
+	      "                             repeat for several programs (measured in interleaved\n"
+	      "                             rounds); split into words, exec'd without a shell\n"
+	      "      --name NAME            label of the matching --cmd (default: the command)\n"
+	      "      --env NAME=VALUE       set a variable for the program, {N} replaced (repeatable),\n"
+	      "                             e.g. --env OMP_NUM_THREADS={N}\n"
+	      "      --shell                run the commands through sh -c (pipes, redirections)\n"
+	      "      --setup CMD            sh -c once per program, before its measurements\n"
+	      "      --prepare CMD          sh -c before every run, untimed\n"
+	      "      --show-output          keep the program's stdout and stderr (default /dev/null)\n"
+	      "      --ignore-failure       a non-zero exit status does not fail the point\n", fp);
 	fputs("\nbackends:\n", fp);
 	for (const struct backend *const *b = backend_registry; *b; b++) {
 		fprintf(fp, "  %-10s %s%s%s\n", (*b)->name, (*b)->summary,
@@ -95,11 +119,16 @@ static void usage(FILE *fp)
 		fprintf(fp, "  %-10s %s\n", (*w)->name, (*w)->summary);
 		print_params(fp, (*w)->params);
 	}
-	fputs("\nexample:\n  amdahl run -b thread,process,openmp -P 0.9 -N 1,2,64 --reps 5 --work 0.3 -o r.csv\n", fp);
+	fputs("\nexamples:\n  amdahl run -b thread,process,openmp -P 0.9 -N 1,2,64 --reps 5 --work 0.3 -o r.csv\n"
+	      "  amdahl run --cmd 'zstd -T{N} -19 -c data' -N 1..16:x2 --reps 10 -o zstd.csv\n", fp);
 }
 
 struct run_opts {
 	char *backend, *workload, *plist, *nlist, *out;
+	int explicit_bwp;		/* -b, -w or -P was given */
+	const char *cmds[RUN_CMDS_MAX], *names[RUN_CMDS_MAX], *env[RUN_CMDS_MAX + 1];
+	int ncmds, nnames, nenv, shell, show_output, ignore_failure;
+	const char *setup, *prepare;
 	int reps, warmup, phases, quiet;
 	double work, timeout, cv_warn;
 	uint64_t seed;
@@ -170,9 +199,27 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	while (rc == 0 && (c = getopt_long(argc, argv, ":b:w:P:N:r:o:qh", opts, &idx)) != -1) {
 		double d;
 		switch (c) {
-		case 'b': o->backend = optarg; break;
-		case 'w': o->workload = optarg; break;
-		case 'P': o->plist = optarg; break;
+		case 'b': o->backend = optarg; o->explicit_bwp = 1; break;
+		case 'w': o->workload = optarg; o->explicit_bwp = 1; break;
+		case 'P': o->plist = optarg; o->explicit_bwp = 1; break;
+		case OPT_SHELL: o->shell = 1; break;
+		case OPT_SHOW_OUTPUT: o->show_output = 1; break;
+		case OPT_IGNORE_FAILURE: o->ignore_failure = 1; break;
+		case OPT_SETUP: o->setup = optarg; break;
+		case OPT_PREPARE: o->prepare = optarg; break;
+		case OPT_CMD:
+		case OPT_NAME:
+		case OPT_ENV: {
+			const char **list = c == OPT_CMD ? o->cmds : c == OPT_NAME ? o->names : o->env;
+			int *len = c == OPT_CMD ? &o->ncmds : c == OPT_NAME ? &o->nnames : &o->nenv;
+			if (*len >= RUN_CMDS_MAX) {
+				usagef("run", "more than %d --%s options", RUN_CMDS_MAX, opts[idx].name);
+				rc = -1;
+			} else {
+				list[(*len)++] = optarg;
+			}
+			break;
+		}
 		case 'N': o->nlist = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'q': o->quiet = 1; break;
@@ -247,6 +294,20 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		usagef("run", "unexpected argument '%s'", argv[optind]);
 		rc = -1;
 	}
+	if (rc == 0 && o->ncmds && o->explicit_bwp) {
+		usagef("run", "--cmd measures a program: --backend, --workload and -P do not apply");
+		rc = -1;
+	}
+	if (rc == 0 && !o->ncmds && (o->nnames || o->nenv || o->shell || o->setup || o->prepare ||
+				     o->show_output || o->ignore_failure)) {
+		usagef("run", "--name, --env, --shell, --setup, --prepare, --show-output and "
+		       "--ignore-failure go with --cmd");
+		rc = -1;
+	}
+	if (rc == 0 && o->nnames > o->ncmds) {
+		usagef("run", "%d --name for %d --cmd", o->nnames, o->ncmds);
+		rc = -1;
+	}
 	free(opts);
 	free(specs);
 	return rc;
@@ -293,6 +354,9 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		if (!wl) {
 			usagef("run", "unknown workload '%s' (see 'amdahl info')", *w);
 			rc = -1;
+		} else if ((wl->needs & WORKLOAD_EXTERNAL) && !o->ncmds) {
+			usagef("run", "workload '%s' runs programs given with --cmd", *w);
+			rc = -1;
 		} else if (*nw < 64) {
 			(*ws)[(*nw)++] = wl;
 		}
@@ -309,6 +373,8 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		}
 		for (size_t j = 0; j < *nw && rc == 0; j++) {
 			const char *why = (*bs)[i]->refuse ? (*bs)[i]->refuse((*ws)[j]) : NULL;
+			if (!why && ((*ws)[j]->needs & WORKLOAD_EXTERNAL) && !(*bs)[i]->refuse)
+				why = "it runs only programs given with --cmd (the cmd backend)";
 			if (why) {
 				errorf("backend '%s' cannot run workload '%s': %s", (*bs)[i]->name, (*ws)[j]->name, why);
 				rc = -1;
@@ -329,9 +395,10 @@ int cmd_run(int argc, char **argv)
 	};
 	struct sweep_config cfg;
 	struct sweep_outcome outcome;
+	struct exec_cmd cmds[RUN_CMDS_MAX];
 	const struct backend **bs = NULL;
 	const struct workload **ws = NULL;
-	char err[512], meta_path[4200];
+	char err[4300], meta_path[4200];
 	json_t *meta = NULL;
 	FILE *out = stdout;
 	int rc, status;
@@ -352,6 +419,25 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	list_ensure_n(&cfg.ns, 1);
+	if (o.ncmds) {
+		o.backend = "cmd";
+		o.workload = "exec";
+		o.env[o.nenv] = NULL;
+		for (int i = 0; i < o.ncmds; i++) {
+			cmds[i] = (struct exec_cmd){
+				.name = i < o.nnames ? o.names[i] : o.cmds[i], .tmpl = o.cmds[i],
+				.shell = o.shell, .env = o.env, .setup = o.setup, .prepare = o.prepare,
+				.show_output = o.show_output, .ignore_failure = o.ignore_failure,
+			};
+			if (exec_check(&cmds[i], err, sizeof(err)) < 0) {
+				errorf("%s", err);
+				status = EXIT_USAGE;
+				goto out;
+			}
+		}
+		cfg.cmds = cmds;
+		cfg.ncmds = (size_t)o.ncmds;
+	}
 	if (resolve_plugins(&o, &bs, &cfg.nbackends, &ws, &cfg.nworkloads) < 0) {
 		status = EXIT_USAGE;
 		goto out;

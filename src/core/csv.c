@@ -54,7 +54,7 @@ int csv_write_result(FILE *fp, const struct result *r)
 	put_num(fp, r->amdahl);
 	put_num(fp, r->efficiency);
 	put_num(fp, r->cores);
-	put_num(fp, r->t.cpu_s);
+	put_num(fp, r->t.cpu_s >= 0 ? r->t.cpu_s : NAN);	/* < 0: not measured */
 	put_num(fp, r->ceiling);
 	put_num(fp, r->karp_flatt);
 	put_num(fp, r->work_s);

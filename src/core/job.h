@@ -19,6 +19,7 @@
 
 struct workload;
 struct job;
+struct exec_cmd;
 
 enum scaling { SCALING_STRONG, SCALING_WEAK };
 
@@ -55,6 +56,7 @@ struct job {
 	int nworkers;			/* N of the repetition under way */
 	uint64_t seed;
 	void *state;			/* the workload's, from job_shared_alloc */
+	const struct exec_cmd *cmd;	/* the program of a --cmd point (exec workload); NULL */
 	struct job_hooks hooks;
 	char err[256];			/* why setup/run refused or failed */
 };

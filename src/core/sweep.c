@@ -15,6 +15,7 @@
 #include "calibrate.h"
 #include "clock.h"
 #include "csv.h"
+#include "exec.h"
 #include "isolate.h"
 #include "models.h"
 #include "stats.h"
@@ -60,7 +61,7 @@ struct msg {
 	int rep;
 	double rate;
 	struct timing t;
-	char text[256];
+	char text[1024];
 };
 _Static_assert(sizeof(struct msg) <= 4096, "a message must fit PIPE_BUF");
 
@@ -70,7 +71,8 @@ struct point {
 	size_t wi;		/* workload index (calibrated units) */
 	double p;
 	int n;
-	size_t group;		/* backend x workload x p */
+	size_t group;		/* backend x workload x p, or one --cmd */
+	const struct exec_cmd *cmd;	/* the program of a --cmd point; NULL */
 	int failed;
 	double *walls, *speedups;	/* per repetition, in rep order */
 	int *have;		/* have[rep]: measured */
@@ -97,6 +99,14 @@ static void job_init_for(struct job *job, const struct sweep_config *cfg, const 
 	job->max_workers = max_workers;
 	job->nworkers = max_workers;
 	job->seed = cfg->seed;
+}
+
+/* Warm-ups of one visit. A --cmd program is a fresh process every run, so
+ * only its first visit warms up (the file cache); a workload warms every
+ * visit, since every visit is a fresh measuring process. */
+static int visit_warmups(const struct sweep_config *cfg, const struct point *pt, int first_rep)
+{
+	return pt->cmd && first_rep > 0 ? 0 : cfg->warmup;
 }
 
 static int send_error(int fd, const char *text)
@@ -147,9 +157,10 @@ static int visit_child(void *arg, int fd)
 	struct msg m;
 
 	job_init_for(&job, va->cfg, w, pt->p, va->units, pt->n);
+	job.cmd = pt->cmd;
 	if (w->setup && w->setup(&job) < 0)
 		return send_error(fd, job.err);
-	for (int i = 0; i < va->cfg->warmup; i++) {
+	for (int i = 0; i < visit_warmups(va->cfg, pt, va->first_rep); i++) {
 		memset(&m, 0, sizeof(m));
 		if (measure_once(pt->backend, w, &job, pt->n, &m.t) < 0)
 			return send_error(fd, job.err);
@@ -209,7 +220,10 @@ struct sweep {
 
 static void point_name(const struct point *pt, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/%s p=%g n=%d", pt->backend->name, pt->workload->name, pt->p, pt->n);
+	if (pt->cmd)
+		snprintf(buf, len, "cmd '%s' n=%d", pt->cmd->name, pt->n);
+	else
+		snprintf(buf, len, "%s/%s p=%g n=%d", pt->backend->name, pt->workload->name, pt->p, pt->n);
 }
 
 static void progress_clear(struct sweep *s)
@@ -257,6 +271,7 @@ static void fill_result(const struct sweep *s, const struct point *pt, int rep, 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->backend, sizeof(r->backend), "%s", pt->backend->name);
 	snprintf(r->workload, sizeof(r->workload), "%s", pt->workload->name);
+	snprintf(r->label, sizeof(r->label), "%s", pt->cmd ? pt->cmd->name : "");
 	r->p = pt->p;
 	r->n = pt->n;
 	r->rep = rep;
@@ -269,7 +284,7 @@ static void fill_result(const struct sweep *s, const struct point *pt, int rep, 
 	r->cores = cfg->cores;
 	r->ceiling = weak ? models_ceiling_weak(pt->p, n, cfg->cores) : models_ceiling(pt->p, n, cfg->cores);
 	r->karp_flatt = weak ? NAN : models_karp_flatt(r->speedup, n);
-	r->work_s = cfg->work_s;
+	r->work_s = pt->cmd ? NAN : cfg->work_s;
 	r->units = s->out->units[pt->wi];
 	r->phases = cfg->phases;
 	r->weak = weak;
@@ -349,8 +364,8 @@ static int run_visit(struct sweep *s, struct point *pt, int first_rep, int nreps
 {
 	const struct sweep_config *cfg = s->cfg;
 	struct visit_args va = { cfg, pt, s->out->units[pt->wi], first_rep, nreps };
-	int expected = cfg->warmup + nreps, got = 0, stop = 0;
-	char name[128], why[300] = "";
+	int expected = visit_warmups(cfg, pt, first_rep) + nreps, got = 0, stop = 0;
+	char name[400], why[1100] = "";
 	struct isolate iso;
 	struct msg m;
 
@@ -418,6 +433,8 @@ static int calibrate_all(struct sweep *s)
 		struct msg m;
 		enum isolate_read rc;
 
+		if (ca.w->needs & WORKLOAD_EXTERNAL)
+			continue;	/* a program has no units to calibrate */
 		if (isolate_start(&iso, calib_child, &ca) < 0) {
 			errorf("cannot fork to calibrate '%s': %s", ca.w->name, strerror(errno));
 			return -1;
@@ -444,10 +461,64 @@ static int calibrate_all(struct sweep *s)
 	return 0;
 }
 
+/* --cmd: one group per program, run by the cmd backend as the exec workload. */
+static void build_cmd_points(struct sweep *s)
+{
+	const struct sweep_config *cfg = s->cfg;
+	size_t k = 0;
+
+	s->npoints = cfg->ncmds * cfg->ns.len;
+	s->points = xcalloc(s->npoints, sizeof(*s->points));
+	for (size_t c = 0; c < cfg->ncmds; c++)
+		for (size_t n = 0; n < cfg->ns.len; n++, k++) {
+			struct point *pt = &s->points[k];
+			pt->backend = cfg->backends[0];
+			pt->workload = cfg->workloads[0];
+			pt->cmd = &cfg->cmds[c];
+			pt->p = NAN;
+			pt->n = cfg->ns.v[n];
+			pt->group = c;
+			pt->walls = xcalloc((size_t)cfg->reps, sizeof(double));
+			pt->speedups = xcalloc((size_t)cfg->reps, sizeof(double));
+			pt->have = xcalloc((size_t)cfg->reps, sizeof(int));
+		}
+	s->ngroups = cfg->ncmds;
+	s->total = s->npoints * (size_t)cfg->reps;
+}
+
+/* --setup runs once per program, before any of its measurements. */
+static int run_setups(struct sweep *s)
+{
+	char err[1024];
+
+	for (size_t i = 0; i < s->npoints; i++) {
+		struct point *pt = &s->points[i];
+		if (!pt->cmd || !pt->cmd->setup || pt->n != 1)
+			continue;
+		if (exec_helper("--setup", pt->cmd->setup, 1, pt->cmd->show_output, err, sizeof(err)) < 0) {
+			errorf("cmd '%s': %s", pt->cmd->name, err);
+			for (size_t j = 0; j < s->npoints; j++)
+				if (s->points[j].cmd == pt->cmd)
+					s->points[j].failed = 1;
+			s->out->failed_points++;
+		}
+		if (sweep_stop) {
+			s->out->interrupted = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static void build_points(struct sweep *s)
 {
 	const struct sweep_config *cfg = s->cfg;
 	size_t k = 0, g = 0;
+
+	if (cfg->ncmds) {
+		build_cmd_points(s);
+		return;
+	}
 
 	s->npoints = cfg->nbackends * cfg->nworkloads * cfg->ps.len * cfg->ns.len;
 	s->points = xcalloc(s->npoints, sizeof(*s->points));
@@ -568,7 +639,7 @@ static void print_summary(const struct sweep *s)
 {
 	const struct sweep_config *cfg = s->cfg;
 
-	fprintf(stderr, "%-8s %-8s %6s %5s %10s %8s %8s %8s %7s\n", "backend", "workload", "p", "n",
+	fprintf(stderr, "%-8s %-12s %6s %5s %10s %8s %8s %8s %7s\n", "backend", "workload", "p", "n",
 		"median_s", "speedup", "model", "ceiling", "of_ceil");
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct point *pt = &s->points[i];
@@ -582,8 +653,10 @@ static void print_summary(const struct sweep *s)
 				w[k] = pt->walls[r];
 				sp[k++] = pt->speedups[r];
 			}
+		const char *what = pt->cmd ? pt->cmd->name : pt->workload->name;
+
 		if (k == 0) {
-			fprintf(stderr, "%-8s %-8s %6g %5d %10s\n", pt->backend->name, pt->workload->name,
+			fprintf(stderr, "%-8s %-12.12s %6g %5d %10s\n", pt->backend->name, what,
 				pt->p, pt->n, pt->failed ? "failed" : "skipped");
 		} else {
 			int weak = cfg->scaling == SCALING_WEAK;
@@ -591,9 +664,13 @@ static void print_summary(const struct sweep *s)
 			ceiling = weak ? models_ceiling_weak(pt->p, pt->n, cfg->cores) :
 				models_ceiling(pt->p, pt->n, cfg->cores);
 			msp = stats_median(sp, k);
-			fprintf(stderr, "%-8s %-8s %6g %5d %10.4f %8.3f %8.3f %8.3f %7.3f\n", pt->backend->name,
-				pt->workload->name, pt->p, pt->n, stats_median(w, k), msp, model, ceiling,
-				msp / ceiling);
+			if (pt->cmd)	/* a program's P is unknown: `amdahl fit` estimates it */
+				fprintf(stderr, "%-8s %-12.12s %6s %5d %10.4f %8.3f %8s %8s %7s\n",
+					pt->backend->name, what, "-", pt->n, stats_median(w, k), msp, "-", "-", "-");
+			else
+				fprintf(stderr, "%-8s %-12.12s %6g %5d %10.4f %8.3f %8.3f %8.3f %7.3f\n",
+					pt->backend->name, what, pt->p, pt->n, stats_median(w, k), msp, model,
+					ceiling, msp / ceiling);
 		}
 		free(w);
 		free(sp);
@@ -619,7 +696,9 @@ int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 		return -1;
 	}
 	build_points(&s);
-	rc = cfg->order == ORDER_POINTS ? run_points(&s) : run_rounds(&s);
+	rc = run_setups(&s);
+	if (rc == 0)
+		rc = cfg->order == ORDER_POINTS ? run_points(&s) : run_rounds(&s);
 	progress_clear(&s);
 	for (size_t i = 0; i < s.npoints; i++)
 		if (s.points[i].pending)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "exec.h"
 #include "job.h"
 #include "list.h"
 #include "params.h"
@@ -34,6 +35,8 @@ struct sweep_config {
 	double cv_warn;			/* warn when a point's CV exceeds this */
 	uint64_t seed;
 	const struct params *params;
+	const struct exec_cmd *cmds;	/* --cmd programs; when ncmds > 0 the sweep measures */
+	size_t ncmds;			/* them (backends = {cmd}, workloads = {exec}) */
 	double cores;			/* usable cores: the ceiling and the `cores` column */
 	int quiet;			/* no progress and no summary */
 	int progress;			/* redraw a progress line (stderr is a terminal) */

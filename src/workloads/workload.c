@@ -6,12 +6,14 @@
 
 #include <string.h>
 
+extern const struct workload workload_exec;
 extern const struct workload workload_fault;
 extern const struct workload workload_spin;
 
 const struct workload *const workload_registry[] = {
 	&workload_spin,
 	&workload_fault,
+	&workload_exec,
 	NULL,
 };
 

@@ -16,7 +16,9 @@
 /* What a workload needs from the backend that runs it. */
 enum workload_needs {
 	WORKLOAD_NEEDS_NOTHING = 0,
-	WORKLOAD_NEEDS_CHANNEL = 1 << 0,	/* message: a backend channel in hooks.ctx */
+	WORKLOAD_NEEDS_CHANNEL = 1 << 0,	/* message: a backend channel (hooks.transfer) */
+	WORKLOAD_EXTERNAL = 1 << 1,		/* exec: a program makes its own workers; no
+						 * calibration, no P; only the cmd backend runs it */
 };
 
 struct workload {

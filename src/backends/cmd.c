@@ -1,0 +1,42 @@
+/*
+ * cmd backend: runs the external program of a `--cmd` point once per
+ * repetition, N substituted, and times it from spawn to wait (src/core/exec.c).
+ * --prepare runs before each repetition, untimed. It runs the exec workload
+ * and nothing else; every other backend refuses exec.
+ */
+#include "backend.h"
+#include "../core/exec.h"
+
+static const char *cmd_refuse(const struct workload *w)
+{
+	if (!(w->needs & WORKLOAD_EXTERNAL))
+		return "the cmd backend runs only programs given with --cmd";
+	return NULL;
+}
+
+static int cmd_prepare(const struct workload *w, struct job *job, int n)
+{
+	(void)w;
+	if (!job->cmd)
+		return job_fail(job, "no --cmd to run");
+	if (job->cmd->prepare)
+		return exec_helper("--prepare", job->cmd->prepare, n, job->cmd->show_output, job->err,
+				   sizeof(job->err));
+	return 0;
+}
+
+static int cmd_run(const struct workload *w, struct job *job, int n, struct timing *out)
+{
+	(void)w;
+	if (!job->cmd)
+		return job_fail(job, "no --cmd to run");
+	return exec_measure(job->cmd, n, out, job->err, sizeof(job->err));
+}
+
+const struct backend backend_cmd = {
+	.name = "cmd",
+	.summary = "an external program per repetition (--cmd), timed from spawn to wait",
+	.refuse = cmd_refuse,
+	.prepare = cmd_prepare,
+	.run = cmd_run,
+};

@@ -1,0 +1,270 @@
+/*
+ * Spawning and timing external programs for `amdahl run --cmd`. posix_spawn
+ * does the fork/exec (vfork-fast, PATH search included), wordexp splits the
+ * words as a shell would (quotes, no command substitution), wait4 gives the
+ * child's CPU time and peak RSS. Its stderr goes to an unlinked temporary
+ * file so that a failure can show its tail.
+ */
+#define _GNU_SOURCE
+#include "exec.h"
+#include "clock.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+extern char **environ;
+
+char *exec_expand(const char *tmpl, int n)
+{
+	char num[16];
+	size_t len = 0, nl;
+	char *out;
+
+	nl = (size_t)snprintf(num, sizeof(num), "%d", n);
+	for (const char *s = tmpl; *s; s++)
+		len += strncmp(s, "{N}", 3) == 0 ? (s += 2, nl) : 1;
+	out = xmalloc(len + 1);
+	len = 0;
+	for (const char *s = tmpl; *s; s++) {
+		if (strncmp(s, "{N}", 3) == 0) {
+			memcpy(out + len, num, nl);
+			len += nl;
+			s += 2;
+		} else {
+			out[len++] = *s;
+		}
+	}
+	out[len] = '\0';
+	return out;
+}
+
+static int split_words(const char *line, wordexp_t *we, char *err, size_t errlen)
+{
+	int rc = wordexp(line, we, WRDE_NOCMD);
+
+	if (rc == 0 && we->we_wordc > 0)
+		return 0;
+	if (rc == 0)
+		wordfree(we);
+	snprintf(err, errlen, "cannot split command '%s' into words%s", line,
+		 rc == WRDE_BADCHAR ? " (it has | & ; < > ( ) { } or a newline: use --shell)" :
+		 rc == WRDE_CMDSUB ? " (command substitution needs --shell)" :
+		 rc == WRDE_SYNTAX ? " (unbalanced quotes)" : rc == 0 ? " (it is empty)" : "");
+	return -1;
+}
+
+static int on_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	if (!path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		struct stat st;
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)len, len ? path : ".", prog);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return 1;
+		path += len + (path[len] == ':');
+	}
+	return 0;
+}
+
+int exec_check(const struct exec_cmd *cmd, char *err, size_t errlen)
+{
+	char *line = exec_expand(cmd->tmpl, 1);
+	wordexp_t we;
+	int rc = 0;
+
+	if (!*line) {
+		snprintf(err, errlen, "empty --cmd");
+		rc = -1;
+	} else if (!cmd->shell) {
+		if (split_words(line, &we, err, errlen) < 0) {
+			rc = -1;
+		} else {
+			if (!on_path(we.we_wordv[0])) {
+				snprintf(err, errlen, "program '%s' not found (PATH=%s)", we.we_wordv[0],
+					 getenv("PATH") ? getenv("PATH") : "");
+				rc = -1;
+			}
+			wordfree(&we);
+		}
+	}
+	for (const char *const *e = cmd->env; rc == 0 && e && *e; e++)
+		if (!strchr(*e, '=') || **e == '=') {
+			snprintf(err, errlen, "bad --env '%s': expected NAME=VALUE", *e);
+			rc = -1;
+		}
+	free(line);
+	return rc;
+}
+
+/* environ with the --env entries (N substituted) replacing or adding names. */
+static char **build_env(const char *const *env, int n)
+{
+	size_t ne = 0, nx = 0, k = 0;
+	char **out;
+
+	while (environ[ne])
+		ne++;
+	while (env && env[nx])
+		nx++;
+	out = xcalloc(ne + nx + 1, sizeof(*out));
+	for (size_t i = 0; i < ne; i++) {
+		int replaced = 0;
+		for (size_t j = 0; j < nx; j++) {
+			size_t len = (size_t)(strchr(env[j], '=') - env[j]) + 1;
+			replaced |= strncmp(environ[i], env[j], len) == 0;
+		}
+		if (!replaced)
+			out[k++] = xstrdup(environ[i]);
+	}
+	for (size_t j = 0; j < nx; j++)
+		out[k++] = exec_expand(env[j], n);
+	return out;
+}
+
+/* The last lines of the program's captured stderr, on one line. */
+static void stderr_tail(int fd, char *buf, size_t len)
+{
+	off_t size = lseek(fd, 0, SEEK_END), from;
+	ssize_t got;
+
+	buf[0] = '\0';
+	if (size <= 0 || len < 2)
+		return;
+	from = size > (off_t)(len - 1) ? size - (off_t)(len - 1) : 0;
+	got = pread(fd, buf, len - 1, from);
+	if (got <= 0)
+		return;
+	buf[got] = '\0';
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == ' '))
+		buf[--got] = '\0';
+	for (char *c = buf; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+}
+
+static int spawn_wait(char *const argv[], char *const envp[], int show_output, struct timing *t,
+		      int *status, int errfd)
+{
+	posix_spawn_file_actions_t fa;
+	struct rusage ru;
+	double t0;
+	pid_t pid;
+	int rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	if (!show_output) {
+		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+		if (errfd >= 0)
+			posix_spawn_file_actions_adddup2(&fa, errfd, 2);
+		else
+			posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	}
+	t0 = clock_now();
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		errno = rc;
+		return -1;
+	}
+	while (wait4(pid, status, 0, &ru) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (t) {
+		t->wall_s = clock_now() - t0;
+		t->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+			   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+		t->rss_kb = (double)ru.ru_maxrss;
+	}
+	return 0;
+}
+
+static void describe_status(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "was killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "ended with wait status %#x", status);
+}
+
+static int run_line(const char *line, int shell, const char *const *env, int n, int show_output,
+		    struct timing *t, int *status, char *tail, size_t taillen, char *err, size_t errlen)
+{
+	char *sh_argv[] = { "sh", "-c", (char *)line, NULL };
+	char **envp = build_env(env, n), **argv = sh_argv;
+	wordexp_t we;
+	int errfd = -1, rc;
+
+	if (!shell) {
+		if (split_words(line, &we, err, errlen) < 0) {
+			free_words(envp);
+			return -1;
+		}
+		argv = we.we_wordv;
+	}
+	if (!show_output)
+		errfd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	rc = spawn_wait(argv, envp, show_output, t, status, errfd);
+	if (rc < 0)
+		snprintf(err, errlen, "cannot start '%s': %s", argv[0], strerror(errno));
+	else if (tail && errfd >= 0)
+		stderr_tail(errfd, tail, taillen);
+	else if (tail)
+		tail[0] = '\0';
+	if (errfd >= 0)
+		close(errfd);
+	if (!shell)
+		wordfree(&we);
+	free_words(envp);
+	return rc;
+}
+
+int exec_measure(const struct exec_cmd *cmd, int n, struct timing *t, char *err, size_t errlen)
+{
+	char *line = exec_expand(cmd->tmpl, n), tail[200], how[96];
+	int status = 0, rc;
+
+	rc = run_line(line, cmd->shell, cmd->env, n, cmd->show_output, t, &status, tail, sizeof(tail),
+		      err, errlen);
+	if (rc == 0 && status != 0 && !cmd->ignore_failure) {
+		describe_status(status, how, sizeof(how));
+		snprintf(err, errlen, "'%s' %s%s%s", line, how, tail[0] ? "; its stderr ends: " : "", tail);
+		rc = -1;
+	}
+	free(line);
+	return rc;
+}
+
+int exec_helper(const char *what, const char *line, int n, int show_output, char *err, size_t errlen)
+{
+	char *l = exec_expand(line, n), tail[200], how[96];
+	int status = 0, rc;
+
+	rc = run_line(l, 1, NULL, n, show_output, NULL, &status, tail, sizeof(tail), err, errlen);
+	if (rc == 0 && status != 0) {
+		describe_status(status, how, sizeof(how));
+		snprintf(err, errlen, "%s '%s' %s%s%s", what, l, how, tail[0] ? "; its stderr ends: " : "", tail);
+		rc = -1;
+	}
+	free(l);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/*
+ * Fitting the scaling models of DESIGN.md to measured repetitions, with GSL:
+ *
+ *   Amdahl     T(N) = T1((1-P) + P/min(N,cores)): linear in x = 1/min(N,cores),
+ *              T = a + b x, so P = b/(a+b); least squares on every repetition.
+ *   Gustafson  for --scaling weak: the scaled speedup against the weak ceiling
+ *              ((1-P)+PN)/((1-P)+PN/min(N,cores)), which is 1+P(N-1) while
+ *              N <= cores; least squares in P over [0,1].
+ *   USL        N/S - 1 = sigma(N-1) + kappa N(N-1), least squares through the
+ *              origin with sigma, kappa >= 0; peak N* = sqrt((1-sigma)/kappa).
+ *
+ * Confidence intervals come from a percentile bootstrap that resamples the
+ * repetitions within each N, with a fixed seed, so the spread of the
+ * measurement shows in the interval and the same input gives the same output.
+ */
+#ifndef AMDAHL_FIT_H
+#define AMDAHL_FIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "csv.h"
+
+/* Bootstrap defaults: 2000 resamples, a 95% interval, seed 1. */
+#define FIT_RESAMPLES 2000
+#define FIT_LEVEL 0.95
+#define FIT_SEED 1
+
+/* One repetition as the models see it. speedup is NaN when unknown. */
+struct fit_obs {
+	double n, cores, wall_s, speedup;
+};
+
+/*
+ * A group of rows that one model describes: the same backend, workload, p
+ * (NaN for --cmd rows), label and scaling.
+ */
+struct fit_group {
+	char backend[CSV_NAME_MAX], workload[CSV_NAME_MAX], label[CSV_LABEL_MAX];
+	double p;
+	int weak;
+	struct fit_obs *obs;
+	size_t nobs;
+};
+
+/*
+ * Split rows into groups, in order of first appearance. A row whose speedup
+ * cell is empty gets one from the median N=1 wall time of its group (times
+ * the scaled work for weak scaling). Free with fit_groups_free.
+ */
+void fit_group_rows(const struct result *rows, size_t nrows, struct fit_group **groups, size_t *ngroups);
+void fit_groups_free(struct fit_group *groups, size_t ngroups);
+/* 1 when two groups have the same backend, workload, p, label and scaling. */
+int fit_group_same_key(const struct fit_group *a, const struct fit_group *b);
+/* "thread/spin p=0.9" or "exec/exec 'label'" (weak groups end in " weak"). */
+void fit_group_name(const struct fit_group *g, char *buf, size_t len);
+
+/* A model fitted to observations: P (and R^2); -1 when it cannot be fitted. */
+typedef int (*fit_model_fn)(const struct fit_obs *obs, size_t n, double *p, double *r2);
+
+/*
+ * Amdahl's P from wall times against x = 1/min(N,cores), clipped to [0,1];
+ * R^2 of the line through the times. Needs two distinct values of x.
+ */
+int fit_amdahl(const struct fit_obs *obs, size_t n, double *p, double *r2);
+/*
+ * Gustafson's P from scaled speedups against the weak ceiling; R^2 on the
+ * speedups. Needs a finite speedup at some N > 1.
+ */
+int fit_gustafson(const struct fit_obs *obs, size_t n, double *p, double *r2);
+
+struct fit_usl {
+	double sigma, kappa;	/* both >= 0 */
+	double n_star;		/* sqrt((1-sigma)/kappa); NaN when kappa == 0 or sigma >= 1 */
+	double r2;		/* of the USL curve on the speedups */
+};
+/*
+ * The Universal Scalability Law on speedups (plain N, as measured). With
+ * speedups at a single N > 1 only sigma is fitted. -1 when no N > 1 has one.
+ */
+int fit_usl(const struct fit_obs *obs, size_t n, struct fit_usl *out);
+
+/*
+ * Percentile bootstrap of a model's P: `resamples` times, draw each N's
+ * repetitions with replacement, refit; lo/hi are the (1-level)/2 and
+ * (1+level)/2 quantiles. -1 (lo = hi = NaN) when fewer than half the
+ * resamples could be fitted.
+ */
+int fit_bootstrap(const struct fit_obs *obs, size_t n, fit_model_fn model, int resamples, double level,
+		  uint64_t seed, double *lo, double *hi);
+
+/* Everything `amdahl fit` reports for a group. NaN where not applicable. */
+struct fit_summary {
+	int gustafson;		/* 1: weak scaling, P from Gustafson's law */
+	double p_fit, p_lo, p_hi, r2, level;
+	struct fit_usl usl;
+	int usl_ok;
+	double cores;		/* of the group's first row */
+	size_t min_reps;	/* fewest repetitions at any N */
+	size_t nn;		/* distinct N, ascending: */
+	double *ns, *speedup, *karp_flatt;	/* median speedup, Karp-Flatt of it (strong only) */
+	size_t *reps;
+};
+
+/* Fit every model to a group. */
+void fit_summarize(const struct fit_group *g, int resamples, double level, uint64_t seed, struct fit_summary *out);
+void fit_summary_free(struct fit_summary *s);
+
+#endif
