@@ -6,6 +6,11 @@
 #   make test-asan  the suite under AddressSanitizer + UBSan (build-asan/)
 #   make test-tsan  the suite under ThreadSanitizer (build-tsan/)
 #   make bench      deps, then the default suite: results/latest.csv and plots/out/*.png
+#   make plots      draw plots/out/*.png again from results/latest.csv
+#   make bench-ci   the short suite bench/ci against results/baseline.csv: compare's exit status
+#   make baseline   measure bench/ci again into results/baseline.csv (commit it with its meta.json)
+#   make bench-floor  amdahl's wall time beside the bare thread/fork/OpenMP floors (bench/floor.c)
+#   make install    the binary, the gnuplot scripts and the man page (PREFIX, DESTDIR)
 #   make clean
 #
 # Quiet unless V=1. BUILD picks the build folder, so sanitizer builds live apart.
@@ -15,6 +20,7 @@ CC      := gcc
 SAN     ?=
 OPT     ?= -O2
 Q       := $(if $(V),,@)
+PREFIX  ?= /usr/local
 
 # Debian packages amdahl builds, tests and plots with.
 DEPS_PKGS := gcc make pkg-config libc6-dev libcriterion-dev libcsv-dev libjansson-dev \
@@ -24,20 +30,50 @@ CFLAGS_ALL := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -fopenmp -pthread -MMD 
 LDLIBS_ALL := -fopenmp -pthread $(SAN) -lcsv -ljansson -lgsl -lgslcblas -lhwloc -lm $(LDLIBS)
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
+# OpenMPI, when installed (MPI=0 builds without it, in a BUILD folder of its own;
+# the mpi backend then stays listed as unavailable). Only the ranks' entry point
+# includes mpi.h, and only the amdahl binary, which the ranks are, links libmpi.
+ifeq ($(origin MPI),undefined)
+MPI := $(shell (pkg-config --exists ompi-c || command -v mpicc) >/dev/null 2>&1 && echo 1 || echo 0)
+endif
+MPI_OBJ := $(BUILD)/src/cmd/mpi_rank.o
+ifeq ($(MPI),1)
+MPI_CFLAGS := $(shell pkg-config --cflags ompi-c 2>/dev/null || mpicc --showme:compile)
+MPI_LIBS   := $(shell pkg-config --libs ompi-c 2>/dev/null || mpicc --showme:link)
+CFLAGS_ALL += -DAMDAHL_HAVE_MPI
+endif
+
 # Sources, one per line, sorted. main.c is apart so the tests can link the rest.
 SRC := \
+	src/b5/b5.c \
+	src/b5/green.c \
+	src/b5/pipeline.c \
+	src/b5/process.c \
+	src/b5/thread.c \
 	src/backends/backend.c \
+	src/backends/channel.c \
 	src/backends/cmd.c \
+	src/backends/gil.c \
+	src/backends/green.c \
+	src/backends/mpi.c \
 	src/backends/openmp.c \
 	src/backends/process.c \
 	src/backends/thread.c \
+	src/cmd/b5.c \
+	src/cmd/compare.c \
+	src/cmd/demo.c \
+	src/cmd/fit.c \
 	src/cmd/info.c \
+	src/cmd/mpi_rank.c \
+	src/cmd/plot.c \
 	src/cmd/run.c \
 	src/cmd/theory.c \
 	src/core/calibrate.c \
 	src/core/clock.c \
+	src/core/compare_stats.c \
 	src/core/csv.c \
 	src/core/exec.c \
+	src/core/fit.c \
 	src/core/isolate.c \
 	src/core/job.c \
 	src/core/list.c \
@@ -48,6 +84,7 @@ SRC := \
 	src/core/stats.c \
 	src/core/sweep.c \
 	src/core/timing.c \
+	src/core/topology.c \
 	src/core/util.c \
 	src/sync/condition.c \
 	src/sync/event.c \
@@ -56,6 +93,10 @@ SRC := \
 	src/sync/semaphore.c \
 	src/workloads/exec.c \
 	src/workloads/fault.c \
+	src/workloads/lock.c \
+	src/workloads/memory.c \
+	src/workloads/message.c \
+	src/workloads/sleep.c \
 	src/workloads/spin.c \
 	src/workloads/workload.c
 
@@ -67,22 +108,30 @@ TEST_OBJ := $(TESTS:%.c=$(BUILD)/%.o)
 BIN      := $(BUILD)/amdahl
 TEST_BIN := $(BUILD)/amdahl-tests
 
-.PHONY: all deps test test-asan test-tsan clean FORCE
+.PHONY: all deps test test-asan test-tsan bench bench-ci baseline bench-floor plots install clean FORCE
 
 all: $(BIN)
 
 $(BIN): $(BUILD)/src/main.o $(OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL) $(MPI_LIBS)
 
-$(TEST_BIN): $(TEST_OBJ) $(OBJ)
+$(TEST_BIN): $(TEST_OBJ) $(filter-out $(MPI_OBJ),$(OBJ)) $(TEST_SHIM)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^ -lcriterion $(LDLIBS_ALL)
+
+# Criterion cannot start under ThreadSanitizer without this shim (see the file).
+$(BUILD)/tests/tsan/arena.o: tests/tsan/arena.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (uninstrumented)"
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -c -o $@ $<
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(MPI_OBJ): CFLAGS_ALL += $(MPI_CFLAGS)
 
 # The git commit and flags are compiled into machine.o; rebuild it when they change.
 $(BUILD)/src/core/machine.o: CFLAGS_ALL += -DAMDAHL_GIT='"$(GIT_COMMIT)"' \
@@ -114,16 +163,77 @@ test: deps
 	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
 	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) $(TEST_ENV) $(TEST_BIN) $(TEST_ARGS)
 
+# Full unwinding on malloc, so that tests/lsan.supp can tell Criterion's own
+# leak (in its runner) from one in amdahl or a test.
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:fast_unwind_on_malloc=0 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp UBSAN_OPTIONS=print_stacktrace=1
 test-asan:
 	$(Q)$(MAKE) --no-print-directory test BUILD=build-asan OPT=-O1 \
 		SAN='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined' \
-		TEST_ENV='ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1'
+		TEST_ENV='$(ASAN_ENV)'
 
 test-tsan:
 	$(Q)$(MAKE) --no-print-directory test BUILD=build-tsan OPT=-O1 SAN='-fsanitize=thread' \
-		TEST_ENV='TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=0 exitcode=66"'
+		TEST_SHIM=build-tsan/tests/tsan/arena.o \
+		TEST_ENV='TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 exitcode=66"'
+
+# plot finds its gnuplot scripts beside the binary; the install prefix is the fallback.
+$(BUILD)/src/cmd/plot.o: CFLAGS_ALL += -DAMDAHL_DATADIR='"$(PREFIX)/share/amdahl"'
+$(BUILD)/src/cmd/plot.o: $(BUILD)/prefix-id
+$(BUILD)/prefix-id: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+
+# The suite in bench/ (SUITE=bench/other for another): results/latest.csv and its
+# meta.json, plots/out/*.png (PLOT_STYLE=paper for compact ones), a summary table.
+SUITE      ?= bench/default
+PLOT_STYLE ?= slides
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run $(SUITE) results/latest.csv plots/out
+
+plots:
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run --redraw results/latest.csv plots/out
+
+# The CI gate: bench/ci measured into results/ci.csv and judged against the committed
+# results/baseline.csv by `amdahl compare`, whose exit status is the target's (0 ok,
+# 1 regression, 2 bad input); its markdown table also goes to results/ci.md for a
+# pull-request comment. CI_COMPARE passes options to compare (e.g. --threshold 10%).
+CI_SUITE   ?= bench/ci
+CI_COMPARE ?=
+bench-ci: deps
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)test -r results/baseline.csv || { echo "make bench-ci: no results/baseline.csv; run 'make baseline'" >&2; exit 2; }
+	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/ci.csv results/ci-plots
+	$(Q)$(BIN) compare results/baseline.csv results/ci.csv --format markdown $(CI_COMPARE) > results/ci.md; \
+		status=$$?; cat results/ci.md; exit $$status
+
+baseline: deps
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/baseline.csv results/baseline-plots
+
+# The harness's cost: pthread_create+join, fork+waitpid and empty OpenMP regions of N
+# workers beside amdahl's wall time for P=1 with almost no work, as ratios per backend
+# and N (a benchmark, not a test). FLOOR_ARGS passes options, e.g. FLOOR_ARGS='-N 1,64,320 -r 40'.
+FLOOR_OBJ := $(addprefix $(BUILD)/src/core/,csv.o list.o stats.o timing.o util.o)
+$(BUILD)/floor: $(BUILD)/bench/floor.o $(FLOOR_OBJ)
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+bench-floor: $(BIN) $(BUILD)/floor
+	$(Q)$(BUILD)/floor -a $(BIN) $(FLOOR_ARGS)
+
+# An installed amdahl plots from any folder: the scripts go to <prefix>/share/amdahl/plots.
+install: $(BIN)
+	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/amdahl/plots \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	$(Q)install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/amdahl
+	$(Q)install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/amdahl/plots
+	$(Q)install -m 644 docs/amdahl.1 $(DESTDIR)$(PREFIX)/share/man/man1/amdahl.1
 
 clean:
 	rm -rf build build-asan build-tsan
 
--include $(OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/src/main.d
+-include $(OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/src/main.d $(BUILD)/bench/floor.d

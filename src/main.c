@@ -16,7 +16,14 @@ static const struct command {
 } commands[] = {
 	{ "run", cmd_run, "measure workloads or programs over backends, P and N; CSV out" },
 	{ "theory", cmd_theory, "print Amdahl, Gustafson and the machine ceiling for P and N" },
+	{ "fit", cmd_fit, "fit Amdahl's P (bootstrap interval), Karp-Flatt and the USL to run CSVs" },
+	{ "compare", cmd_compare, "judge a new run against a base run: exit 1 on a regression (CI gate)" },
+	{ "plot", cmd_plot, "draw run CSVs (or the law alone) as figures with gnuplot" },
+	{ "b5", cmd_b5, "the talk's beer-by-bicycle pipeline: throughput beside its bottleneck law" },
+	{ "demo", cmd_demo, "the talk's pitfalls run for real: race, deadlock, print" },
 	{ "info", cmd_info, "show the machine, the build, the backends and the workloads" },
+	/* Hidden (no summary): the mpi backend's ranks, started by mpirun. */
+	{ "__mpi-rank", cmd_mpi_rank, NULL },
 };
 
 static void usage(FILE *fp)
@@ -24,7 +31,8 @@ static void usage(FILE *fp)
 	fputs("usage: amdahl <command> [options]\n"
 	      "       amdahl <command> --help\n\ncommands:\n", fp);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		if (commands[i].summary)
+			fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fputs("\nexit status: 0 ok, 1 a measurement failed or a regression was found,\n"
 	      "2 bad usage or input, 130 interrupted\n", fp);
 }

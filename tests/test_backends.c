@@ -132,15 +132,20 @@ static void check_split(const char *name, double p, uint64_t units, int phases, 
 	struct job job;
 	struct count_state *s;
 	uint64_t total = 0;
+	int serial_sections = 0;
 
 	cr_assert_not_null(b, "no backend '%s'", name);
 	job_for(&job, p, units, phases, sc, n);
 	s = job.state;
 	cr_assert_eq(run_once(b, &job, n), 0, "%s N=%d K=%d: %s", name, n, phases, job.err);
 	cr_assert_eq(s->bad_worker, 0, "%s N=%d: a worker id out of range", name, n);
-	cr_assert_eq(s->serial_calls, phases, "%s N=%d K=%d: %d serial sections", name, n, phases,
+	/* A serial section without units is not called; the ordering checks need
+	 * every one, so the cases below give every phase serial work but P=1. */
+	for (int k = 0; k < phases; k++)
+		serial_sections += job_serial_units(&job, k) > 0;
+	cr_assert_eq(s->serial_calls, serial_sections, "%s N=%d K=%d: %d serial sections", name, n, phases,
 		     s->serial_calls);
-	for (int k = 0; k < phases; k++) {
+	for (int k = 0; k < phases && serial_sections == phases; k++) {
 		cr_assert_eq(s->serial_units[k], job_serial_units(&job, k), "%s N=%d K=%d serial %d: %llu units",
 			     name, n, phases, k, (unsigned long long)s->serial_units[k]);
 		/* Serial section k runs after all of phase k-1 and before any of phase k. */
@@ -164,8 +169,9 @@ static void check_split(const char *name, double p, uint64_t units, int phases, 
 			cr_assert_eq(sl->units[k], want, "%s N=%d K=%d worker %d phase %d: %llu units, want %llu",
 				     name, n, phases, w, k, (unsigned long long)sl->units[k],
 				     (unsigned long long)want);
-			cr_assert_eq(sl->serial_before[k], k + 1, "%s N=%d K=%d worker %d: phase %d started after "
-				     "%d serial sections", name, n, phases, w, k, sl->serial_before[k]);
+			if (serial_sections == phases)
+				cr_assert_eq(sl->serial_before[k], k + 1, "%s N=%d K=%d worker %d: phase %d started "
+					     "after %d serial sections", name, n, phases, w, k, sl->serial_before[k]);
 			total += sl->units[k];
 		}
 	}

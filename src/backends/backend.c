@@ -7,6 +7,9 @@
 #include <string.h>
 
 extern const struct backend backend_cmd;
+extern const struct backend backend_gil;
+extern const struct backend backend_green;
+extern const struct backend backend_mpi;
 extern const struct backend backend_openmp;
 extern const struct backend backend_process;
 extern const struct backend backend_thread;
@@ -15,6 +18,9 @@ const struct backend *const backend_registry[] = {
 	&backend_thread,
 	&backend_process,
 	&backend_openmp,
+	&backend_gil,
+	&backend_green,
+	&backend_mpi,
 	&backend_cmd,
 	NULL,
 };

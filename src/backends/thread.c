@@ -2,8 +2,11 @@
  * thread backend: N pthreads created and joined per repetition. Threads share
  * memory, so CPU-bound C work scales with the cores (the talk's point that
  * threads are fine where there is no GIL).
+ *
+ * Channel (message workload): a queue to a consumer thread (channel.h).
  */
 #include "backend.h"
+#include "channel.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -39,10 +42,10 @@ static int thread_run(const struct workload *w, struct job *job, int n, struct t
 	struct thread_ctx ctx = { .job = job, .n = n };
 	struct job_sync sync = { barrier_wait, &ctx };
 	struct thread_arg *args;
+	struct channel chan;
 	pthread_t *tids;
-	int started = 0, rc = 0, err = 0;
+	int started = 0, rc = 0, err = 0, use_chan = (w->needs & WORKLOAD_NEEDS_CHANNEL) != 0;
 
-	(void)w;
 	(void)out;
 	if (job->phases > 1 && pthread_barrier_init(&ctx.barrier, NULL, (unsigned)n + 1) != 0)
 		return job_fail(job, "cannot make a barrier for %d threads", n + 1);
@@ -51,6 +54,14 @@ static int thread_run(const struct workload *w, struct job *job, int n, struct t
 	if (!tids || !args) {
 		rc = job_fail(job, "out of memory for %d threads", n);
 		goto out;
+	}
+	if (use_chan) {
+		if (channel_open(&chan, NULL, job) < 0) {
+			rc = -1;
+			goto out;
+		}
+		job->hooks.transfer = channel_transfer;
+		job->hooks.ctx = &chan;
 	}
 	job_worker_start(job, -1);
 	job_serial(job, 0);
@@ -72,6 +83,12 @@ static int thread_run(const struct workload *w, struct job *job, int n, struct t
 	}
 	for (int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	if (use_chan) {
+		if (channel_close(&chan, job) < 0)
+			rc = -1;
+		job->hooks.transfer = NULL;
+		job->hooks.ctx = NULL;
+	}
 out:
 	if (job->phases > 1)
 		pthread_barrier_destroy(&ctx.barrier);

@@ -7,6 +7,7 @@
 #include "../backends/backend.h"
 #include "../core/clock.h"
 #include "../core/machine.h"
+#include "../core/topology.h"
 #include "../core/util.h"
 #include "../workloads/workload.h"
 
@@ -40,6 +41,7 @@ int cmd_info(int argc, char **argv)
 	printf("smt:         %d hardware thread%s per core\n", m.smt, m.smt == 1 ? "" : "s");
 	for (int i = 0; i < m.ncache; i++)
 		printf("cache:       L%d %s %s\n", m.cache[i].level, m.cache[i].type, m.cache[i].size);
+	topology_info(stdout);
 	printf("compiler:    %s\n", machine_compiler());
 	printf("cflags:      %s\n", machine_cflags());
 	printf("openmp:      %s (OMP_WAIT_POLICY=%s)\n", machine_openmp_version(), wait ? wait : "default");

@@ -9,6 +9,7 @@
 #include "../core/machine.h"
 #include "../core/meta.h"
 #include "../core/sweep.h"
+#include "../core/topology.h"
 #include "../core/util.h"
 #include "../workloads/workload.h"
 
@@ -24,7 +25,7 @@
 enum {
 	OPT_WARMUP = 256, OPT_WORK, OPT_PHASES, OPT_SCALING, OPT_ORDER, OPT_TIMEOUT, OPT_SEED,
 	OPT_CV_WARN, OPT_PLUGIN, OPT_CMD, OPT_NAME, OPT_ENV, OPT_SHELL, OPT_SETUP, OPT_PREPARE,
-	OPT_SHOW_OUTPUT, OPT_IGNORE_FAILURE,
+	OPT_SHOW_OUTPUT, OPT_IGNORE_FAILURE, OPT_PIN,
 };
 
 /* The most --cmd (and --env) options one run takes. */
@@ -42,6 +43,7 @@ static const struct option core_options[] = {
 	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "out", required_argument, NULL, 'o' },
 	{ "phases", required_argument, NULL, OPT_PHASES },
+	{ "pin", required_argument, NULL, OPT_PIN },
 	{ "prepare", required_argument, NULL, OPT_PREPARE },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "reps", required_argument, NULL, 'r' },
@@ -61,7 +63,10 @@ static void print_params(FILE *fp, const struct param_spec *ps)
 	for (; ps && ps->name; ps++) {
 		char left[64];
 		snprintf(left, sizeof(left), "--%s %s", ps->name, ps->metavar);
-		fprintf(fp, "  %-26s %s (default %s)\n", left, ps->help, ps->def);
+		if (ps->def && *ps->def)
+			fprintf(fp, "  %-26s %s (default %s)\n", left, ps->help, ps->def);
+		else
+			fprintf(fp, "  %-26s %s\n", left, ps->help);
 	}
 }
 
@@ -82,6 +87,11 @@ static void usage(FILE *fp)
 	      "      --work SECONDS         what one worker needs for the whole job (default 0.2;\n"
 	      "                             suffixes ms, s, m)\n"
 	      "      --phases K             alternate K serial and K parallel sections (default 1)\n"
+	      "      --pin POLICY           none (default), compact or spread: pin each worker and\n"
+	      "                             the serial part to a CPU of the affinity mask; compact\n"
+	      "                             fills a core's hardware threads, then a package; spread\n"
+	      "                             puts consecutive workers as far apart as it can. The\n"
+	      "                             cpus column says where they ran, pinned or not\n"
 	      "      --scaling strong|weak  weak: the parallel part grows with N (Gustafson)\n"
 	      "      --order rounds|points  rounds (default): each round visits every point once,\n"
 	      "                             N=1 first, the rest shuffled; speedup is paired with the\n"
@@ -134,6 +144,7 @@ struct run_opts {
 	uint64_t seed;
 	enum scaling scaling;
 	enum sweep_order order;
+	enum topology_pin pin;
 	struct params params;
 };
 
@@ -274,6 +285,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				rc = -1;
 			}
 			break;
+		case OPT_PIN:
+			if (topology_pin_parse(optarg, &o->pin) < 0) {
+				usagef("run", "bad --pin '%s': expected none, compact or spread", optarg);
+				rc = -1;
+			}
+			break;
 		case OPT_PLUGIN:
 			if (params_set(&o->params, opts[idx].name, optarg) < 0) {
 				usagef("run", "too many plugin options");
@@ -395,6 +412,7 @@ int cmd_run(int argc, char **argv)
 	};
 	struct sweep_config cfg;
 	struct sweep_outcome outcome;
+	struct topology_placement placement = { .pin = TOPOLOGY_PIN_NONE };
 	struct exec_cmd cmds[RUN_CMDS_MAX];
 	const struct backend **bs = NULL;
 	const struct workload **ws = NULL;
@@ -451,6 +469,8 @@ int cmd_run(int argc, char **argv)
 		}
 		meta_path_for(o.out, meta_path, sizeof(meta_path));
 	}
+	if (topology_placement_init(&placement, o.pin, err, sizeof(err)) < 0 && o.pin != TOPOLOGY_PIN_NONE)
+		warnf("--pin %s: %s; pinning in the order of the affinity mask", topology_pin_name(o.pin), err);
 	meta = meta_new(argc + 1, argv - 1);
 	cfg.backends = bs;
 	cfg.workloads = ws;
@@ -465,6 +485,7 @@ int cmd_run(int argc, char **argv)
 	cfg.seed = o.seed;
 	cfg.params = &o.params;
 	cfg.cores = machine_usable_cores();
+	cfg.placement = &placement;
 	cfg.quiet = o.quiet;
 	cfg.progress = !o.quiet && isatty(STDERR_FILENO);
 	cfg.out = out;
@@ -487,6 +508,9 @@ int cmd_run(int argc, char **argv)
 		json_object_set_new(meta, "calibration", cal);
 		json_object_set_new(meta, "order", json_string(o.order == ORDER_ROUNDS ? "rounds" : "points"));
 		json_object_set_new(meta, "seed", json_integer((json_int_t)o.seed));
+		json_object_set_new(meta, "pin", json_string(topology_pin_name(o.pin)));
+		topology_cpus_format(placement.cpus, placement.ncpus, err, sizeof(err));
+		json_object_set_new(meta, "pin_cpus", json_string(err));
 		json_object_set_new(meta, "work_s", json_real(o.work));
 		json_object_set_new(meta, "rows", json_integer((json_int_t)outcome.rows));
 		json_object_set_new(meta, "elapsed_s", json_real(outcome.elapsed_s));
@@ -509,6 +533,7 @@ int cmd_run(int argc, char **argv)
 	}
 out:
 	json_decref(meta);
+	topology_placement_free(&placement);
 	free(bs);
 	free(ws);
 	list_free_p(&cfg.ps);

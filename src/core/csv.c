@@ -306,7 +306,7 @@ static int fill_result(char **cells, const int *idx, struct result *r, const cha
 	if (*cell && strcmp(cell, "strong") != 0 && strcmp(cell, "weak") != 0)
 		FAIL(C_SCALING);
 	r->weak = strcmp(cell, "weak") == 0;
-	if (cell_num(CELL(C_LOST), 1, &v) < 0 || v < 0)
+	if (cell_num(CELL(C_LOST), 1, &v) < 0 || v < 0 || v > 9e18)	/* (int64_t)v must be defined */
 		FAIL(C_LOST);
 	r->t.lost = isnan(v) ? -1 : (int64_t)v;
 	if (cell_num(CELL(C_GBPS), 1, &gbps) < 0 || gbps < 0)

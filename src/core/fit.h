@@ -64,6 +64,12 @@ typedef int (*fit_model_fn)(const struct fit_obs *obs, size_t n, double *p, doub
  */
 int fit_amdahl(const struct fit_obs *obs, size_t n, double *p, double *r2);
 /*
+ * The same with Tukey's bisquare weights (gsl_multifit_robust): iteratively
+ * reweighted least squares, in which a repetition that other work on the
+ * machine slowed down far beyond the rest weighs little.
+ */
+int fit_amdahl_robust(const struct fit_obs *obs, size_t n, double *p, double *r2);
+/*
  * Gustafson's P from scaled speedups against the weak ceiling; R^2 on the
  * speedups. Needs a finite speedup at some N > 1.
  */
@@ -92,6 +98,7 @@ int fit_bootstrap(const struct fit_obs *obs, size_t n, fit_model_fn model, int r
 /* Everything `amdahl fit` reports for a group. NaN where not applicable. */
 struct fit_summary {
 	int gustafson;		/* 1: weak scaling, P from Gustafson's law */
+	int robust;		/* P by fit_amdahl_robust */
 	double p_fit, p_lo, p_hi, r2, level;
 	struct fit_usl usl;
 	int usl_ok;
@@ -102,8 +109,9 @@ struct fit_summary {
 	size_t *reps;
 };
 
-/* Fit every model to a group. */
-void fit_summarize(const struct fit_group *g, int resamples, double level, uint64_t seed, struct fit_summary *out);
+/* Fit every model to a group; robust picks fit_amdahl_robust for strong scaling. */
+void fit_summarize(const struct fit_group *g, int resamples, double level, uint64_t seed, int robust,
+		   struct fit_summary *out);
 void fit_summary_free(struct fit_summary *s);
 
 #endif

@@ -3,6 +3,7 @@
  * sections, and worker shares, exactly and without rounding drift.
  */
 #include "job.h"
+#include "topology.h"
 #include "../workloads/workload.h"
 
 #include <errno.h>
@@ -76,8 +77,35 @@ void job_run_between(struct job *job, const struct job_sync *sync)
 
 void job_worker_start(struct job *job, int worker)
 {
-	(void)job;
-	(void)worker;
+	const struct topology_placement *pl = job->placement;
+	long tid = topology_thread_id();
+
+	if (worker < 0)
+		job->caller_tid = tid;
+	if (pl && pl->ncpus > 0 && (worker < 0 || tid != job->caller_tid))
+		topology_pin_self(pl->cpus[worker < 0 ? 0 : worker % pl->ncpus]);
+	if (job->ran_on && worker < job->max_workers)
+		job->ran_on[worker + 1] = topology_current_cpu();
+}
+
+void job_cpus_reset(struct job *job)
+{
+	if (!job->ran_on)
+		job->ran_on = job_shared_alloc((size_t)(job->max_workers + 1) * sizeof(int));
+	for (int i = 0; job->ran_on && i <= job->max_workers; i++)
+		job->ran_on[i] = -1;
+}
+
+void job_cpus_format(const struct job *job, char *buf, size_t len)
+{
+	int n = job->nworkers < job->max_workers ? job->nworkers : job->max_workers, any = 0;
+
+	if (!job->ran_on || len == 0 || buf[0])
+		return;
+	for (int i = 0; i <= n; i++)
+		any |= job->ran_on[i] >= 0;
+	if (any)
+		topology_cpus_format(job->ran_on, n + 1, buf, len);
 }
 
 void job_wait(struct job *job, int worker, uint64_t ns)

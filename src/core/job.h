@@ -19,6 +19,7 @@
 
 struct workload;
 struct job;
+struct topology_placement;
 struct exec_cmd;
 
 enum scaling { SCALING_STRONG, SCALING_WEAK };
@@ -58,6 +59,13 @@ struct job {
 	void *state;			/* the workload's, from job_shared_alloc */
 	const struct exec_cmd *cmd;	/* the program of a --cmd point (exec workload); NULL */
 	struct job_hooks hooks;
+	/* --pin (topology.h): worker w on placement->cpus[w % ncpus], the calling
+	 * worker on cpus[0]; NULL or no cpus: nobody is pinned. */
+	const struct topology_placement *placement;
+	/* Shared with forked workers (job_cpus_reset): where the calling worker
+	 * (ran_on[0]) and worker w (ran_on[1 + w]) started; -1 = not recorded. */
+	int *ran_on;
+	long caller_tid;		/* thread of job_worker_start(job, -1) */
 	char err[256];			/* why setup/run refused or failed */
 };
 
@@ -87,9 +95,20 @@ struct job_sync {
 void job_run_worker(struct job *job, int worker, int n, const struct job_sync *sync);
 void job_run_between(struct job *job, const struct job_sync *sync);
 
-/* Call at the start of every worker (w = -1 for the calling worker that runs
- * the serial part); this is where pinning and CPU recording attach. */
+/*
+ * Call at the start of every worker (w = -1 for the calling worker that runs
+ * the serial part, before phase 0): pins the thread as job->placement says
+ * and records sched_getcpu() in job->ran_on. A worker that runs on the
+ * calling worker's own thread (OpenMP's thread 0, green threads) keeps the
+ * calling worker's CPU rather than moving the whole thread.
+ */
 void job_worker_start(struct job *job, int worker);
+/* Before a repetition: mark every worker's CPU unknown (maps job->ran_on,
+ * max_workers + 1 entries, on first use). */
+void job_cpus_reset(struct job *job);
+/* After it: the `cpus` column (topology_cpus_format) for job->nworkers, into
+ * buf unless the backend filled it already or nothing was recorded. */
+void job_cpus_format(const struct job *job, char *buf, size_t len);
 
 /* Hook wrappers for workloads. */
 static inline void job_tick(struct job *job, int worker)

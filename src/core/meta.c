@@ -5,6 +5,7 @@
 #include "meta.h"
 #include "clock.h"
 #include "machine.h"
+#include "topology.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@ json_t *meta_new(int argc, char **argv)
 	json_object_set_new(o, "cores", json_real(m.usable));
 	json_object_set_new(o, "smt", json_integer(m.smt));
 	json_object_set_new(o, "caches", caches);
+	topology_meta(o);	/* "topology", "physical_cores", "hardware_threads" */
 	json_object_set_new(o, "compiler", json_string(machine_compiler()));
 	json_object_set_new(o, "cflags", json_string(machine_cflags()));
 	json_object_set_new(o, "openmp", json_string(machine_openmp_version()));

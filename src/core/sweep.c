@@ -19,6 +19,7 @@
 #include "isolate.h"
 #include "models.h"
 #include "stats.h"
+#include "topology.h"
 #include "util.h"
 #include "../backends/backend.h"
 #include "../workloads/workload.h"
@@ -99,6 +100,7 @@ static void job_init_for(struct job *job, const struct sweep_config *cfg, const 
 	job->max_workers = max_workers;
 	job->nworkers = max_workers;
 	job->seed = cfg->seed;
+	job->placement = cfg->placement;
 }
 
 /* Warm-ups of one visit. A --cmd program is a fresh process every run, so
@@ -132,6 +134,7 @@ static int measure_once(const struct backend *b, const struct workload *w, struc
 		w->begin(job);
 	if (b->prepare && b->prepare(w, job, n) < 0)
 		return -1;
+	job_cpus_reset(job);
 	c0 = clock_cpu(1);
 	t0 = clock_now();
 	rc = b->run(w, job, n, t);
@@ -139,6 +142,7 @@ static int measure_once(const struct backend *b, const struct workload *w, struc
 	c1 = clock_cpu(1);
 	if (rc < 0)
 		return -1;
+	job_cpus_format(job, t->cpus, sizeof(t->cpus));
 	if (t->wall_s == 0)
 		t->wall_s = t1 - t0;
 	if (t->cpu_s < 0)
@@ -319,8 +323,10 @@ static void flush_pending(struct sweep *s, struct point *pt)
 	for (int r = 0; r < s->cfg->reps; r++) {
 		if (!pt->have[r])
 			continue;
-		pt->pending[r].speedup = 0;
-		fill_result(s, pt, r, &pt->pending[r].t, base, &pt->pending[r]);
+		/* A copy: fill_result clears the row it fills, timing included. */
+		struct timing t = pt->pending[r].t;
+
+		fill_result(s, pt, r, &t, base, &pt->pending[r]);
 		write_row(s, pt, &pt->pending[r]);
 	}
 	free(pt->pending);
@@ -388,7 +394,9 @@ static int run_visit(struct sweep *s, struct point *pt, int first_rep, int nreps
 			got++;
 			if (m.kind == MSG_REP)
 				on_rep(s, pt, m.rep, &m.t);
-			progress_draw(s, pt, m.kind == MSG_REP ? m.rep + 1 : first_rep);
+			/* The visit's last repetition is done: the next visit draws the line. */
+			if (m.kind != MSG_REP || m.rep + 1 < first_rep + nreps)
+				progress_draw(s, pt, m.kind == MSG_REP ? m.rep + 1 : first_rep);
 			continue;
 		}
 		if (rc == ISOLATE_TIMEOUT) {
@@ -635,6 +643,22 @@ static void warn_noise(const struct sweep *s, const struct point *pt)
 	free(v);
 }
 
+/* With SMT, the rows at N = physical cores and N = hardware threads are marked. */
+static int has_smt(const struct sweep_config *cfg)
+{
+	const struct topology_placement *pl = cfg->placement;
+
+	return pl && pl->physical_cores > 0 && pl->hw_threads > pl->physical_cores;
+}
+
+static const char *smt_mark(const struct sweep_config *cfg, int n)
+{
+	if (!has_smt(cfg))
+		return "";
+	return n == cfg->placement->physical_cores ? "  <- N = physical cores" :
+		n == cfg->placement->hw_threads ? "  <- N = hardware threads" : "";
+}
+
 static void print_summary(const struct sweep *s)
 {
 	const struct sweep_config *cfg = s->cfg;
@@ -656,7 +680,7 @@ static void print_summary(const struct sweep *s)
 		const char *what = pt->cmd ? pt->cmd->name : pt->workload->name;
 
 		if (k == 0) {
-			fprintf(stderr, "%-8s %-12.12s %6g %5d %10s\n", pt->backend->name, what,
+			fprintf(stderr, "%-8s %-12.12s %6g %5d %10s", pt->backend->name, what,
 				pt->p, pt->n, pt->failed ? "failed" : "skipped");
 		} else {
 			int weak = cfg->scaling == SCALING_WEAK;
@@ -665,16 +689,21 @@ static void print_summary(const struct sweep *s)
 				models_ceiling(pt->p, pt->n, cfg->cores);
 			msp = stats_median(sp, k);
 			if (pt->cmd)	/* a program's P is unknown: `amdahl fit` estimates it */
-				fprintf(stderr, "%-8s %-12.12s %6s %5d %10.4f %8.3f %8s %8s %7s\n",
+				fprintf(stderr, "%-8s %-12.12s %6s %5d %10.4f %8.3f %8s %8s %7s",
 					pt->backend->name, what, "-", pt->n, stats_median(w, k), msp, "-", "-", "-");
 			else
-				fprintf(stderr, "%-8s %-12.12s %6g %5d %10.4f %8.3f %8.3f %8.3f %7.3f\n",
+				fprintf(stderr, "%-8s %-12.12s %6g %5d %10.4f %8.3f %8.3f %8.3f %7.3f",
 					pt->backend->name, what, pt->p, pt->n, stats_median(w, k), msp, model,
 					ceiling, msp / ceiling);
 		}
+		fprintf(stderr, "%s\n", smt_mark(cfg, pt->n));
 		free(w);
 		free(sp);
 	}
+	if (has_smt(cfg))
+		fprintf(stderr, "SMT: N = %d physical cores, N = %d hardware threads in the affinity mask; the "
+			"ceiling counts hardware threads, which share their core\n", cfg->placement->physical_cores,
+			cfg->placement->hw_threads);
 }
 
 int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)

@@ -18,6 +18,7 @@
 
 struct backend;
 struct workload;
+struct topology_placement;
 
 enum sweep_order { ORDER_ROUNDS, ORDER_POINTS };
 
@@ -38,6 +39,7 @@ struct sweep_config {
 	const struct exec_cmd *cmds;	/* --cmd programs; when ncmds > 0 the sweep measures */
 	size_t ncmds;			/* them (backends = {cmd}, workloads = {exec}) */
 	double cores;			/* usable cores: the ceiling and the `cores` column */
+	const struct topology_placement *placement;	/* --pin and SMT marks; may be NULL */
 	int quiet;			/* no progress and no summary */
 	int progress;			/* redraw a progress line (stderr is a terminal) */
 	FILE *out;			/* the CSV, header already written by the caller? no: sweep writes it */

@@ -2,8 +2,16 @@
  * Condition (condition.h) on a sync_lock. A waiter registers itself under
  * the condition's own mutex before it releases the lock, so a notify made
  * under the lock after that point always finds it: no wake-up is lost between
- * releasing the lock and going to sleep. Wake-ups are counted, not broadcast,
- * so notify(n) wakes exactly min(n, waiting) threads.
+ * releasing the lock and going to sleep.
+ *
+ * Waiters take tickets in arrival order and a notify moves the "woken" mark
+ * over the oldest tickets, so a newcomer can never take a wake-up meant for a
+ * thread that was already waiting (counting bare wake-ups would let it, and
+ * a notify_all could then leave an old waiter asleep for ever). A waiter that
+ * times out before its turn leaves a hole; holes are only counted, not
+ * placed, so each notify moves the mark over enough extra tickets to cover
+ * them all: it may wake a few too many after timeouts, never too few. Nothing
+ * in the state is a pointer, so it works in MAP_SHARED memory across fork().
  */
 #include "condition.h"
 #include "deadline.h"
@@ -11,8 +19,7 @@
 int sync_cond_init(struct sync_cond *c, struct sync_lock *lock, int pshared)
 {
 	c->lock = lock;
-	c->waiting = 0;
-	c->to_wake = 0;
+	c->next = c->woken = c->gone = 0;
 	return sync_pair_init(&c->m, &c->cv, pshared);
 }
 
@@ -27,16 +34,14 @@ static int cond_wait_until(struct sync_cond *c, const struct sync_deadline *d)
 	int rc = 0, notified;
 
 	pthread_mutex_lock(&c->m);
-	c->waiting++;
+	unsigned long long ticket = c->next++;
 	sync_lock_release(c->lock);
-	while (c->to_wake == 0 && rc == 0)
+	while (ticket >= c->woken && rc == 0)
 		rc = sync_deadline_wait(&c->cv, &c->m, d);
-	/* A wake-up that arrived with the timeout is taken, so the count of
-	 * wake-ups handed out and the count of notified returns agree. */
-	notified = c->to_wake > 0;
-	if (notified)
-		c->to_wake--;
-	c->waiting--;
+	/* A notify that came with the timeout counts: the mark passed us. */
+	notified = ticket < c->woken;
+	if (!notified)
+		c->gone++;
 	pthread_mutex_unlock(&c->m);
 	sync_lock_acquire(c->lock);
 	return notified;
@@ -77,15 +82,17 @@ void sync_cond_notify(struct sync_cond *c, int n)
 	if (n <= 0)
 		return;
 	pthread_mutex_lock(&c->m);
-	unsigned idle = c->waiting - c->to_wake;
-	unsigned give = (unsigned)n < idle ? (unsigned)n : idle;
-	if (give) {
-		c->to_wake += give;
-		if (give == idle)
-			pthread_cond_broadcast(&c->cv);
-		else
-			for (unsigned i = 0; i < give; i++)
-				pthread_cond_signal(&c->cv);
+	unsigned long long asleep = c->next - c->woken;
+	unsigned long long step = (unsigned long long)n + c->gone;
+	if (asleep) {
+		if (step >= asleep) {
+			c->woken = c->next;
+			c->gone = 0;	/* every hole is behind the mark now */
+		} else {
+			c->woken += step;
+		}
+		/* Only the woken tickets may leave, and any sleeper may hold one. */
+		pthread_cond_broadcast(&c->cv);
 	}
 	pthread_mutex_unlock(&c->m);
 }
@@ -93,7 +100,10 @@ void sync_cond_notify(struct sync_cond *c, int n)
 void sync_cond_notify_all(struct sync_cond *c)
 {
 	pthread_mutex_lock(&c->m);
-	c->to_wake = c->waiting;
-	pthread_cond_broadcast(&c->cv);
+	if (c->woken != c->next) {
+		c->woken = c->next;
+		pthread_cond_broadcast(&c->cv);
+	}
+	c->gone = 0;
 	pthread_mutex_unlock(&c->m);
 }

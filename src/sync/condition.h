@@ -3,12 +3,12 @@
  *
  * The caller holds the lock around wait and notify. wait releases the lock,
  * sleeps until notified (or the timeout), and takes the lock again before it
- * returns, whatever the outcome. notify(n) wakes at most n of the threads
- * waiting at that moment and notify_all wakes them all; the number of waits
- * that return 1 is exactly the number of wake-ups handed out. As with POSIX
- * condition variables, a thread that starts waiting just after a notify may
- * take that wake-up instead of an older waiter: always recheck the state
- * (sync_cond_wait_for does).
+ * returns, whatever the outcome. Waiters queue in arrival order, as in
+ * Python: notify(n) wakes the n longest-waiting threads and notify_all every
+ * thread waiting at that moment; a thread that starts waiting later cannot
+ * take their wake-ups. After waits have timed out, a notify may wake a few
+ * more than n (never fewer): still recheck the state after a wait, as
+ * sync_cond_wait_for does.
  */
 #ifndef AMDAHL_SYNC_CONDITION_H
 #define AMDAHL_SYNC_CONDITION_H
@@ -21,8 +21,9 @@ struct sync_cond {
 	pthread_mutex_t m;	/* guards the counts; taken before the lock is released */
 	pthread_cond_t cv;
 	struct sync_lock *lock;
-	unsigned waiting;	/* threads inside wait, not yet woken */
-	unsigned to_wake;	/* wake-ups handed out, not yet taken */
+	unsigned long long next;	/* the ticket the next waiter takes */
+	unsigned long long woken;	/* tickets below this are notified */
+	unsigned long long gone;	/* waiters that timed out before their turn */
 };
 
 /* pshared: usable across fork() in MAP_SHARED memory (lock must be too).

@@ -8,10 +8,18 @@
 
 extern const struct workload workload_exec;
 extern const struct workload workload_fault;
+extern const struct workload workload_lock;
+extern const struct workload workload_memory;
+extern const struct workload workload_message;
+extern const struct workload workload_sleep;
 extern const struct workload workload_spin;
 
 const struct workload *const workload_registry[] = {
 	&workload_spin,
+	&workload_sleep,
+	&workload_lock,
+	&workload_memory,
+	&workload_message,
 	&workload_fault,
 	&workload_exec,
 	NULL,

@@ -1,0 +1,385 @@
+/*
+ * bench/floor: what the harness costs beside the bare floor of each backend.
+ * In one run it measures, at N = 1, 2, 4, ..., 256, 320, the medians of
+ *   - pthread_create + pthread_join of N threads that do nothing,
+ *   - fork + _exit + waitpid of N children,
+ *   - an empty OpenMP region with num_threads(N), warmed by one before it,
+ * then runs `amdahl run -b thread,process,openmp -w spin -P 1` with almost no
+ * work (--work 0.001) over the same N, reads the wall times back from its CSV,
+ * and prints, per backend and N, amdahl's median wall time over the floor.
+ * Half of the floor repetitions run before amdahl and half after, so a drift
+ * of a busy machine falls on both sides. Not a test: `make bench-floor`.
+ */
+#define _GNU_SOURCE
+#include "../src/core/csv.h"
+#include "../src/core/list.h"
+#include "../src/core/stats.h"
+#include "../src/core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { B_THREAD, B_PROCESS, B_OPENMP, B_COUNT };
+static const char *const backend_names[B_COUNT] = { "thread", "process", "openmp" };
+
+struct floor_opts {
+	const char *amdahl, *nlist, *keep;
+	int reps;
+	double work_s;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+/* pthread_create + join of n threads; -1 when a thread cannot be made. */
+static double floor_thread(int n, pthread_t *tids)
+{
+	double t0 = now();
+
+	for (int i = 0; i < n; i++)
+		if (pthread_create(&tids[i], NULL, nothing, NULL) != 0)
+			return -1;
+	for (int i = 0; i < n; i++)
+		pthread_join(tids[i], NULL);
+	return now() - t0;
+}
+
+/* fork + _exit + waitpid of n children. */
+static double floor_process(int n, pid_t *pids)
+{
+	double t0 = now();
+
+	for (int i = 0; i < n; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return -1;
+		if (pids[i] == 0)
+			_exit(0);
+	}
+	for (int i = 0; i < n; i++)
+		while (waitpid(pids[i], NULL, 0) < 0 && errno == EINTR)
+			;
+	return now() - t0;
+}
+
+/* An empty region with num_threads(n), after an untimed one that warms the team. */
+static double floor_openmp(int n)
+{
+	double t0;
+
+#pragma omp parallel num_threads(n)
+	{
+		/* warm-up; not empty, or GCC drops the region */
+		__asm__ volatile("" ::: "memory");
+	}
+	t0 = now();
+#pragma omp parallel num_threads(n)
+	{
+		/* timed */
+		__asm__ volatile("" ::: "memory");
+	}
+	return now() - t0;
+}
+
+/* Floor samples: samples[b][i][r] for N = ns[i]. */
+struct samples {
+	size_t nn;
+	int cap, len;
+	double *v[B_COUNT];	/* nn * cap each */
+};
+
+static double *slot(struct samples *s, int b, size_t i)
+{
+	return s->v[b] + i * (size_t)s->cap;
+}
+
+/* Fork floors first: a process with a thread pool behind it forks no slower, but
+ * the order is the same on every pass. */
+static int measure_floors(const struct int_list *ns, int reps, struct samples *s)
+{
+	int max = 1;
+	pthread_t *tids;
+	pid_t *pids;
+
+	for (size_t i = 0; i < ns->len; i++)
+		if (ns->v[i] > max)
+			max = ns->v[i];
+	tids = xcalloc((size_t)max, sizeof(*tids));
+	pids = xcalloc((size_t)max, sizeof(*pids));
+	for (int r = 0; r < reps; r++, s->len++)
+		for (size_t i = 0; i < ns->len; i++) {
+			double tp = floor_process(ns->v[i], pids), tt = floor_thread(ns->v[i], tids);
+			double to = floor_openmp(ns->v[i]);
+
+			if (tp < 0 || tt < 0) {
+				errorf("cannot start %d %s", ns->v[i], tp < 0 ? "processes" : "threads");
+				free(tids);
+				free(pids);
+				return -1;
+			}
+			slot(s, B_PROCESS, i)[s->len] = tp;
+			slot(s, B_THREAD, i)[s->len] = tt;
+			slot(s, B_OPENMP, i)[s->len] = to;
+		}
+	free(tids);
+	free(pids);
+	return 0;
+}
+
+/* Run amdahl as asked, its stderr into errpath; its exit status, or -1. */
+static int run_amdahl(const struct floor_opts *o, const char *csv, const char *errpath)
+{
+	char work[32];
+	const char *argv[32];
+	int k = 0, status = 0;
+	pid_t pid;
+
+	snprintf(work, sizeof(work), "%g", o->work_s);
+	argv[k++] = o->amdahl;
+	argv[k++] = "run";
+	argv[k++] = "-b";
+	argv[k++] = "thread,process,openmp";
+	argv[k++] = "-w";
+	argv[k++] = "spin";
+	argv[k++] = "-P";
+	argv[k++] = "1";
+	argv[k++] = "-N";
+	argv[k++] = o->nlist;
+	argv[k++] = "--work";
+	argv[k++] = work;
+	argv[k++] = "--reps";
+	argv[k++] = "5";
+	argv[k++] = "--warmup";
+	argv[k++] = "1";
+	argv[k++] = "--order";
+	argv[k++] = "points";
+	argv[k++] = "-q";
+	argv[k++] = "-o";
+	argv[k++] = csv;
+	argv[k] = NULL;
+	fprintf(stderr, "floor: running");
+	for (int i = 0; i < k; i++)
+		fprintf(stderr, " %s", argv[i]);
+	fputc('\n', stderr);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd >= 0)
+			dup2(fd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Median wall_s of amdahl's rows for backend b at n; NaN when none. */
+static double amdahl_median(const struct csv_table *t, const char *backend, int n)
+{
+	int cb = csv_table_col(t, "backend"), cn = csv_table_col(t, "n"), cw = csv_table_col(t, "wall_s");
+	double *v = xmalloc((t->nrows + 1) * sizeof(*v)), m;
+	size_t k = 0;
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		double nn, w;
+		if (strcmp(t->cells[r][cb], backend) != 0 || parse_double(t->cells[r][cn], &nn) < 0 ||
+		    (int)nn != n || parse_double(t->cells[r][cw], &w) < 0)
+			continue;
+		v[k++] = w;
+	}
+	m = stats_median(v, k);
+	free(v);
+	return m;
+}
+
+static int usable_cores(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return CPU_COUNT(&set);
+}
+
+static void usage(FILE *fp)
+{
+	fputs("usage: floor [-a AMDAHL] [-N LIST] [-r REPS] [--work SECONDS] [--keep FILE.csv]\n\n"
+	      "Measure the bare floors of the thread, process and openmp backends and amdahl's\n"
+	      "wall time for P=1 with almost no work beside them; print the ratios.\n\n"
+	      "  -a, --amdahl PATH   the binary (default build/amdahl, or $AMDAHL)\n"
+	      "  -N LIST             worker counts (default 1..320:x2)\n"
+	      "  -r, --reps R        floor repetitions, half before amdahl and half after (default 20)\n"
+	      "      --work SECONDS  amdahl's --work (default 0.001)\n"
+	      "      --keep FILE     keep amdahl's CSV there (default: a temporary file)\n", fp);
+}
+
+static int parse_opts(int argc, char **argv, struct floor_opts *o)
+{
+	static const struct option opts[] = {
+		{ "amdahl", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "reps", required_argument, NULL, 'r' },
+		{ "work", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t u;
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":a:N:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': o->amdahl = optarg; break;
+		case 'N': o->nlist = optarg; break;
+		case 'k': o->keep = optarg; break;
+		case 'h': usage(stdout); return 1;
+		case 'r':
+			if (parse_u64(optarg, &u) < 0 || u < 2 || u > 10000) {
+				usagef(NULL, "bad --reps '%s': expected an integer from 2 to 10000", optarg);
+				return -1;
+			}
+			o->reps = (int)u;
+			break;
+		case 'w':
+			if (parse_seconds(optarg, &o->work_s) < 0) {
+				usagef(NULL, "bad --work '%s': expected seconds", optarg);
+				return -1;
+			}
+			break;
+		default:
+			usagef(NULL, "bad option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		usagef(NULL, "unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_table(const struct floor_opts *o, const struct int_list *ns, struct samples *s,
+			const struct csv_table *t, int cores)
+{
+	printf("# floors: medians of %d repetitions (ms); amdahl: median wall_s of 5 (ms), P=1, --work %g\n",
+	       s->len, o->work_s);
+	printf("# x_floor = amdahl / floor; x_fw = amdahl / (floor + work/min(N,%d cores))\n", cores);
+	printf("%5s %8s", "N", "work");
+	for (int b = 0; b < B_COUNT; b++)
+		printf(" | %7s_floor %7s_amdahl %7s %7s", backend_names[b], backend_names[b], "x_floor", "x_fw");
+	putchar('\n');
+	for (size_t i = 0; i < ns->len; i++) {
+		int n = ns->v[i];
+		double work = o->work_s / (n < cores ? n : cores);
+
+		printf("%5d %8.3f", n, work * 1e3);
+		for (int b = 0; b < B_COUNT; b++) {
+			double f = stats_median(slot(s, b, i), (size_t)s->len);
+			double a = t ? amdahl_median(t, backend_names[b], n) : NAN;
+
+			printf(" | %13.3f %14.3f %7.2f %7.2f", f * 1e3, a * 1e3, a / f, a / (f + work));
+		}
+		putchar('\n');
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct floor_opts o = { getenv("AMDAHL") ? getenv("AMDAHL") : "build/amdahl", "1..320:x2", NULL, 20, 0.001 };
+	char tmpl[] = "/tmp/amdahl-floor-XXXXXX", csv[4200], errpath[4200], err[512];
+	struct int_list ns;
+	struct samples s;
+	struct csv_table t;
+	int rc, have_table = 0, cores = usable_cores();
+
+	rc = parse_opts(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? 0 : 2;
+	if (list_parse_n(o.nlist, LIST_N_MAX, &ns, err, sizeof(err)) < 0) {
+		usagef(NULL, "%s", err);
+		return 2;
+	}
+	if (access(o.amdahl, X_OK) != 0) {
+		errorf("cannot run '%s': %s (build it, or give -a)", o.amdahl, strerror(errno));
+		return 2;
+	}
+	if (!mkdtemp(tmpl)) {
+		errorf("cannot make a temporary folder: %s", strerror(errno));
+		return 1;
+	}
+	snprintf(csv, sizeof(csv), "%s", o.keep ? o.keep : "");
+	if (!o.keep)
+		snprintf(csv, sizeof(csv), "%s/floor.csv", tmpl);
+	snprintf(errpath, sizeof(errpath), "%s/amdahl.err", tmpl);
+	memset(&s, 0, sizeof(s));
+	s.nn = ns.len;
+	s.cap = o.reps;
+	for (int b = 0; b < B_COUNT; b++)
+		s.v[b] = xcalloc(ns.len * (size_t)o.reps, sizeof(double));
+	omp_set_dynamic(0);
+	fprintf(stderr, "floor: %d repetitions of the floors before amdahl\n", o.reps / 2);
+	if (measure_floors(&ns, o.reps / 2, &s) < 0)
+		return 1;
+	rc = run_amdahl(&o, csv, errpath);
+	if (rc != 0) {
+		char *text = NULL;
+		FILE *fp = fopen(errpath, "r");
+		if (fp) {
+			size_t len = 0;
+			getdelim(&text, &len, '\0', fp);
+			fclose(fp);
+		}
+		errorf("amdahl exited with status %d:\n%s", rc, text ? text : "");
+		free(text);
+	} else if (csv_table_read(csv, &t, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		rc = 1;
+	} else {
+		have_table = 1;
+	}
+	fprintf(stderr, "floor: %d repetitions of the floors after amdahl\n", o.reps - o.reps / 2);
+	if (measure_floors(&ns, o.reps - o.reps / 2, &s) < 0)
+		return 1;
+	print_table(&o, &ns, &s, have_table ? &t : NULL, cores);
+	if (have_table)
+		csv_table_free(&t);
+	unlink(errpath);
+	if (!o.keep) {
+		unlink(csv);
+		snprintf(errpath, sizeof(errpath), "%s/floor.csv.meta.json", tmpl);
+		unlink(errpath);
+	}
+	rmdir(tmpl);
+	for (int b = 0; b < B_COUNT; b++)
+		free(s.v[b]);
+	list_free_n(&ns);
+	if (finish_stdout() < 0)
+		return 1;
+	return rc == 0 ? 0 : 1;
+}

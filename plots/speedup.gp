@@ -1,0 +1,63 @@
+# speedup.gp: measured speedup against N beside Amdahl's law, for one workload and P.
+#
+#   gnuplot -e "datafile='g.dat'; out='speedup.png'; names='thread process'; p=0.9; cores=2; nmax=320" \
+#           plots/speedup.gp
+#
+# datafile holds one block per series (gnuplot index 0, 1, ...) with the columns
+#   n  speedup: median min max  efficiency: median min max  karp_flatt: median min max  reps
+# (amdahl plot writes it). Each series is drawn as its median with min-max error bars,
+# nudged sideways a little so the bars do not hide each other. Beside them:
+#   Amdahl's law  S(N) = 1/((1-P)+P/N)            (weak=1: Gustafson's N-(1-P)(N-1))
+#   the ceiling   S(N) = 1/((1-P)+P/min(N,cores))  what this machine can give
+#   the ideal     S(N) = N
+# and the N where the workers pass the usable cores. p < 0 (a --cmd program) draws no model.
+# Other inputs: names, lts (line types, default 1 2 3 ...), title, subtitle, reps,
+# ymin, ymax, plotdir (this folder), and those of style.gp.
+
+if (!exists("plotdir")) plotdir = 'plots'
+if (!exists("names")) names = 'series'
+if (!exists("lts")) lts = ''
+if (!exists("p")) p = -1
+if (!exists("weak")) weak = 0
+if (!exists("cores")) cores = 1
+if (!exists("nmax")) nmax = 320
+if (!exists("reps")) reps = 0
+if (!exists("title")) title = 'Speedup'
+p = real(p); cores = real(cores); weak = int(weak)   # gnuplot divides integers as integers
+load plotdir.'/style.gp'
+
+amdahl(n) = 1.0 / ((1 - p) + p / n)
+gustafson(n) = n - (1 - p) * (n - 1)
+ceiling(n) = weak ? ((1 - p) + p * n) / ((1 - p) + p * n / (n < cores ? n : cores)) \
+                  : 1.0 / ((1 - p) + p / (n < cores ? n : cores))
+law(n) = weak ? gustafson(n) : amdahl(n)
+ns = words(names)
+lt(i) = (words(lts) >= i) ? int(word(lts, i)) : i
+nudge(i) = 2**(0.045 * (i - (ns + 1) / 2.0))
+
+if (!exists("ymax")) ymax = (p >= 0 ? law(nmax) : nmax) * 1.25
+if (!exists("ymin")) ymin = 0.5
+set yrange [ymin : ymax]
+if (ymax / ymin > 12) {
+    set logscale y 2
+    set ytics 2
+    set format y '%g'
+    set ylabel 'speedup S(N) = T(1) / T(N)  (log scale)'
+} else {
+    set ylabel 'speedup S(N) = T(1) / T(N)'
+}
+
+# N past the usable cores: shaded, with a line and a word at the boundary.
+if (cores < nmax) {
+    set object 1 rectangle from cores, graph 0 to graph 1, graph 1 behind fillcolor rgb '#000000' fillstyle transparent solid 0.05 noborder
+    set arrow 1 from cores, graph 0 to cores, graph 1 nohead ls 104 back
+    set label 1 sprintf('N > %g usable core%s', cores, cores == 1 ? '' : 's') at cores * 1.12, graph 0.04 left font sprintf('Sans,%.1f', fs * 0.8) tc rgb '#333333'
+}
+
+lawname = weak ? sprintf('Gustafson, P = %g', p) : sprintf('Amdahl, P = %g', p)
+
+plot \
+    for [i = 1:ns] datafile index (i - 1) using ($1 * nudge(i)):2:3:4 with yerrorlines lt lt(i) title word(names, i), \
+    (p >= 0 ? law(x) : 1/0) with lines ls 101 title (p >= 0 ? lawname : ''), \
+    (p >= 0 ? ceiling(x) : 1/0) with lines ls 102 title (p >= 0 ? sprintf('ceiling, %g cores', cores) : ''), \
+    x with lines ls 103 title 'ideal S = N'

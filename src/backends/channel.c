@@ -1,0 +1,148 @@
+/*
+ * The thread backends' channel (channel.h): a sync_queue of framed chunks and
+ * a consumer thread that reads them into a checksum until it gets the stop
+ * item that channel_close puts last.
+ */
+#include "channel.h"
+#include "../sync/queue.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct chunk {
+	uint32_t len;		/* payload bytes in data */
+	uint32_t stop;		/* 1: the last item, the consumer ends */
+	unsigned char data[CHANNEL_CHUNK];
+};
+
+static uint64_t read_chunk(const struct chunk *c)
+{
+	uint64_t sum = 0;
+
+	for (uint32_t i = 0; i < c->len; i++)
+		sum += c->data[i];
+	return sum;
+}
+
+/* A blocking put or get: only try while holding the GIL; block without it. */
+static int gil_put(struct channel *ch, const struct chunk *c)
+{
+	if (!ch->gil)
+		return sync_queue_put(ch->q, c, -1);
+	if (sync_queue_put(ch->q, c, 0) == 0)
+		return 0;
+	ch->gil->release(ch->gil->ctx);
+	sync_queue_put(ch->q, c, -1);
+	ch->gil->acquire(ch->gil->ctx);
+	return 0;
+}
+
+static void *consumer_main(void *p)
+{
+	struct channel *ch = p;
+	struct chunk *c = ch->rx;
+	uint64_t got = 0, sum = 0;
+	int holding = 0;
+
+	for (;;) {
+		if (!holding || sync_queue_get(ch->q, c, 0) < 0) {
+			if (holding)
+				ch->gil->release(ch->gil->ctx);
+			sync_queue_get(ch->q, c, -1);
+			if (ch->gil)
+				ch->gil->acquire(ch->gil->ctx);
+			holding = ch->gil != NULL;
+		}
+		if (c->stop)
+			break;
+		sum += read_chunk(c);
+		got += c->len;
+		if (holding)
+			ch->gil->tick(ch->gil->ctx);
+	}
+	if (holding)
+		ch->gil->release(ch->gil->ctx);
+	ch->received = got;
+	ch->checksum = sum;
+	return NULL;
+}
+
+int channel_open(struct channel *ch, const struct channel_gil *gil, struct job *job)
+{
+	int err;
+
+	memset(ch, 0, sizeof(*ch));
+	ch->gil = gil;
+	ch->mem_bytes = sync_queue_bytes(CHANNEL_CAPACITY, sizeof(struct chunk));
+	ch->mem = malloc(ch->mem_bytes);
+	ch->rx = malloc(sizeof(struct chunk));
+	if (!ch->mem || !ch->rx) {
+		free(ch->mem);
+		free(ch->rx);
+		return job_fail(job, "channel: out of memory for the queue");
+	}
+	ch->q = sync_queue_init(ch->mem, CHANNEL_CAPACITY, sizeof(struct chunk), 0);
+	if (!ch->q) {
+		free(ch->mem);
+		free(ch->rx);
+		return job_fail(job, "channel: cannot make the queue: %s", strerror(errno));
+	}
+	err = pthread_create(&ch->consumer, NULL, consumer_main, ch);
+	if (err) {
+		sync_queue_destroy(ch->q);
+		free(ch->mem);
+		free(ch->rx);
+		return job_fail(job, "channel: cannot start the consumer: %s", strerror(err));
+	}
+	ch->running = 1;
+	return 0;
+}
+
+int channel_send(struct channel *ch, struct job *job, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	struct chunk c;
+
+	(void)job;
+	c.stop = 0;
+	do {
+		size_t n = len < CHANNEL_CHUNK ? len : CHANNEL_CHUNK;
+
+		c.len = (uint32_t)n;
+		memcpy(c.data, p, n);
+		gil_put(ch, &c);
+		p += n;
+		len -= n;
+		atomic_fetch_add_explicit(&ch->sent, n, memory_order_relaxed);
+	} while (len > 0);
+	return 0;
+}
+
+int channel_close(struct channel *ch, struct job *job)
+{
+	struct chunk stop;
+	uint64_t sent = atomic_load(&ch->sent);
+	int rc = 0;
+
+	if (!ch->running)
+		return 0;
+	memset(&stop, 0, sizeof(stop));
+	stop.stop = 1;
+	sync_queue_put(ch->q, &stop, -1);
+	pthread_join(ch->consumer, NULL);
+	ch->running = 0;
+	if (ch->received != sent)
+		rc = job_fail(job, "channel: %llu bytes sent but %llu received", (unsigned long long)sent,
+			      (unsigned long long)ch->received);
+	sync_queue_destroy(ch->q);
+	free(ch->mem);
+	free(ch->rx);
+	return rc;
+}
+
+int channel_transfer(struct job *job, int worker, const void *buf, size_t len)
+{
+	(void)worker;
+	return channel_send(job->hooks.ctx, job, buf, len);
+}

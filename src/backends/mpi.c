@@ -1,0 +1,660 @@
+/*
+ * mpi backend: OpenMPI ranks started by mpirun, one mpirun per repetition.
+ * This side runs in the measurement child and never touches MPI itself: it
+ * starts `mpirun -np N amdahl __mpi-rank ...` (src/cmd/mpi_rank.c), reads
+ * rank 0's result line from mpirun's standard output (mpirun forwards it from
+ * whichever host rank 0 ran on) and fills the timing: wall_s and cpu_s as the
+ * ranks measured them, between a barrier after start-up and a reduction at
+ * the end, and launch_s, the start-up cost outside that span.
+ *
+ * Options pass through to mpirun for real clusters (--hostfile, --mpirun-args);
+ * on one machine the defaults suit a small box (shared memory transport, no
+ * binding, waiting ranks yield the CPU), given as OMPI_MCA_* variables so that
+ * the user's environment and --mpirun-args both override them.
+ *
+ * Cleanup: mpirun puts every rank in a process group of its own, so the
+ * sweep's SIGKILL of the measurement child's group reaches mpirun but not the
+ * ranks. The ranks therefore ask the kernel for SIGKILL when their parent
+ * (mpirun, or orted on another host) dies; see src/cmd/mpi_rank.c.
+ */
+#define _GNU_SOURCE
+#include "backend.h"
+#include "mpi.h"
+#include "../core/clock.h"
+#include "../core/isolate.h"
+#include "../core/machine.h"
+#include "../core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#ifdef AMDAHL_HAVE_MPI
+#define MPI_UNAVAILABLE NULL
+#else
+#define MPI_UNAVAILABLE "OpenMPI not found: apt-get install libopenmpi-dev openmpi-bin"
+#endif
+
+static const struct param_spec mpi_params[] = {
+	{ "hostfile", "FILE", "", "mpi backend: mpirun's --hostfile (none: this machine only)" },
+	{ "mpirun-args", "'ARGS'", "", "mpi backend: more mpirun options, split as a shell would" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+/* A NULL-terminated vector of strings that grows. */
+struct vec {
+	char **v;
+	size_t len, cap;
+};
+
+static void vec_push(struct vec *a, char *s)
+{
+	if (a->len + 2 > a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 32;
+		a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+	}
+	a->v[a->len++] = s;
+	a->v[a->len] = NULL;
+}
+
+static void vec_pushf(struct vec *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void vec_pushf(struct vec *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s) {
+		errorf("out of memory");
+		abort();
+	}
+	vec_push(a, s);
+}
+
+static void vec_free(struct vec *a)
+{
+	for (size_t i = 0; i < a->len; i++)
+		free(a->v[i]);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * Split `s` into words the way a shell would for plain words: blanks
+ * separate, '...' is literal, "..." and a backslash escape. -1 on an
+ * unbalanced quote. Words are appended to `out`.
+ */
+static int split_words(const char *s, struct vec *out)
+{
+	size_t cap = strlen(s) + 1;
+
+	while (*s) {
+		char *w, q = 0;
+		size_t k = 0;
+		int have = 0;
+
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (!*s)
+			break;
+		w = xmalloc(cap);
+		for (; *s; s++) {
+			if (q == '\'') {
+				if (*s == '\'')
+					q = 0;
+				else
+					w[k++] = *s;
+			} else if (q == '"') {
+				if (*s == '"')
+					q = 0;
+				else if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+					w[k++] = *++s;
+				else
+					w[k++] = *s;
+			} else if (*s == '\'' || *s == '"') {
+				q = *s;
+				have = 1;
+			} else if (*s == '\\' && s[1]) {
+				w[k++] = *++s;
+			} else if (*s == ' ' || *s == '\t' || *s == '\n') {
+				break;
+			} else {
+				w[k++] = *s;
+			}
+		}
+		if (q) {
+			free(w);
+			return -1;
+		}
+		w[k] = '\0';
+		if (k || have)
+			vec_push(out, w);
+		else
+			free(w);
+	}
+	return 0;
+}
+
+/* Slots in a hostfile: the sum of slots=K, or -1 when a host leaves it to mpirun. */
+static long hostfile_slots(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char line[1024];
+	long total = 0;
+
+	if (!fp)
+		return -1;
+	while (total >= 0 && fgets(line, sizeof(line), fp)) {
+		char *hash = strchr(line, '#'), *tok, *save = NULL;
+		long slots = -1;
+
+		if (hash)
+			*hash = '\0';
+		tok = strtok_r(line, " \t\r\n", &save);
+		if (!tok)
+			continue;	/* blank or comment */
+		while ((tok = strtok_r(NULL, " \t\r\n", &save)))
+			if (strncmp(tok, "slots=", 6) == 0) {
+				char *end;
+				slots = strtol(tok + 6, &end, 10);
+				if (*end || slots < 0)
+					slots = -1;
+			}
+		total = slots < 0 ? -1 : total + slots;
+	}
+	fclose(fp);
+	return total;
+}
+
+/* mpirun's slots on this machine: its cores (hardware threads count once). */
+static long local_slots(void)
+{
+	struct machine m;
+	long cpus;
+
+	machine_read(&m);
+	cpus = m.affinity > 0 ? m.affinity : m.online;
+	if (m.smt > 1)
+		cpus /= m.smt;
+	return cpus > 0 ? cpus : 1;
+}
+
+static int find_in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL, buf[PATH_MAX];
+	int found = 0;
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	copy = xstrdup(path ? path : "/usr/bin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		snprintf(buf, sizeof(buf), "%s/%s", *dir ? dir : ".", prog);
+		found = access(buf, X_OK) == 0;
+	}
+	free(copy);
+	return found;
+}
+
+static int mpi_check(const struct params *ps, char *err, size_t errlen)
+{
+	const char *hostfile = params_get(ps, mpi_params, "hostfile");
+	const char *args = params_get(ps, mpi_params, "mpirun-args");
+	struct vec words = { 0 };
+	int bad = split_words(args, &words);
+
+	vec_free(&words);
+	if (bad < 0) {
+		snprintf(err, errlen, "bad --mpirun-args '%s': a quote is not closed", args);
+		return -1;
+	}
+	if (*hostfile && access(hostfile, R_OK) < 0) {
+		snprintf(err, errlen, "cannot read --hostfile '%s': %s", hostfile, strerror(errno));
+		return -1;
+	}
+	if (!find_in_path("mpirun")) {
+		snprintf(err, errlen, "mpirun not found in PATH: apt-get install openmpi-bin");
+		return -1;
+	}
+	return 0;
+}
+
+static const char *mpi_refuse(const struct workload *w)
+{
+	if (w->needs & ~(unsigned)WORKLOAD_NEEDS_CHANNEL)
+		return "it needs something the mpi backend does not offer";
+	/* Its counter lives in memory shared by forked workers; ranks are not
+	 * forked from one process and share none, so nothing would contend. */
+	if (strcmp(w->name, "lock") == 0)
+		return "ranks share no memory, so there is no shared counter to contend for";
+	return NULL;
+}
+
+/* Add NAME=VALUE unless the environment already has NAME (the user's choice wins). */
+static void env_default(struct vec *env, const char *name, const char *value)
+{
+	if (!getenv(name))
+		vec_pushf(env, "%s=%s", name, value);
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+/* Add OPTION to a sanitizer's colon-separated NAME variable (later wins). */
+static void env_add_option(struct vec *env, const char *name, const char *option)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < env->len; i++)
+		if (strncmp(env->v[i], name, len) == 0 && env->v[i][len] == '=') {
+			char *old = env->v[i];
+			if (asprintf(&env->v[i], "%s:%s", old, option) < 0) {
+				errorf("out of memory");
+				abort();
+			}
+			free(old);
+			return;
+		}
+	vec_pushf(env, "%s=%s", name, option);
+}
+#endif
+
+static void build_env(struct vec *env, int one_machine)
+{
+	for (char **e = environ; *e; e++)
+		vec_push(env, xstrdup(*e));
+	/* A sanitizer build (make test-asan, test-tsan) runs its ranks under the
+	 * sanitizer too, with OpenMPI in them: OpenMPI leaves most of what
+	 * MPI_Init allocates to the exit, and its threads race by design, which
+	 * would fail every rank. amdahl's own code is checked under the other
+	 * backends. */
+#ifdef __SANITIZE_ADDRESS__
+	env_add_option(env, "ASAN_OPTIONS", "detect_leaks=0");
+#endif
+#ifdef __SANITIZE_THREAD__
+	env_add_option(env, "TSAN_OPTIONS", "report_bugs=0");
+#endif
+	/* Only mpirun's environment: amdahl itself stays as the user started it. */
+	if (geteuid() == 0) {
+		env_default(env, "OMPI_ALLOW_RUN_AS_ROOT", "1");
+		env_default(env, "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+	}
+	/* Ranks that wait (at the barrier while rank 0 runs the serial part, or
+	 * oversubscribed) yield the CPU instead of spinning it away from ranks
+	 * that work; binding is left to the kernel, which balances a noisy box. */
+	env_default(env, "OMPI_MCA_mpi_yield_when_idle", "1");
+	env_default(env, "OMPI_MCA_hwloc_base_binding_policy", "none");
+	if (one_machine) {
+		/* Shared memory only: probing the network transports costs ~0.2 s a launch. */
+		env_default(env, "OMPI_MCA_pml", "ob1");
+		env_default(env, "OMPI_MCA_btl", "self,vader");
+	}
+}
+
+static void build_argv(struct vec *argv, const struct job *job, int n, const char *hostfile,
+		       const char *args, const char *self)
+{
+	long slots = *hostfile ? hostfile_slots(hostfile) : local_slots();
+
+	struct vec extra = { 0 };
+	int decided = 0;
+
+	split_words(args, &extra);	/* checked before the sweep started */
+	for (size_t i = 0; i < extra.len; i++)
+		decided |= strstr(extra.v[i], "oversubscribe") != NULL;
+	vec_push(argv, xstrdup("mpirun"));
+	vec_pushf(argv, "-np");
+	vec_pushf(argv, "%d", n);
+	if (slots >= 0 && n > slots && !decided)
+		vec_pushf(argv, "--oversubscribe");
+	if (*hostfile) {
+		vec_pushf(argv, "--hostfile");
+		vec_pushf(argv, "%s", hostfile);
+	}
+	for (size_t i = 0; i < extra.len; i++)
+		vec_push(argv, extra.v[i]);
+	free(extra.v);		/* the words now belong to argv */
+	vec_pushf(argv, "%s", self);
+	vec_pushf(argv, "%s", AMDAHL_MPI_COMMAND);
+	vec_pushf(argv, "--workload");
+	vec_pushf(argv, "%s", job->workload->name);
+	vec_pushf(argv, "--p");
+	vec_pushf(argv, "%.17g", job->p);
+	vec_pushf(argv, "--units");
+	vec_pushf(argv, "%llu", (unsigned long long)job->units);
+	vec_pushf(argv, "--phases");
+	vec_pushf(argv, "%d", job->phases);
+	vec_pushf(argv, "--scaling");
+	vec_pushf(argv, "%s", job->scaling == SCALING_WEAK ? "weak" : "strong");
+	vec_pushf(argv, "--seed");
+	vec_pushf(argv, "%llu", (unsigned long long)job->seed);
+	for (size_t i = 0; job->params && i < job->params->len; i++) {
+		vec_pushf(argv, "--param");
+		vec_pushf(argv, "%s=%s", job->params->v[i].name, job->params->v[i].value);
+	}
+}
+
+/* What came back from one mpirun. */
+struct reply {
+	char line[1024];	/* the stdout line being assembled */
+	size_t linelen;
+	char result[1024];	/* rank 0's result line, "" until seen */
+	char error[1024];	/* a rank's error line, "" unless one failed */
+	char err[8192];		/* the head of mpirun's stderr */
+	size_t errlen;
+};
+
+static void reply_stderr(struct reply *r, const char *buf, size_t len)
+{
+	size_t room = sizeof(r->err) - 1 - r->errlen;
+
+	if (len > room)
+		len = room;
+	memcpy(r->err + r->errlen, buf, len);
+	r->errlen += len;
+	r->err[r->errlen] = '\0';
+}
+
+static void reply_stdout(struct reply *r, const char *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		const char *tag;
+
+		if (buf[i] != '\n') {
+			if (r->linelen + 1 < sizeof(r->line))
+				r->line[r->linelen++] = buf[i];
+			continue;
+		}
+		r->line[r->linelen] = '\0';
+		r->linelen = 0;
+		/* Found anywhere in the line: --tag-output and --timestamp-output
+		 * put mpirun's own prefix before it. */
+		if ((tag = strstr(r->line, AMDAHL_MPI_RESULT " "))) {
+			snprintf(r->result, sizeof(r->result), "%s", tag + strlen(AMDAHL_MPI_RESULT) + 1);
+		} else if ((tag = strstr(r->line, AMDAHL_MPI_ERROR " "))) {
+			if (!r->error[0])
+				snprintf(r->error, sizeof(r->error), "%s", tag + strlen(AMDAHL_MPI_ERROR) + 1);
+		} else {
+			/* Anything else mpirun printed (--display-map, ...) is a message,
+			 * never data: it joins stderr. */
+			reply_stderr(r, r->line, strlen(r->line));
+			reply_stderr(r, "\n", 1);
+		}
+	}
+}
+
+/* Read mpirun's stdout and stderr until it closes both. */
+static void collect(int ofd, int efd, struct reply *r)
+{
+	struct pollfd pfd[2] = { { .fd = ofd, .events = POLLIN }, { .fd = efd, .events = POLLIN } };
+	char buf[4096];
+
+	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (pfd[i].fd < 0 || !pfd[i].revents)
+				continue;
+			n = read(pfd[i].fd, buf, sizeof(buf));
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				close(pfd[i].fd);
+				pfd[i].fd = -1;
+				continue;
+			}
+			if (i == 0)
+				reply_stdout(r, buf, (size_t)n);
+			else
+				reply_stderr(r, buf, (size_t)n);
+		}
+	}
+}
+
+/* The line of `text` that contains `needle`, without its end; NULL when none. */
+static const char *line_with(const char *text, const char *needle, int *len)
+{
+	const char *hit = strstr(text, needle), *start;
+
+	if (!hit)
+		return NULL;
+	for (start = hit; start > text && start[-1] != '\n'; start--)
+		;
+	while (*start == ' ' || *start == '\t')
+		start++;
+	*len = (int)strcspn(start, "\n");
+	return start;
+}
+
+/*
+ * Why mpirun failed, in one line: its note on the rank that died, else the
+ * rank and status of the first process that exited, else the first
+ * paragraph of its message with the frames of dashes dropped.
+ */
+static void stderr_reason(const struct reply *r, char *out, size_t len)
+{
+	const char *s, *name, *code;
+	size_t k = 0;
+	int n, m;
+
+	out[0] = '\0';
+	if ((s = line_with(r->err, "noticed that process rank", &n))) {
+		snprintf(out, len, "%.*s", n, s);
+		return;
+	}
+	name = line_with(r->err, "Process name:", &n);
+	code = line_with(r->err, "Exit code:", &m);
+	if (name && code) {
+		const char *comma = memrchr(name, ',', (size_t)n), *colon = strchr(code, ':') + 1;
+		long rank = comma ? strtol(comma + 1, NULL, 10) : -1;
+
+		while (*colon == ' ' || *colon == '\t')
+			colon++;
+		snprintf(out, len, "rank %ld exited with status %.*s", rank, (int)(m - (colon - code)), colon);
+		return;
+	}
+	for (s = r->err; *s && k + 2 < len;) {
+		const char *t = s;
+		size_t l = strcspn(s, "\n");
+
+		while (t < s + l && (*t == ' ' || *t == '\t'))
+			t++;
+		if (t == s + l && k > 0 && out[k - 1] != ':')
+			break;	/* the end of the first paragraph (and of what it announces) */
+		if (t < s + l && *t != '-' && *t != '[') {
+			k += (size_t)snprintf(out + k, len - k, "%s%.*s", k ? " " : "", (int)(s + l - t), t);
+			if (k >= len)
+				k = len - 1;
+		}
+		s += l + (s[l] == '\n');
+	}
+}
+
+static int read_boot_id(char *buf, size_t len)
+{
+	FILE *fp = fopen(AMDAHL_MPI_BOOT_ID, "r");
+	int ok = fp && fgets(buf, (int)len, fp);
+
+	if (fp)
+		fclose(fp);
+	if (!ok)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* Parse "wall=.. cpu=.. ready=.. setup=.. boot=.. [bytes=..] [lost=..]"; wall and cpu must be there. */
+static int parse_result(const char *line, struct timing *t, double *ready, double *setup, char *boot,
+			size_t bootlen)
+{
+	char *copy = xstrdup(line), *tok, *save = NULL;
+	int have = 0;
+
+	boot[0] = '\0';
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+		double v;
+
+		if (!eq)
+			continue;
+		*eq++ = '\0';
+		if (strcmp(tok, "boot") == 0) {
+			snprintf(boot, bootlen, "%s", eq);
+			continue;
+		}
+		if (parse_double(eq, &v) < 0)
+			continue;
+		if (strcmp(tok, "wall") == 0 && v > 0) {
+			t->wall_s = v;
+			have |= 1;
+		} else if (strcmp(tok, "cpu") == 0 && v >= 0) {
+			t->cpu_s = v;
+			have |= 2;
+		} else if (strcmp(tok, "ready") == 0) {
+			*ready = v;
+		} else if (strcmp(tok, "setup") == 0 && v >= 0) {
+			*setup = v;
+		} else if (strcmp(tok, "bytes") == 0) {
+			t->bytes = v;
+		} else if (strcmp(tok, "lost") == 0 && v >= 0) {
+			t->lost = (int64_t)v;
+		}
+	}
+	free(copy);
+	return (have & 3) == 3 ? 0 : -1;
+}
+
+/* Pass on what mpirun said though it succeeded: on a cluster it may say why a
+ * run is slow, and it may be what --mpirun-args asked for (--display-map). */
+static void forward_messages(const struct reply *r)
+{
+	for (const char *s = r->err; *s;) {
+		size_t n = strcspn(s, "\n");
+
+		if (n)
+			warnf("mpirun: %.*s", (int)n, s);
+		s += n + (s[n] == '\n');
+	}
+}
+
+static int mpi_run(const struct workload *w, struct job *job, int n, struct timing *out)
+{
+	const char *hostfile = params_get(job->params, mpi_params, "hostfile");
+	const char *args = params_get(job->params, mpi_params, "mpirun-args");
+	struct vec argv = { 0 }, env = { 0 };
+	struct reply *r = xcalloc(1, sizeof(*r));
+	char self[PATH_MAX], boot[64], myboot[64], why[1100];
+	int ofds[2] = { -1, -1 }, efds[2] = { -1, -1 }, status = 0, rc = -1;
+	double t_fork, t_end, ready = 0, setup = 0;
+	ssize_t len;
+	pid_t pid;
+
+	(void)w;
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len < 0) {
+		rc = job_fail(job, "cannot find the amdahl binary for the ranks: %s", strerror(errno));
+		goto out;
+	}
+	self[len] = '\0';
+	build_argv(&argv, job, n, hostfile, args, self);
+	build_env(&env, !*hostfile);
+	if (pipe2(ofds, O_CLOEXEC) < 0 || pipe2(efds, O_CLOEXEC) < 0) {
+		rc = job_fail(job, "cannot make a pipe for mpirun: %s", strerror(errno));
+		goto out;
+	}
+	fflush(NULL);
+	t_fork = clock_now();
+	pid = fork();
+	if (pid < 0) {
+		rc = job_fail(job, "cannot fork mpirun: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		/* mpirun stays in the measurement child's process group, which the
+		 * sweep ends by id; SIGPIPE goes back to its default for it. */
+		int in = open("/dev/null", O_RDONLY);
+
+		signal(SIGPIPE, SIG_DFL);
+		if (in >= 0)
+			dup2(in, 0);
+		dup2(ofds[1], 1);
+		dup2(efds[1], 2);
+		execvpe("mpirun", argv.v, env.v);
+		dprintf(2, "cannot run mpirun: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(ofds[1]);
+	close(efds[1]);
+	ofds[1] = efds[1] = -1;
+	collect(ofds[0], efds[0], r);
+	ofds[0] = efds[0] = -1;	/* collect closed them */
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	t_end = clock_now();
+	if (r->error[0]) {
+		rc = job_fail(job, "%s", r->error);
+		goto out;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		char how[64];
+
+		isolate_describe(status, how, sizeof(how));
+		stderr_reason(r, why, sizeof(why));
+		rc = job_fail(job, "mpirun %s%s%s", how, why[0] ? ": " : "", why);
+		goto out;
+	}
+	if (!r->result[0] || parse_result(r->result, out, &ready, &setup, boot, sizeof(boot)) < 0) {
+		stderr_reason(r, why, sizeof(why));
+		rc = job_fail(job, "mpirun gave no result from rank 0%s%s", why[0] ? ": " : "", why);
+		goto out;
+	}
+	forward_messages(r);
+	/* From fork to every rank having started MPI, when rank 0 shares our
+	 * clock; on another host, all that mpirun took beyond the workload's
+	 * setup and the timed span (so MPI_Finalize and the exits count too). */
+	if (boot[0] && read_boot_id(myboot, sizeof(myboot)) == 0 && strcmp(boot, myboot) == 0 &&
+	    ready > t_fork)
+		out->launch_s = ready - t_fork;
+	else
+		out->launch_s = t_end - t_fork - out->wall_s - setup;
+	if (out->launch_s < 0)
+		out->launch_s = 0;
+	rc = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (ofds[i] >= 0)
+			close(ofds[i]);
+		if (efds[i] >= 0)
+			close(efds[i]);
+	}
+	vec_free(&argv);
+	vec_free(&env);
+	free(r);
+	return rc;
+}
+
+const struct backend backend_mpi = {
+	.name = "mpi",
+	.summary = "OpenMPI ranks started by mpirun per repetition, timed inside the ranks",
+	.unavailable = MPI_UNAVAILABLE,
+	.params = mpi_params,
+	.check = mpi_check,
+	.refuse = mpi_refuse,
+	.run = mpi_run,
+};

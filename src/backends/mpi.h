@@ -1,0 +1,33 @@
+/*
+ * The protocol between the mpi backend (src/backends/mpi.c, which runs in
+ * the measurement child and starts mpirun) and its ranks (src/cmd/mpi_rank.c,
+ * the hidden `amdahl __mpi-rank` entry point that mpirun starts N times).
+ *
+ * The ranks get their job on the command line:
+ *
+ *   amdahl __mpi-rank --workload NAME --p P --units W --phases K
+ *                     --scaling strong|weak --seed S [--param NAME=VALUE]...
+ *
+ * and rank 0 answers with one line on its standard output, which mpirun
+ * forwards from whichever host rank 0 ran on:
+ *
+ *   amdahl-mpi-result wall=S cpu=S ready=T setup=S boot=ID [bytes=B] [lost=L]
+ *
+ * wall: from the barrier after start-up to the end, the slowest rank (MAX
+ * reduction); cpu: CPU seconds of all ranks over the same span (SUM
+ * reduction); ready: CLOCK_MONOTONIC on rank 0 as it left a barrier right
+ * after MPI_Init (before the workload's setup), and boot: its kernel boot
+ * id, so the launcher can tell whether that clock is its own; setup: from
+ * there to the start barrier (the workload's setup), for when it is not.
+ * bytes and lost are the workload's report on rank 0, when it makes one. A rank that cannot run prints `amdahl-mpi-error TEXT` instead and
+ * aborts the job.
+ */
+#ifndef AMDAHL_MPI_H
+#define AMDAHL_MPI_H
+
+#define AMDAHL_MPI_COMMAND "__mpi-rank"
+#define AMDAHL_MPI_RESULT "amdahl-mpi-result"
+#define AMDAHL_MPI_ERROR "amdahl-mpi-error"
+#define AMDAHL_MPI_BOOT_ID "/proc/sys/kernel/random/boot_id"
+
+#endif

@@ -1,0 +1,371 @@
+/*
+ * amdahl fit: read run CSVs and fit the models of DESIGN.md to each
+ * backend/workload/p group (--cmd groups by label): Amdahl's P from the wall
+ * times against 1/min(N,cores) (Gustafson's for weak scaling) with a
+ * bootstrap interval, Karp-Flatt at each N, and the Universal Scalability
+ * Law's sigma, kappa and peak N*. Every file is read and checked before a
+ * line is written.
+ */
+#include "cmd.h"
+#include "../core/csv.h"
+#include "../core/fit.h"
+#include "../core/util.h"
+
+#include <csv.h>
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum fit_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN };
+
+static void usage(FILE *fp)
+{
+	fputs("usage: amdahl fit FILE.csv... [--format table|csv|json|markdown]\n\n"
+	      "Fit the scaling models to each backend/workload/p group of run CSVs (groups\n"
+	      "of --cmd rows by label), one row per group and file:\n\n"
+	      "  p_fit        Amdahl's P: least squares of every repetition's wall time on\n"
+	      "               x = 1/min(N,cores), T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
+	      "               weak-scaling groups: Gustafson's P from the scaled speedups\n"
+	      "  p_lo, p_hi   95% percentile bootstrap interval: 2000 resamples of the\n"
+	      "               repetitions within each N, fixed seed (same input, same output)\n"
+	      "  r2           R^2 of that fit\n"
+	      "  karp_flatt   e(N) = (1/S - 1/N)/(1 - 1/N) of the median speedup at each N\n"
+	      "  sigma,kappa  Universal Scalability Law N/S - 1 = sigma(N-1) + kappa N(N-1),\n"
+	      "               least squares through the origin, both >= 0; usl_r2 on the speedups\n"
+	      "  n_star       its peak, sqrt((1-sigma)/kappa), when kappa > 0\n\n"
+	      "  -f, --format F      table (default), csv, json or markdown\n"
+	      "      --level PCT     confidence level of the interval, in percent (default 95)\n"
+	      "      --resamples B   bootstrap resamples (default 2000)\n"
+	      "      --robust        fit Amdahl's line by Tukey's bisquare (iteratively reweighted\n"
+	      "                      least squares, gsl_multifit_robust): a repetition that other\n"
+	      "                      work on the box slowed far beyond the rest weighs little\n"
+	      "      --seed S        bootstrap seed (default 1)\n"
+	      "  -h, --help          this help\n\n"
+	      "The CSV has the columns backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa first,\n"
+	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file.\n", fp);
+}
+
+static const char *model_name(const struct fit_summary *s)
+{
+	return s->gustafson ? "gustafson" : s->robust ? "amdahl-bisquare" : "amdahl";
+}
+
+struct fitted {
+	const char *file;
+	struct fit_group *g;
+	struct fit_summary s;
+};
+
+/* ---- number cells: empty (CSV), "-" (table), null (JSON) when unknown ---- */
+
+static void put_csv_num(double v, const char *fmt)
+{
+	if (isfinite(v))
+		printf(fmt, v);
+	putchar(',');
+}
+
+static void put_csv_text(const char *s, int last)
+{
+	if (strpbrk(s, ",\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' ')))
+		csv_fwrite(stdout, s, strlen(s));
+	else
+		fputs(s, stdout);
+	putchar(last ? '\n' : ',');
+}
+
+static const char *num(char *buf, size_t len, const char *fmt, double v)
+{
+	if (!isfinite(v))
+		return "-";
+	snprintf(buf, len, fmt, v);
+	return buf;
+}
+
+static json_t *jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* "2:0.0123 4:0.0456" for the N > 1 (or all) entries of a per-N column. */
+static void per_n(char *buf, size_t len, const struct fit_summary *s, const double *v, int from_two)
+{
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < s->nn && off < len; i++) {
+		if ((from_two && s->ns[i] <= 1) || !isfinite(v[i]))
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%g:%.4g", off ? " " : "", s->ns[i], v[i]);
+	}
+	if (off >= len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
+static void print_csv(const struct fitted *f, size_t n)
+{
+	char kf[2048], sp[2048], lvl[32];
+
+	puts("backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa,n_star,r2,usl_r2,level,model,scaling,label,"
+	     "cores,reps,speedup,karp_flatt,file");
+	for (size_t i = 0; i < n; i++) {
+		const struct fit_group *g = f[i].g;
+		const struct fit_summary *s = &f[i].s;
+		put_csv_text(g->backend, 0);
+		put_csv_text(g->workload, 0);
+		put_csv_num(g->p, "%.9g");
+		put_csv_num(s->p_fit, "%.6f");
+		put_csv_num(s->p_lo, "%.6f");
+		put_csv_num(s->p_hi, "%.6f");
+		put_csv_num(s->usl.sigma, "%.6g");
+		put_csv_num(s->usl.kappa, "%.6g");
+		put_csv_num(s->usl.n_star, "%.4g");
+		put_csv_num(s->r2, "%.6f");
+		put_csv_num(s->usl.r2, "%.6f");
+		snprintf(lvl, sizeof(lvl), "%g", s->level);
+		printf("%s,%s,%s,", lvl, model_name(s), g->weak ? "weak" : "strong");
+		put_csv_text(g->label, 0);
+		put_csv_num(s->cores, "%g");
+		printf("%zu,", s->min_reps);
+		per_n(sp, sizeof(sp), s, s->speedup, 0);
+		per_n(kf, sizeof(kf), s, s->karp_flatt, 1);
+		put_csv_text(sp, 0);
+		put_csv_text(kf, 0);
+		put_csv_text(f[i].file, 1);
+	}
+}
+
+/* One table row per group: no control characters; in markdown, no bare pipes. */
+static const char *cell(char *buf, size_t len, const char *s, int markdown)
+{
+	size_t k = 0;
+
+	for (const char *c = s; *c && k + 3 < len; c++) {
+		if (markdown && (*c == '|' || *c == '`' || *c == '*' || *c == '_'))
+			buf[k++] = '\\';
+		buf[k++] = (unsigned char)*c < ' ' ? ' ' : *c;
+	}
+	buf[k] = '\0';
+	return buf;
+}
+
+static void print_table(const struct fitted *f, size_t n, int markdown)
+{
+	char a[32], b[32], c[32], d[32], e[32], h[32], pb[32], ci[80], kf[2048], lb[2 * CSV_LABEL_MAX];
+	int pct = (int)lround(f[0].s.level * 100);
+
+	if (markdown)
+		printf("| backend | workload | p | label | model | P fit | %d%% CI | R² | σ | κ | N* | USL R² | "
+		       "Karp–Flatt e(N) |\n|---|---|---:|---|---|---:|---|---:|---:|---:|---:|---:|---|\n", pct);
+	else
+		printf("%-8s %-8s %6s %-10s %-15s %7s %-18s %6s %8s %9s %7s %6s  %s\n", "backend", "workload", "p",
+		       "label", "model", "p_fit", "ci", "r2", "sigma", "kappa", "n_star", "usl_r2",
+		       "karp_flatt e(N)");
+	for (size_t i = 0; i < n; i++) {
+		const struct fit_group *g = f[i].g;
+		const struct fit_summary *s = &f[i].s;
+		const char *label = g->label[0] ? cell(lb, sizeof(lb), g->label, markdown) : "-", *model = model_name(s);
+		const char *pp = num(pb, sizeof(pb), "%g", g->p), *pf = num(a, sizeof(a), "%.4f", s->p_fit);
+		const char *r2 = num(b, sizeof(b), "%.4f", s->r2), *sg = num(c, sizeof(c), "%.4f", s->usl.sigma);
+		const char *kp = num(d, sizeof(d), "%.5f", s->usl.kappa), *ns = num(e, sizeof(e), "%.1f", s->usl.n_star);
+		const char *ur = num(h, sizeof(h), "%.3f", s->usl.r2);
+
+		if (isfinite(s->p_lo))
+			snprintf(ci, sizeof(ci), "[%.4f, %.4f]", s->p_lo, s->p_hi);
+		else
+			snprintf(ci, sizeof(ci), "-");
+		per_n(kf, sizeof(kf), s, s->karp_flatt, 1);
+		if (markdown)
+			printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", g->backend,
+			       g->workload, pp, label, model, pf, ci, r2, sg, kp, ns, ur, kf[0] ? kf : "-");
+		else
+			printf("%-8s %-8s %6s %-10s %-15s %7s %-18s %6s %8s %9s %7s %6s  %s\n", g->backend, g->workload,
+			       pp, label, model, pf, ci, r2, sg, kp, ns, ur, kf[0] ? kf : "-");
+	}
+}
+
+static void print_json(const struct fitted *f, size_t n, char **files, int nfiles, int resamples, uint64_t seed)
+{
+	json_t *o = json_object(), *groups = json_array(), *fl = json_array();
+	char *text;
+
+	for (int i = 0; i < nfiles; i++)
+		json_array_append_new(fl, json_string(files[i]));
+	json_object_set_new(o, "files", fl);
+	json_object_set_new(o, "interval", json_pack("{s:s,s:f,s:i,s:I}", "method",
+		"percentile bootstrap over repetitions within each N", "level", n ? f[0].s.level : FIT_LEVEL,
+		"resamples", resamples, "seed", (json_int_t)seed));
+	for (size_t i = 0; i < n; i++) {
+		const struct fit_group *g = f[i].g;
+		const struct fit_summary *s = &f[i].s;
+		json_t *gj = json_object(), *pts = json_array();
+		json_object_set_new(gj, "file", json_string(f[i].file));
+		json_object_set_new(gj, "backend", json_string(g->backend));
+		json_object_set_new(gj, "workload", json_string(g->workload));
+		json_object_set_new(gj, "p", jnum(g->p));
+		json_object_set_new(gj, "label", json_string(g->label));
+		json_object_set_new(gj, "scaling", json_string(g->weak ? "weak" : "strong"));
+		json_object_set_new(gj, "model", json_string(model_name(s)));
+		json_object_set_new(gj, "p_fit", jnum(s->p_fit));
+		json_object_set_new(gj, "p_lo", jnum(s->p_lo));
+		json_object_set_new(gj, "p_hi", jnum(s->p_hi));
+		json_object_set_new(gj, "r2", jnum(s->r2));
+		json_object_set_new(gj, "sigma", jnum(s->usl.sigma));
+		json_object_set_new(gj, "kappa", jnum(s->usl.kappa));
+		json_object_set_new(gj, "n_star", jnum(s->usl.n_star));
+		json_object_set_new(gj, "usl_r2", jnum(s->usl.r2));
+		json_object_set_new(gj, "cores", jnum(s->cores));
+		json_object_set_new(gj, "reps", json_integer((json_int_t)s->min_reps));
+		for (size_t j = 0; j < s->nn; j++)
+			json_array_append_new(pts, json_pack("{s:o,s:I,s:o,s:o}", "n", jnum(s->ns[j]),
+				"reps", (json_int_t)s->reps[j], "speedup", jnum(s->speedup[j]),
+				"karp_flatt", jnum(s->karp_flatt[j])));
+		json_object_set_new(gj, "points", pts);
+		json_array_append_new(groups, gj);
+	}
+	json_object_set_new(o, "groups", groups);
+	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	if (text)
+		puts(text);
+	free(text);
+	json_decref(o);
+}
+
+int cmd_fit(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "resamples", required_argument, NULL, 'r' },
+		{ "robust", no_argument, NULL, 'R' },
+		{ "seed", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum fit_format fmt = FMT_TABLE;
+	double level = FIT_LEVEL, v;
+	uint64_t seed = FIT_SEED, u;
+	int resamples = FIT_RESAMPLES, nfiles, c, status = EXIT_OK, robust = 0;
+	struct result **rows;
+	size_t *nrows, nfit = 0;
+	struct fit_group **groups;
+	size_t *ngroups;
+	struct fitted *fitted = NULL;
+	char err[4400];
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "table") == 0)
+				fmt = FMT_TABLE;
+			else if (strcmp(optarg, "csv") == 0)
+				fmt = FMT_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				fmt = FMT_JSON;
+			else if (strcmp(optarg, "markdown") == 0)
+				fmt = FMT_MARKDOWN;
+			else {
+				usagef("fit", "bad --format '%s': expected table, csv, json or markdown", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'l':
+			if (parse_double(optarg, &v) < 0 || v < 50 || v >= 100) {
+				usagef("fit", "bad --level '%s': expected a percentage in [50, 100)", optarg);
+				return EXIT_USAGE;
+			}
+			level = v / 100;
+			break;
+		case 'r':
+			if (parse_u64(optarg, &u) < 0 || u < 100 || u > 1000000) {
+				usagef("fit", "bad --resamples '%s': expected 100 to 1000000", optarg);
+				return EXIT_USAGE;
+			}
+			resamples = (int)u;
+			break;
+		case 'R':
+			robust = 1;
+			break;
+		case 's':
+			if (parse_u64(optarg, &u) < 0) {
+				usagef("fit", "bad --seed '%s': expected a non-negative integer", optarg);
+				return EXIT_USAGE;
+			}
+			seed = u;
+			break;
+		case 'h':
+			usage(stdout);
+			return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
+		case ':':
+			usagef("fit", "option '%s' needs a value", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			usagef("fit", "unknown option '%s'", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	nfiles = argc - optind;
+	if (nfiles < 1) {
+		usagef("fit", "no run CSV given");
+		return EXIT_USAGE;
+	}
+	gsl_set_error_handler_off();
+	rows = xcalloc((size_t)nfiles, sizeof(*rows));
+	nrows = xcalloc((size_t)nfiles, sizeof(*nrows));
+	groups = xcalloc((size_t)nfiles, sizeof(*groups));
+	ngroups = xcalloc((size_t)nfiles, sizeof(*ngroups));
+	/* Read every file first: a bad one is rejected before anything is printed. */
+	for (int i = 0; i < nfiles; i++) {
+		if (csv_read_results(argv[optind + i], &rows[i], &nrows[i], err, sizeof(err)) < 0) {
+			errorf("%s", err);
+			status = EXIT_USAGE;
+			goto out;
+		}
+	}
+	for (int i = 0; i < nfiles; i++) {
+		fit_group_rows(rows[i], nrows[i], &groups[i], &ngroups[i]);
+		fitted = xrealloc(fitted, (nfit + ngroups[i]) * sizeof(*fitted));
+		for (size_t j = 0; j < ngroups[i]; j++) {
+			struct fitted *f = &fitted[nfit++];
+			char name[CSV_LABEL_MAX + 200];
+			f->file = argv[optind + i];
+			f->g = &groups[i][j];
+			fit_summarize(f->g, resamples, level, seed, robust, &f->s);
+			fit_group_name(f->g, name, sizeof(name));
+			if (!isfinite(f->s.p_fit))
+				warnf("%s: %s: P cannot be fitted: it needs %s", f->file, name, f->g->weak ?
+				      "a scaled speedup at some N > 1 on more than one core" :
+				      "wall times at two or more values of min(N, cores)");
+			else if (!isfinite(f->s.p_lo))
+				warnf("%s: %s: no confidence interval: it needs 2 or more repetitions at each N",
+				      f->file, name);
+		}
+	}
+	if (fmt == FMT_CSV)
+		print_csv(fitted, nfit);
+	else if (fmt == FMT_JSON)
+		print_json(fitted, nfit, argv + optind, nfiles, resamples, seed);
+	else if (nfit)
+		print_table(fitted, nfit, fmt == FMT_MARKDOWN);
+	if (finish_stdout() < 0)
+		status = EXIT_FAILED;
+out:
+	for (size_t i = 0; i < nfit; i++)
+		fit_summary_free(&fitted[i].s);
+	free(fitted);
+	for (int i = 0; i < nfiles; i++) {
+		fit_groups_free(groups[i], ngroups[i]);
+		free(rows[i]);
+	}
+	free(groups);
+	free(ngroups);
+	free(rows);
+	free(nrows);
+	return status;
+}

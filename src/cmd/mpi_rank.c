@@ -1,0 +1,330 @@
+/*
+ * amdahl __mpi-rank: the hidden entry point that mpirun starts N times for the
+ * mpi backend (src/backends/mpi.c starts mpirun; the protocol between them is
+ * in src/backends/mpi.h). It is the only code in amdahl that calls MPI, and
+ * only these processes ever initialise it.
+ *
+ * Rank r is worker r of N. Rank 0 also runs the serial sections, while the
+ * others wait at a barrier, exactly as the work model splits the units. The
+ * clock runs inside the ranks, from a barrier after start-up to a reduction
+ * at the end: the slowest rank's time is the wall time (MPI_MAX), and the
+ * ranks' CPU times are summed (MPI_SUM). The message workload's channel is
+ * MPI point-to-point: each transfer is a send to the next rank, which
+ * receives it whenever it waits for a send of its own or at a barrier.
+ */
+#define _GNU_SOURCE
+#include "cmd.h"
+#include "../backends/mpi.h"
+#include "../core/clock.h"
+#include "../core/job.h"
+#include "../core/params.h"
+#include "../core/timing.h"
+#include "../core/util.h"
+#include "../workloads/workload.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#ifdef AMDAHL_HAVE_MPI
+
+#include <limits.h>
+#include <math.h>
+#include <mpi.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#define CHANNEL_TAG 8101
+
+struct rank_args {
+	const struct workload *w;
+	double p;
+	uint64_t units, seed;
+	int phases;
+	enum scaling scaling;
+	struct params params;
+};
+
+/* One rank's end of the message workload's channel. */
+struct rank_channel {
+	int rank, size;
+	void *buf;		/* where received payloads land */
+	size_t cap;
+};
+
+/* Tell the launcher why this rank cannot go on, and end the whole job. */
+static int rank_fail(int rank, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int rank_fail(int rank, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s rank %d: ", AMDAHL_MPI_ERROR, rank);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	MPI_Abort(MPI_COMM_WORLD, EXIT_USAGE);
+	return EXIT_USAGE;
+}
+
+/* The launcher wrote these arguments; still, every number is checked. */
+static int parse_rank_args(int argc, char **argv, struct rank_args *a, char *err, size_t errlen)
+{
+	int have = 0;
+
+	memset(a, 0, sizeof(*a));
+	for (int i = 1; i < argc; i += 2) {
+		const char *name = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		uint64_t u;
+
+		if (!val) {
+			snprintf(err, errlen, "option '%s' needs a value", name);
+			return -1;
+		}
+		if (strcmp(name, "--workload") == 0) {
+			a->w = workload_find(val);
+			if (!a->w) {
+				snprintf(err, errlen, "unknown workload '%s'", val);
+				return -1;
+			}
+			have |= 1;
+		} else if (strcmp(name, "--p") == 0) {
+			if (parse_double(val, &a->p) < 0 || a->p < 0 || a->p > 1) {
+				snprintf(err, errlen, "bad --p '%s'", val);
+				return -1;
+			}
+			have |= 2;
+		} else if (strcmp(name, "--units") == 0) {
+			if (parse_u64(val, &a->units) < 0 || a->units == 0) {
+				snprintf(err, errlen, "bad --units '%s'", val);
+				return -1;
+			}
+			have |= 4;
+		} else if (strcmp(name, "--phases") == 0) {
+			if (parse_u64(val, &u) < 0 || u < 1 || u > 100000) {
+				snprintf(err, errlen, "bad --phases '%s'", val);
+				return -1;
+			}
+			a->phases = (int)u;
+		} else if (strcmp(name, "--scaling") == 0) {
+			if (strcmp(val, "strong") != 0 && strcmp(val, "weak") != 0) {
+				snprintf(err, errlen, "bad --scaling '%s'", val);
+				return -1;
+			}
+			a->scaling = strcmp(val, "weak") == 0 ? SCALING_WEAK : SCALING_STRONG;
+		} else if (strcmp(name, "--seed") == 0) {
+			if (parse_u64(val, &a->seed) < 0) {
+				snprintf(err, errlen, "bad --seed '%s'", val);
+				return -1;
+			}
+		} else if (strcmp(name, "--param") == 0) {
+			/* NAME=VALUE, split in place: argv outlives the job. */
+			char *eq = strchr(argv[i + 1], '=');
+			if (!eq || eq == argv[i + 1]) {
+				snprintf(err, errlen, "bad --param '%s'", val);
+				return -1;
+			}
+			*eq = '\0';
+			if (params_set(&a->params, argv[i + 1], eq + 1) < 0) {
+				snprintf(err, errlen, "too many --param");
+				return -1;
+			}
+		} else {
+			snprintf(err, errlen, "unknown option '%s'", name);
+			return -1;
+		}
+	}
+	if (have != 7) {
+		snprintf(err, errlen, "--workload, --p and --units are required");
+		return -1;
+	}
+	if (a->phases == 0)
+		a->phases = 1;
+	return 0;
+}
+
+/* Receive one payload sent to this rank, if one is waiting. */
+static void channel_poll(struct rank_channel *ch)
+{
+	MPI_Status st;
+	int flag = 0, count = 0;
+
+	MPI_Iprobe(MPI_ANY_SOURCE, CHANNEL_TAG, MPI_COMM_WORLD, &flag, &st);
+	if (!flag)
+		return;
+	MPI_Get_count(&st, MPI_BYTE, &count);
+	if ((size_t)count > ch->cap) {
+		ch->cap = (size_t)count;
+		ch->buf = xrealloc(ch->buf, ch->cap);
+	}
+	MPI_Recv(ch->buf, count, MPI_BYTE, st.MPI_SOURCE, CHANNEL_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+}
+
+/*
+ * The job's transfer hook: a send to the next rank (to itself when alone).
+ * A small payload goes eagerly into the receiver's queue, as a pipe's write
+ * does; a large one waits until the receiver takes it. While it waits, this
+ * rank takes what its own predecessor sends, so a ring of ranks that all
+ * send at once cannot deadlock, whatever their counts. Everything sent is
+ * received before the clock stops (channel_barrier).
+ */
+static int channel_transfer(struct job *job, int worker, const void *buf, size_t len)
+{
+	struct rank_channel *ch = job->hooks.ctx;
+	MPI_Request req;
+	int done = 0;
+
+	(void)worker;
+	if (len > INT_MAX)
+		return job_fail(job, "mpi: a message of %zu bytes is too long for one send", len);
+	MPI_Isend(buf, (int)len, MPI_BYTE, (ch->rank + 1) % ch->size, CHANNEL_TAG, MPI_COMM_WORLD, &req);
+	for (;;) {
+		MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+		if (done)
+			return 0;
+		channel_poll(ch);
+	}
+}
+
+/* A barrier that keeps receiving payloads while it waits (channel workloads). */
+static void channel_barrier(struct rank_channel *ch)
+{
+	MPI_Request req;
+	int done = 0;
+
+	MPI_Ibarrier(MPI_COMM_WORLD, &req);
+	for (;;) {
+		channel_poll(ch);
+		MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+		if (done)
+			return;
+	}
+}
+
+static void rank_sync(struct job *job, struct rank_channel *ch)
+{
+	if (job->workload->needs & WORKLOAD_NEEDS_CHANNEL)
+		channel_barrier(ch);
+	else
+		MPI_Barrier(MPI_COMM_WORLD);
+}
+
+static void read_boot_id(char *buf, size_t len)
+{
+	FILE *fp = fopen(AMDAHL_MPI_BOOT_ID, "r");
+
+	if (!fp || !fgets(buf, (int)len, fp))
+		snprintf(buf, len, "unknown");
+	if (fp)
+		fclose(fp);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static void print_result(struct job *job, double wall, double cpu, double ready, double setup)
+{
+	struct timing t;
+	char boot[64];
+
+	timing_init(&t);
+	t.wall_s = wall;
+	t.cpu_s = cpu;
+	if (job->workload->report)
+		job->workload->report(job, &t);
+	read_boot_id(boot, sizeof(boot));
+	printf("%s wall=%.9f cpu=%.9f ready=%.9f setup=%.9f boot=%s", AMDAHL_MPI_RESULT, wall, cpu, ready,
+	       setup, boot);
+	if (isfinite(t.bytes))
+		printf(" bytes=%.17g", t.bytes);
+	if (t.lost >= 0)
+		printf(" lost=%lld", (long long)t.lost);
+	putchar('\n');
+	fflush(stdout);
+}
+
+int cmd_mpi_rank(int argc, char **argv)
+{
+	struct rank_args a;
+	struct rank_channel ch = { 0 };
+	struct job job;
+	double ready, t0, t1, c0, c1, wall, cpu, wall_max = 0, cpu_sum = 0;
+	char err[256];
+	int rank, size;
+
+	/* mpirun gives each rank a process group of its own, out of reach of the
+	 * sweep's kill: die with the parent (mpirun or orted), and do not start
+	 * at all if it is gone already. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		return EXIT_FAILED;
+	MPI_Init(&argc, &argv);
+	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+	MPI_Comm_size(MPI_COMM_WORLD, &size);
+	/* Every rank is up: the launch ends here, before the workload's setup,
+	 * which no backend times. */
+	MPI_Barrier(MPI_COMM_WORLD);
+	ready = clock_now();
+	if (parse_rank_args(argc, argv, &a, err, sizeof(err)) < 0)
+		return rank_fail(rank, "%s", err);
+	memset(&job, 0, sizeof(job));
+	job.workload = a.w;
+	job.params = &a.params;
+	job.p = a.p;
+	job.phases = a.phases;
+	job.scaling = a.scaling;
+	job.units = a.units;
+	job.max_workers = size;
+	job.nworkers = size;
+	job.seed = a.seed;
+	ch.rank = rank;
+	ch.size = size;
+	job.hooks.transfer = channel_transfer;
+	job.hooks.ctx = &ch;
+	if (a.w->setup && a.w->setup(&job) < 0)
+		return rank_fail(rank, "%s", job.err[0] ? job.err : "workload setup failed");
+	if (a.w->begin)
+		a.w->begin(&job);
+	job_worker_start(&job, rank);
+
+	MPI_Barrier(MPI_COMM_WORLD);
+	t0 = clock_now();
+	c0 = clock_cpu(0);
+	for (int k = 0; k < job.phases; k++) {
+		if (rank == 0)
+			job_serial(&job, k);
+		rank_sync(&job, &ch);		/* the others waited for the serial section */
+		job_parallel(&job, k, rank, size);
+		if (k + 1 < job.phases)
+			rank_sync(&job, &ch);	/* everyone's share is done */
+	}
+	if (job.workload->needs & WORKLOAD_NEEDS_CHANNEL)
+		channel_barrier(&ch);	/* take the payloads still on their way here */
+	t1 = clock_now();
+	c1 = clock_cpu(0);
+	wall = t1 - t0;
+	cpu = c1 - c0;
+	MPI_Reduce(&wall, &wall_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
+	MPI_Reduce(&cpu, &cpu_sum, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+	if (rank == 0)
+		print_result(&job, wall_max, cpu_sum, ready, t0 - ready);
+	if (a.w->teardown)
+		a.w->teardown(&job);
+	free(ch.buf);
+	MPI_Finalize();
+	return EXIT_OK;
+}
+
+#else
+
+int cmd_mpi_rank(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("%s this amdahl was built without MPI\n", AMDAHL_MPI_ERROR);
+	errorf("this amdahl was built without MPI: apt-get install libopenmpi-dev openmpi-bin, then rebuild");
+	return EXIT_USAGE;
+}
+
+#endif

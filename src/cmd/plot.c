@@ -1,0 +1,1214 @@
+/*
+ * amdahl plot: draw run CSVs as figures. The rows are grouped by workload
+ * (and P, and --cmd label); within a group each backend is a series, and each
+ * worker count gets the median, minimum and maximum of its repetitions'
+ * speedup, efficiency and Karp-Flatt serial fraction. Those numbers go to a
+ * tidy data file in a temporary folder, and gnuplot draws them with the
+ * scripts in plots/ (one per figure, parameterised with -e, readable on their
+ * own). Every image is rendered to a temporary file in the output folder and
+ * renamed into place only when gnuplot succeeded, so a failure never leaves a
+ * half-written figure. --theory draws the law alone, for a slide.
+ */
+#define _GNU_SOURCE
+#include "cmd.h"
+#include "../backends/backend.h"
+#include "../core/csv.h"
+#include "../core/list.h"
+#include "../core/meta.h"
+#include "../core/models.h"
+#include "../core/stats.h"
+#include "../core/sweep.h"
+#include "../core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Where `make install` puts the scripts; the Makefile passes the real prefix. */
+#ifndef AMDAHL_DATADIR
+#define AMDAHL_DATADIR "/usr/local/share/amdahl"
+#endif
+
+/* The figures drawn for every group of measured rows: name and script. */
+static const char *const figures[] = { "speedup", "efficiency", "karp-flatt" };
+static const char *const kinds[] = { "Speedup", "Efficiency", "Karp-Flatt serial fraction" };
+
+struct plot_opts {
+	const char *outdir, *format, *style, *title, *plist, *nlist;
+	int width, height;	/* 0: the style's default */
+	int theory, table;
+};
+
+/* The repetitions of one backend at one N. */
+struct cell {
+	int n;
+	size_t len, cap;
+	double *wall, *speedup;
+	struct stats_summary s, e, kf;	/* speedup, efficiency, Karp-Flatt over repetitions */
+};
+
+/* One line on a figure: a backend, from one file. */
+struct series {
+	size_t file;
+	const char *backend;
+	int order;		/* the backend's place in the registry, for a stable order */
+	char name[96];
+	int lt;			/* gnuplot line type, 1..8 */
+	struct cell *cells;
+	size_t ncells;
+};
+
+/* One set of figures: a workload at one P (or one --cmd program). */
+struct group {
+	const char *workload, *label;
+	double p;		/* NaN for --cmd rows */
+	int weak;
+	double cores;
+	int nmax;
+	size_t reps;		/* most repetitions of any point */
+	double smin, smax;	/* measured speedups, for the y range */
+	double work;		/* the work_s column when all rows agree, else NaN */
+	struct series *ser;
+	size_t nser;
+};
+
+struct plot_ctx {
+	const struct plot_opts *o;
+	const char *gnuplot;	/* full path */
+	char scripts[PATH_MAX];
+	char tmpdir[PATH_MAX];
+	const char *ext;
+	int width, height;
+	char subtitle[512];
+};
+
+static void usage(FILE *fp)
+{
+	fputs("usage: amdahl plot FILE.csv... [options]\n"
+	      "       amdahl plot --theory [-P LIST] [-N LIST] [options]\n\n"
+	      "Draw run CSVs with gnuplot: for each workload and P, the speedup, the\n"
+	      "efficiency and the Karp-Flatt serial fraction against N, each backend's\n"
+	      "median with its min-max spread, beside Amdahl's law, this machine's ceiling\n"
+	      "and the ideal S = N. Several files: each backend of each file is a series.\n"
+	      "Prints the paths it wrote, one a line.\n\n"
+	      "  -o, --outdir DIR           where the images go (default plots/out; created)\n"
+	      "      --format png|svg|pdf   image format (default png)\n"
+	      "      --size WxH             image size in pixels (default 1920x1080 for slides,\n"
+	      "                             800x520 for paper; pdf: 96 pixels an inch)\n"
+	      "      --style paper|slides   slides: 16:9, large fonts, thick lines; paper: compact\n"
+	      "                             (default paper)\n"
+	      "      --title TEXT           the figures' title (default: workload, P, figure)\n"
+	      "      --table                also print each series' median speedups as a table\n"
+	      "      --theory               draw Amdahl's law alone (no CSV): theory.<format>\n"
+	      "  -P LIST                    with --theory: parallel fractions\n"
+	      "                             (default 0.5,0.8,0.9,0.95,0.99)\n"
+	      "  -N LIST                    with --theory: worker counts (default 1..320:x2)\n"
+	      "  -h, --help                 this help\n\n"
+	      "The gnuplot scripts are found in $AMDAHL_PLOTS, else <bindir>/../share/amdahl/plots,\n"
+	      "else <bindir>/../plots (the build tree), else " AMDAHL_DATADIR "/plots.\n"
+	      "\nexample:\n  amdahl plot results/latest.csv --style slides --outdir plots/out\n", fp);
+}
+
+static int parse_size(const char *s, int *w, int *h)
+{
+	const char *x = strchr(s, 'x');
+	char buf[32];
+	uint64_t a, b;
+
+	if (!x || (size_t)(x - s) >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, (size_t)(x - s));
+	buf[x - s] = '\0';
+	if (parse_u64(buf, &a) < 0 || parse_u64(x + 1, &b) < 0)
+		return -1;
+	if (a < 200 || a > 10000 || b < 150 || b > 10000)
+		return -1;
+	*w = (int)a;
+	*h = (int)b;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct plot_opts *o)
+{
+	enum { OPT_FORMAT = 256, OPT_SIZE, OPT_STYLE, OPT_TITLE, OPT_THEORY, OPT_TABLE };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "outdir", required_argument, NULL, 'o' },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "style", required_argument, NULL, OPT_STYLE },
+		{ "table", no_argument, NULL, OPT_TABLE },
+		{ "theory", no_argument, NULL, OPT_THEORY },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:P:N:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->outdir = optarg; break;
+		case 'P': o->plist = optarg; break;
+		case 'N': o->nlist = optarg; break;
+		case 'h': usage(stdout); return 1;
+		case OPT_TITLE: o->title = optarg; break;
+		case OPT_THEORY: o->theory = 1; break;
+		case OPT_TABLE: o->table = 1; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "png") && strcmp(optarg, "svg") && strcmp(optarg, "pdf")) {
+				usagef("plot", "bad --format '%s': expected png, svg or pdf", optarg);
+				return -1;
+			}
+			o->format = optarg;
+			break;
+		case OPT_STYLE:
+			if (strcmp(optarg, "paper") && strcmp(optarg, "slides")) {
+				usagef("plot", "bad --style '%s': expected paper or slides", optarg);
+				return -1;
+			}
+			o->style = optarg;
+			break;
+		case OPT_SIZE:
+			if (parse_size(optarg, &o->width, &o->height) < 0) {
+				usagef("plot", "bad --size '%s': expected WxH in pixels, e.g. 1920x1080 "
+				       "(200x150 to 10000x10000)", optarg);
+				return -1;
+			}
+			break;
+		case ':':
+			usagef("plot", "option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			usagef("plot", "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (o->theory && optind < argc) {
+		usagef("plot", "--theory draws the law alone; unexpected file '%s'", argv[optind]);
+		return -1;
+	}
+	if (!o->theory && (o->plist || o->nlist)) {
+		usagef("plot", "-P and -N go with --theory");
+		return -1;
+	}
+	if (!o->theory && optind >= argc) {
+		usagef("plot", "no CSV file given");
+		return -1;
+	}
+	if (o->theory && o->table) {
+		usagef("plot", "--table needs measured rows, not --theory");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- finding gnuplot and the scripts ---- */
+
+/* gnuplot's full path from PATH into buf; -1 when it is not there. */
+static int find_gnuplot(char *buf, size_t len)
+{
+	const char *dir = getenv("PATH");
+
+	while (dir && *dir) {
+		const char *colon = strchr(dir, ':');
+		int dlen = colon ? (int)(colon - dir) : (int)strlen(dir);
+
+		/* An empty entry means the current folder, as for execvp. */
+		snprintf(buf, len, "%.*s/gnuplot", dlen ? dlen : 1, dlen ? dir : ".");
+		if (access(buf, X_OK) == 0)
+			return 0;
+		dir = colon ? colon + 1 : NULL;
+	}
+	return -1;
+}
+
+static int scripts_in(const char *dir, char *out, size_t len)
+{
+	char probe[PATH_MAX + 32];
+	char real[PATH_MAX];
+
+	snprintf(probe, sizeof(probe), "%s/speedup.gp", dir);
+	if (access(probe, R_OK) != 0 || !realpath(dir, real))
+		return -1;
+	snprintf(out, len, "%s", real);
+	return 0;
+}
+
+/*
+ * The scripts folder: $AMDAHL_PLOTS, then beside the binary (installed:
+ * <bindir>/../share/amdahl/plots; build tree: <bindir>/../plots), then the
+ * compiled-in install prefix. Never the current folder.
+ */
+static int find_scripts(char *out, size_t len)
+{
+	const char *env = getenv("AMDAHL_PLOTS");
+	char exe[PATH_MAX], cand[PATH_MAX + 64];
+	ssize_t n;
+
+	if (env && *env) {
+		if (scripts_in(env, out, len) < 0) {
+			errorf("no gnuplot scripts in AMDAHL_PLOTS '%s' (speedup.gp is missing)", env);
+			return -1;
+		}
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		char *slash;
+		exe[n] = '\0';
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = '\0';
+		snprintf(cand, sizeof(cand), "%s/../share/amdahl/plots", exe);
+		if (scripts_in(cand, out, len) == 0)
+			return 0;
+		snprintf(cand, sizeof(cand), "%s/../plots", exe);
+		if (scripts_in(cand, out, len) == 0)
+			return 0;
+	}
+	if (scripts_in(AMDAHL_DATADIR "/plots", out, len) == 0)
+		return 0;
+	errorf("cannot find the gnuplot scripts (speedup.gp) beside the binary or in '%s/plots'; "
+	       "set AMDAHL_PLOTS or run 'make install'", AMDAHL_DATADIR);
+	return -1;
+}
+
+/* ---- grouping the rows ---- */
+
+static int backend_order(const char *name)
+{
+	int i = 0;
+
+	for (const struct backend *const *b = backend_registry; *b; b++, i++)
+		if (strcmp((*b)->name, name) == 0)
+			return i;
+	return 1000;
+}
+
+static int same_p(double a, double b)
+{
+	return (isnan(a) && isnan(b)) || a == b;
+}
+
+static struct group *find_group(struct group **gs, size_t *ng, const struct result *r)
+{
+	for (size_t i = 0; i < *ng; i++) {
+		struct group *g = &(*gs)[i];
+		if (strcmp(g->workload, r->workload) == 0 && strcmp(g->label, r->label) == 0 &&
+		    same_p(g->p, r->p) && g->weak == r->weak)
+			return g;
+	}
+	*gs = xrealloc(*gs, (*ng + 1) * sizeof(**gs));
+	memset(&(*gs)[*ng], 0, sizeof(**gs));
+	(*gs)[*ng].workload = r->workload;
+	(*gs)[*ng].label = r->label;
+	(*gs)[*ng].p = r->p;
+	(*gs)[*ng].weak = r->weak;
+	(*gs)[*ng].work = r->work_s;
+	return &(*gs)[(*ng)++];
+}
+
+static struct series *find_series(struct group *g, size_t file, const char *backend)
+{
+	struct series *s;
+
+	for (size_t i = 0; i < g->nser; i++)
+		if (g->ser[i].file == file && strcmp(g->ser[i].backend, backend) == 0)
+			return &g->ser[i];
+	g->ser = xrealloc(g->ser, (g->nser + 1) * sizeof(*g->ser));
+	s = &g->ser[g->nser++];
+	memset(s, 0, sizeof(*s));
+	s->file = file;
+	s->backend = backend;
+	s->order = backend_order(backend);
+	return s;
+}
+
+static struct cell *find_cell(struct series *s, int n)
+{
+	struct cell *c;
+
+	for (size_t i = 0; i < s->ncells; i++)
+		if (s->cells[i].n == n)
+			return &s->cells[i];
+	s->cells = xrealloc(s->cells, (s->ncells + 1) * sizeof(*s->cells));
+	c = &s->cells[s->ncells++];
+	memset(c, 0, sizeof(*c));
+	c->n = n;
+	return c;
+}
+
+static void cell_add(struct cell *c, double wall, double speedup)
+{
+	if (c->len == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 8;
+		c->wall = xrealloc(c->wall, c->cap * sizeof(double));
+		c->speedup = xrealloc(c->speedup, c->cap * sizeof(double));
+	}
+	c->wall[c->len] = wall;
+	c->speedup[c->len++] = speedup;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+	const struct cell *x = a, *y = b;
+
+	return (x->n > y->n) - (x->n < y->n);
+}
+
+static int cmp_series(const void *a, const void *b)
+{
+	const struct series *x = a, *y = b;
+
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return strcmp(x->backend, y->backend);
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct group *x = a, *y = b;
+	int c = strcmp(x->workload, y->workload);
+
+	if (c)
+		return c;
+	if ((c = strcmp(x->label, y->label)))
+		return c;
+	if (x->weak != y->weak)
+		return x->weak - y->weak;
+	if (isnan(x->p) || isnan(y->p))
+		return isnan(x->p) - isnan(y->p);
+	return (x->p > y->p) - (x->p < y->p);
+}
+
+/*
+ * A name gnuplot can take as one word, and a file name: letters, digits and
+ * ._:+- kept, runs of anything else made one '_', none at the end.
+ */
+static void word_copy(char *dst, size_t len, const char *src)
+{
+	size_t i = 0;
+
+	for (; *src && i + 1 < len; src++) {
+		int ok = strchr("._:+-", *src) || (*src >= '0' && *src <= '9') ||
+			 (*src >= 'a' && *src <= 'z') || (*src >= 'A' && *src <= 'Z');
+		if (ok)
+			dst[i++] = *src;
+		else if (i > 0 && dst[i - 1] != '_')
+			dst[i++] = '_';
+	}
+	while (i > 1 && dst[i - 1] == '_')
+		i--;
+	dst[i] = '\0';
+}
+
+/* "results/run-a.csv" -> "run-a", for naming a file's series. */
+static void file_stem(const char *path, char *buf, size_t len)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	snprintf(buf, len, "%s", base);
+	n = strlen(buf);
+	if (n > 4 && strcmp(buf + n - 4, ".csv") == 0)
+		buf[n - 4] = '\0';
+}
+
+static void summarize_cell(struct cell *c)
+{
+	double *e = xmalloc(c->len * sizeof(double)), *kf = xmalloc(c->len * sizeof(double));
+	size_t nkf = 0;
+
+	for (size_t i = 0; i < c->len; i++) {
+		e[i] = c->speedup[i] / c->n;
+		if (c->n > 1)
+			kf[nkf++] = models_karp_flatt(c->speedup[i], c->n);
+	}
+	stats_summarize(c->speedup, c->len, &c->s);
+	stats_summarize(e, c->len, &c->e);
+	stats_summarize(kf, nkf, &c->kf);
+	free(e);
+	free(kf);
+}
+
+/*
+ * Group every row of every file, fill speedups a row left empty from the
+ * median N=1 wall of its series, and summarize each point.
+ */
+static struct group *group_rows(struct result **rows, const size_t *nrows, char **files, size_t nfiles,
+				size_t *ngroups)
+{
+	struct group *gs = NULL;
+	size_t ng = 0;
+
+	for (size_t f = 0; f < nfiles; f++)
+		for (size_t i = 0; i < nrows[f]; i++) {
+			const struct result *r = &rows[f][i];
+			struct group *g = find_group(&gs, &ng, r);
+			struct series *s = find_series(g, f, r->backend);
+			cell_add(find_cell(s, r->n), r->t.wall_s, r->speedup);
+			if (r->cores > g->cores)
+				g->cores = r->cores;
+			if (!(r->work_s == g->work))
+				g->work = NAN;
+		}
+	for (size_t i = 0; i < ng; i++) {
+		struct group *g = &gs[i];
+		int multi = 0;	/* series from several files: name each by its file too */
+
+		qsort(g->ser, g->nser, sizeof(*g->ser), cmp_series);
+		for (size_t k = 1; k < g->nser; k++)
+			multi |= g->ser[k].file != g->ser[0].file;
+		g->smin = INFINITY;
+		g->smax = 0;
+		for (size_t k = 0; k < g->nser; k++) {
+			struct series *s = &g->ser[k];
+			double base = NAN;
+			char stem[64];
+
+			qsort(s->cells, s->ncells, sizeof(*s->cells), cmp_cell);
+			if (s->cells[0].n == 1)
+				base = stats_median(s->cells[0].wall, s->cells[0].len);
+			if (multi) {
+				char both[160];
+				file_stem(files[s->file], stem, sizeof(stem));
+				snprintf(both, sizeof(both), "%s:%s", stem, s->backend);
+				word_copy(s->name, sizeof(s->name), both);
+				s->lt = (int)(k % 8) + 1;
+			} else {
+				word_copy(s->name, sizeof(s->name), s->backend);
+				s->lt = s->order < 1000 ? s->order % 8 + 1 : (int)(k % 8) + 1;
+			}
+			for (size_t j = 0; j < s->ncells; j++) {
+				struct cell *c = &s->cells[j];
+				size_t kept = 0;
+				for (size_t r = 0; r < c->len; r++) {
+					double sp = c->speedup[r];
+					if (isnan(sp))
+						sp = base / c->wall[r];
+					if (!isfinite(sp) || sp <= 0)
+						continue;
+					c->wall[kept] = c->wall[r];
+					c->speedup[kept++] = sp;
+				}
+				c->len = kept;
+				if (kept == 0)
+					continue;
+				summarize_cell(c);
+				if (c->n > g->nmax)
+					g->nmax = c->n;
+				if (kept > g->reps)
+					g->reps = kept;
+				if (c->s.min < g->smin)
+					g->smin = c->s.min;
+				if (c->s.max > g->smax)
+					g->smax = c->s.max;
+			}
+		}
+	}
+	qsort(gs, ng, sizeof(*gs), cmp_group);
+	*ngroups = ng;
+	return gs;
+}
+
+static void free_groups(struct group *gs, size_t ng)
+{
+	for (size_t i = 0; i < ng; i++) {
+		for (size_t k = 0; k < gs[i].nser; k++) {
+			for (size_t j = 0; j < gs[i].ser[k].ncells; j++) {
+				free(gs[i].ser[k].cells[j].wall);
+				free(gs[i].ser[k].cells[j].speedup);
+			}
+			free(gs[i].ser[k].cells);
+		}
+		free(gs[i].ser);
+	}
+	free(gs);
+}
+
+/* ---- data files and gnuplot ---- */
+
+/* A number for a data file or a -e assignment: NaN stays NaN (gnuplot skips it). */
+static void put_num(FILE *fp, double v)
+{
+	if (isfinite(v))
+		fprintf(fp, " %.6g", v);
+	else
+		fputs(" NaN", fp);
+}
+
+static int write_group_data(const struct group *g, const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		return -1;
+	fprintf(fp, "# amdahl plot: workload %s%s%s, p %g, cores %g\n"
+		"# one block per series (gnuplot index 0, 1, ...), two blank lines apart; columns:\n"
+		"# n  speedup: median min max  efficiency: median min max  karp_flatt: median min max  reps\n",
+		g->workload, g->label[0] ? ", program " : "", g->label, g->p, g->cores);
+	for (size_t k = 0; k < g->nser; k++) {
+		const struct series *s = &g->ser[k];
+		fprintf(fp, "%s# series %s\n", k ? "\n\n" : "", s->name);
+		for (size_t j = 0; j < s->ncells; j++) {
+			const struct cell *c = &s->cells[j];
+			if (c->len == 0)
+				continue;
+			fprintf(fp, "%d", c->n);
+			put_num(fp, c->s.median);
+			put_num(fp, c->s.min);
+			put_num(fp, c->s.max);
+			put_num(fp, c->e.median);
+			put_num(fp, c->e.min);
+			put_num(fp, c->e.max);
+			put_num(fp, c->kf.n ? c->kf.median : NAN);
+			put_num(fp, c->kf.n ? c->kf.min : NAN);
+			put_num(fp, c->kf.n ? c->kf.max : NAN);
+			fprintf(fp, " %zu\n", c->len);
+		}
+	}
+	if (fclose(fp) != 0)
+		return -1;
+	return 0;
+}
+
+/* Append name='value' to a gnuplot -e string; single quotes doubled, newlines made spaces. */
+static void gp_str(char **buf, size_t *len, const char *name, const char *value)
+{
+	size_t need = strlen(name) + 2 * strlen(value) + 8, at = *len;
+
+	*buf = xrealloc(*buf, *len + need + 1);
+	at += (size_t)sprintf(*buf + at, "%s='", name);
+	for (const char *c = value; *c; c++) {
+		if (*c == '\'')
+			(*buf)[at++] = '\'';
+		(*buf)[at++] = (*c == '\n' || *c == '\r') ? ' ' : *c;
+	}
+	at += (size_t)sprintf(*buf + at, "'; ");
+	*len = at;
+}
+
+static void gp_num(char **buf, size_t *len, const char *name, double v)
+{
+	char tmp[96];
+
+	/* Always a real: gnuplot divides integers as integers (1/8 = 0). */
+	if (isfinite(v))
+		snprintf(tmp, sizeof(tmp), "%s=%.10g%s; ", name, v, v == floor(v) && fabs(v) < 1e10 ? ".0" : "");
+	else
+		snprintf(tmp, sizeof(tmp), "%s=NaN; ", name);
+	*buf = xrealloc(*buf, *len + strlen(tmp) + 1);
+	memcpy(*buf + *len, tmp, strlen(tmp) + 1);
+	*len += strlen(tmp);
+}
+
+static void gp_int(char **buf, size_t *len, const char *name, long v)
+{
+	char tmp[96];
+
+	snprintf(tmp, sizeof(tmp), "%s=%ld; ", name, v);
+	*buf = xrealloc(*buf, *len + strlen(tmp) + 1);
+	memcpy(*buf + *len, tmp, strlen(tmp) + 1);
+	*len += strlen(tmp);
+}
+
+/* The last lines of gnuplot's stderr, joined into one line. */
+static void stderr_tail(const char *path, char *out, size_t len)
+{
+	char buf[4096];
+	FILE *fp = fopen(path, "r");
+	size_t n = 0, k = 0;
+	long size;
+
+	out[0] = '\0';
+	if (!fp)
+		return;
+	fseek(fp, 0, SEEK_END);
+	size = ftell(fp);
+	if (size > (long)sizeof(buf) - 1)
+		fseek(fp, size - (long)sizeof(buf) + 1, SEEK_SET);
+	else
+		fseek(fp, 0, SEEK_SET);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	/* Keep the last three lines: gnuplot prints the line, a caret, then the message. */
+	{
+		char *start = buf + n;
+		int lines = 0;
+		while (start > buf && lines < 3) {
+			start--;
+			if (*start == '\n')
+				lines++;
+		}
+		if (*start == '\n')
+			start++;
+		for (char *c = start; *c && k + 1 < len; c++) {
+			if (*c == '\n') {
+				if (k + 3 < len) {
+					memcpy(out + k, " / ", 3);
+					k += 3;
+				}
+			} else if (*c != '\r' && !(*c == ' ' && k > 0 && out[k - 1] == ' ')) {
+				out[k++] = *c;
+			}
+		}
+		out[k] = '\0';
+	}
+}
+
+/*
+ * cairo stamps a PDF with the time it was drawn (and ignores SOURCE_DATE_EPOCH
+ * before 1.17); overwrite each date in place with the same number of digits,
+ * so the byte offsets stay valid and the same CSV gives the same file.
+ */
+static int pdf_fix_dates(const char *path)
+{
+	static const char *const keys[] = { "/CreationDate (D:", "/ModDate (D:" };
+	static const char epoch[] = "19700101000000";
+	FILE *fp = fopen(path, "r+b");
+	char *buf;
+	long size;
+
+	if (!fp)
+		return -1;
+	if (fseek(fp, 0, SEEK_END) < 0 || (size = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) < 0) {
+		fclose(fp);
+		return -1;
+	}
+	buf = xmalloc((size_t)size + 1);
+	if (fread(buf, 1, (size_t)size, fp) != (size_t)size) {
+		free(buf);
+		fclose(fp);
+		return -1;
+	}
+	buf[size] = '\0';
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		char *at = buf;
+		while ((at = memmem(at, (size_t)(buf + size - at), keys[k], strlen(keys[k])))) {
+			char *d = at + strlen(keys[k]);
+			for (size_t i = 0; i < sizeof(epoch) - 1 && d + i < buf + size && d[i] >= '0' && d[i] <= '9'; i++)
+				d[i] = epoch[i];
+			at = d;
+		}
+	}
+	if (fseek(fp, 0, SEEK_SET) < 0 || fwrite(buf, 1, (size_t)size, fp) != (size_t)size) {
+		free(buf);
+		fclose(fp);
+		return -1;
+	}
+	free(buf);
+	return fclose(fp);
+}
+
+enum draw_status { DRAW_OK, DRAW_FAILED, DRAW_INTERRUPTED };
+
+/*
+ * Run gnuplot on one script with the -e assignments, into a temporary file in
+ * the output folder, then rename it to `final`. gnuplot runs without a shell,
+ * stdin from /dev/null, its output into a file we read back on failure.
+ */
+static enum draw_status draw(const struct plot_ctx *ctx, const char *script, const char *assign,
+			     const char *final)
+{
+	char tmp[PATH_MAX + 64], errpath[PATH_MAX + 16], gp[PATH_MAX + 32], tail[600], *arg;
+	const char *slash = strrchr(final, '/');
+	size_t dirlen = slash ? (size_t)(slash - final) + 1 : 0;
+	struct stat st;
+	int fd, status = 0;
+	mode_t mask;
+	pid_t pid;
+
+	snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", (int)dirlen, final, slash ? slash + 1 : final);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		errorf("cannot write in '%.*s': %s", (int)(dirlen ? dirlen - 1 : 1), dirlen ? final : ".",
+		       strerror(errno));
+		return DRAW_FAILED;
+	}
+	close(fd);
+	snprintf(errpath, sizeof(errpath), "%s/gnuplot.err", ctx->tmpdir);
+	snprintf(gp, sizeof(gp), "%s/%s.gp", ctx->scripts, script);
+	{
+		size_t len = strlen(assign);
+		arg = xmalloc(len + 1);
+		memcpy(arg, assign, len + 1);
+		gp_str(&arg, &len, "out", tmp);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		errorf("cannot start gnuplot: %s", strerror(errno));
+		free(arg);
+		unlink(tmp);
+		return DRAW_FAILED;
+	}
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		int err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		char *argv[] = { "gnuplot", "-e", arg, gp, NULL };
+		if (in >= 0)
+			dup2(in, 0);
+		if (err >= 0) {
+			dup2(err, 1);
+			dup2(err, 2);
+		}
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		execv(ctx->gnuplot, argv);
+		_exit(127);
+	}
+	free(arg);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			break;
+		if (sweep_stop)
+			kill(pid, SIGTERM);
+	}
+	if (sweep_stop) {
+		unlink(tmp);
+		return DRAW_INTERRUPTED;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(tmp, &st) < 0 || st.st_size == 0) {
+		stderr_tail(errpath, tail, sizeof(tail));
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+			errorf("cannot run '%s'", ctx->gnuplot);
+		else
+			errorf("gnuplot failed on '%s': %s", gp, tail[0] ? tail : "no image written");
+		unlink(tmp);
+		return DRAW_FAILED;
+	}
+	if (strcmp(ctx->o->format, "pdf") == 0 && pdf_fix_dates(tmp) < 0) {
+		errorf("cannot rewrite '%s': %s", tmp, strerror(errno));
+		unlink(tmp);
+		return DRAW_FAILED;
+	}
+	mask = umask(0);
+	umask(mask);
+	chmod(tmp, 0666 & ~mask);
+	if (rename(tmp, final) < 0) {
+		errorf("cannot write '%s': %s", final, strerror(errno));
+		unlink(tmp);
+		return DRAW_FAILED;
+	}
+	return DRAW_OK;
+}
+
+/* The -e assignments every figure takes: format, size, style, scripts folder. */
+static void common_assign(const struct plot_ctx *ctx, char **buf, size_t *len)
+{
+	gp_str(buf, len, "fmt", ctx->o->format);
+	gp_str(buf, len, "style", ctx->o->style);
+	gp_num(buf, len, "width", ctx->width);
+	gp_num(buf, len, "height", ctx->height);
+	gp_str(buf, len, "plotdir", ctx->scripts);
+}
+
+static void group_base_name(const struct group *g, char *buf, size_t len)
+{
+	char wl[64], lab[48] = "", p[40] = "";
+
+	word_copy(wl, sizeof(wl), g->workload);
+	if (g->label[0]) {
+		lab[0] = '-';
+		word_copy(lab + 1, sizeof(lab) - 1, g->label);
+		if (!lab[1])
+			lab[0] = '\0';
+	}
+	if (!isnan(g->p))
+		snprintf(p, sizeof(p), "-p%g", g->p);
+	snprintf(buf, len, "%s%s%s%s", wl, lab, p, g->weak ? "-weak" : "");
+}
+
+static enum draw_status draw_group(const struct plot_ctx *ctx, const struct group *g, size_t gi)
+{
+	char data[PATH_MAX + 32], base[160], final[PATH_MAX + 256], title[600], sub[700];
+	char names[1024] = "", lts[64] = "";
+	double ymax, ymin, amax;
+	enum draw_status st = DRAW_OK;
+
+	snprintf(data, sizeof(data), "%s/group%zu.dat", ctx->tmpdir, gi);
+	if (write_group_data(g, data) < 0) {
+		errorf("cannot write '%s': %s", data, strerror(errno));
+		return DRAW_FAILED;
+	}
+	group_base_name(g, base, sizeof(base));
+	{
+		char work[64] = "";
+		if (isfinite(g->work))
+			snprintf(work, sizeof(work), "work %g s on one worker; ", g->work);
+		snprintf(sub, sizeof(sub), "%s%s%smedian of %zu repetition%s%s", ctx->subtitle,
+			 ctx->subtitle[0] ? ", " : "", work, g->reps, g->reps == 1 ? "" : "s",
+			 g->reps > 1 ? ", bars min–max" : "");
+	}
+	for (size_t k = 0; k < g->nser; k++) {
+		size_t at = strlen(names), lat = strlen(lts);
+		snprintf(names + at, sizeof(names) - at, "%s%s", k ? " " : "", g->ser[k].name);
+		snprintf(lts + lat, sizeof(lts) - lat, "%s%d", k ? " " : "", g->ser[k].lt);
+	}
+	/* The speedup axis reaches the law and the data, not the ideal line's far end. */
+	amax = isnan(g->p) ? 1 : g->weak ? models_gustafson(g->p, g->nmax) : models_amdahl(g->p, g->nmax);
+	ymax = fmax(fmax(amax, g->smax), 2.0) * 1.25;
+	ymin = fmin(g->smin, 1.0) / 1.25;
+	for (size_t f = 0; f < ARRAY_SIZE(figures) && st == DRAW_OK; f++) {
+		char *arg = NULL;
+		size_t len = 0;
+
+		if (f == 2 && g->nmax < 2)
+			continue;	/* Karp-Flatt needs N > 1 */
+		if (ctx->o->title) {
+			snprintf(title, sizeof(title), "%s", ctx->o->title);
+		} else {
+			char pp[48] = "";
+			if (!isnan(g->p))
+				snprintf(pp, sizeof(pp), ", P = %g", g->p);
+			snprintf(title, sizeof(title), "%s: %s%s%s%s%s", kinds[f], g->workload,
+				 g->label[0] ? " " : "", g->label, pp, g->weak ? " (weak scaling)" : "");
+		}
+		common_assign(ctx, &arg, &len);
+		gp_str(&arg, &len, "datafile", data);
+		gp_str(&arg, &len, "title", title);
+		gp_str(&arg, &len, "subtitle", sub);
+		gp_str(&arg, &len, "names", names);
+		gp_str(&arg, &len, "lts", lts);
+		gp_num(&arg, &len, "p", isnan(g->p) ? -1 : g->p);
+		gp_int(&arg, &len, "weak", g->weak);
+		gp_num(&arg, &len, "cores", g->cores);
+		gp_num(&arg, &len, "nmax", g->nmax);
+		gp_num(&arg, &len, "reps", (double)g->reps);
+		gp_num(&arg, &len, "ymin", ymin);
+		gp_num(&arg, &len, "ymax", ymax);
+		snprintf(final, sizeof(final), "%s/%s-%s.%s", ctx->o->outdir, figures[f], base, ctx->ext);
+		st = draw(ctx, figures[f], arg, final);
+		free(arg);
+		if (st == DRAW_OK)
+			printf("%s\n", final);
+	}
+	return st;
+}
+
+static enum draw_status draw_theory(const struct plot_ctx *ctx, const struct dbl_list *ps,
+				    const struct int_list *ns)
+{
+	char data[PATH_MAX + 32], final[PATH_MAX + 64], plist[1024] = "";
+	char *arg = NULL;
+	size_t len = 0;
+	int nmax = 1;
+	double smax = 1;
+	enum draw_status st;
+	FILE *fp;
+
+	snprintf(data, sizeof(data), "%s/theory.dat", ctx->tmpdir);
+	fp = fopen(data, "w");
+	if (!fp) {
+		errorf("cannot write '%s': %s", data, strerror(errno));
+		return DRAW_FAILED;
+	}
+	for (size_t j = 0; j < ns->len; j++)
+		if (ns->v[j] > nmax)
+			nmax = ns->v[j];
+	fputs("# amdahl plot --theory: S(N) = 1/((1-P)+P/N) at the N list; one block per P\n"
+	      "# n  speedup\n", fp);
+	for (size_t i = 0; i < ps->len; i++) {
+		size_t at = strlen(plist);
+		fprintf(fp, "%s# P = %g\n", i ? "\n\n" : "", ps->v[i]);
+		for (size_t j = 0; j < ns->len; j++) {
+			double s = models_amdahl(ps->v[i], ns->v[j]);
+			fprintf(fp, "%d %.6g\n", ns->v[j], s);
+		}
+		smax = fmax(smax, models_amdahl(ps->v[i], nmax));
+		snprintf(plist + at, sizeof(plist) - at, "%s%g", i ? " " : "", ps->v[i]);
+	}
+	if (fclose(fp) != 0) {
+		errorf("cannot write '%s': %s", data, strerror(errno));
+		return DRAW_FAILED;
+	}
+	common_assign(ctx, &arg, &len);
+	gp_str(&arg, &len, "datafile", data);
+	gp_str(&arg, &len, "title", ctx->o->title ? ctx->o->title : "Amdahl's law: S(N) = 1 / ((1 - P) + P / N)");
+	gp_str(&arg, &len, "plist", plist);
+	gp_num(&arg, &len, "nmax", nmax);
+	gp_num(&arg, &len, "ymax", smax);
+	snprintf(final, sizeof(final), "%s/theory.%s", ctx->o->outdir, ctx->ext);
+	st = draw(ctx, "theory", arg, final);
+	free(arg);
+	if (st == DRAW_OK)
+		printf("%s\n", final);
+	return st;
+}
+
+/* "AMD EPYC (vm), 2 usable cores" from the first file's meta.json. */
+static void make_subtitle(const char *csv, size_t nfiles, char *buf, size_t len)
+{
+	char mp[PATH_MAX + 16];
+	json_t *m;
+	const char *cpu = NULL, *host = NULL;
+	double cores = NAN;
+	size_t at = 0;
+
+	buf[0] = '\0';
+	meta_path_for(csv, mp, sizeof(mp));
+	m = meta_read(mp);
+	if (m) {
+		cpu = json_string_value(json_object_get(m, "cpu_model"));
+		host = json_string_value(json_object_get(m, "host"));
+		cores = json_number_value(json_object_get(m, "cores"));
+		if (!json_is_number(json_object_get(m, "cores")))
+			cores = NAN;
+	}
+#define ADD(...) do { if (at < len) at += (size_t)snprintf(buf + at, len - at, __VA_ARGS__); } while (0)
+	if (cpu && *cpu)
+		ADD("%s", cpu);
+	if (host && *host)
+		ADD("%s(%s)", at ? " " : "", host);
+	if (isfinite(cores))
+		ADD("%s%g usable core%s", at ? ", " : "", cores, cores == 1 ? "" : "s");
+	if (nfiles > 1)
+		ADD("%s%zu runs", at ? "; " : "", nfiles);
+#undef ADD
+	json_decref(m);
+}
+
+/* Median speedups at each N, one line per series, for `make bench` and the terminal. */
+static void print_table(const struct group *gs, size_t ng)
+{
+	for (size_t i = 0; i < ng; i++) {
+		const struct group *g = &gs[i];
+		int ns[64];
+		size_t nn = 0;
+
+		for (size_t k = 0; k < g->nser; k++)
+			for (size_t j = 0; j < g->ser[k].ncells; j++) {
+				size_t x = 0;
+				while (x < nn && ns[x] != g->ser[k].cells[j].n)
+					x++;
+				if (x == nn && nn < ARRAY_SIZE(ns))
+					ns[nn++] = g->ser[k].cells[j].n;
+			}
+		for (size_t a = 1; a < nn; a++)
+			for (size_t b = a; b > 0 && ns[b - 1] > ns[b]; b--) {
+				int t = ns[b];
+				ns[b] = ns[b - 1];
+				ns[b - 1] = t;
+			}
+		printf("\n%s%s%s", g->workload, g->label[0] ? " " : "", g->label);
+		if (!isnan(g->p))
+			printf(", P = %g", g->p);
+		printf(": median speedup (%g usable cores)\n%-16s", g->cores, "N");
+		for (size_t x = 0; x < nn; x++)
+			printf(" %6d", ns[x]);
+		printf("  %s\n", isnan(g->p) ? "" : "of ceiling at max N");
+		if (!isnan(g->p)) {
+			printf("%-16s", g->weak ? "gustafson" : "amdahl");
+			for (size_t x = 0; x < nn; x++)
+				printf(" %6.2f", g->weak ? models_gustafson(g->p, ns[x]) : models_amdahl(g->p, ns[x]));
+			printf("\n%-16s", "ceiling");
+			for (size_t x = 0; x < nn; x++)
+				printf(" %6.2f", g->weak ? models_ceiling_weak(g->p, ns[x], g->cores) :
+				       models_ceiling(g->p, ns[x], g->cores));
+			printf("\n");
+		}
+		for (size_t k = 0; k < g->nser; k++) {
+			const struct series *s = &g->ser[k];
+			const struct cell *last = NULL;
+			printf("%-16.16s", s->name);
+			for (size_t x = 0; x < nn; x++) {
+				const struct cell *c = NULL;
+				for (size_t j = 0; j < s->ncells; j++)
+					if (s->cells[j].n == ns[x] && s->cells[j].len)
+						c = &s->cells[j];
+				if (c) {
+					printf(" %6.2f", c->s.median);
+					last = c;
+				} else {
+					printf(" %6s", "-");
+				}
+			}
+			if (last && !isnan(g->p)) {
+				double ceil = g->weak ? models_ceiling_weak(g->p, last->n, g->cores) :
+					models_ceiling(g->p, last->n, g->cores);
+				printf("  %5.1f%%", 100 * last->s.median / ceil);
+			}
+			printf("\n");
+		}
+	}
+}
+
+static void remove_tmpdir(const char *dir)
+{
+	char path[PATH_MAX + 64];
+	static const char *const names[] = { "gnuplot.err", "theory.dat" };
+
+	if (!dir[0])
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	for (size_t i = 0;; i++) {
+		snprintf(path, sizeof(path), "%s/group%zu.dat", dir, i);
+		if (unlink(path) < 0)
+			break;
+	}
+	rmdir(dir);
+}
+
+/* mkdir -p; -1 with errno. */
+static int make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+	size_t n = strlen(path);
+
+	if (n == 0 || n >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, n + 1);
+	for (char *c = buf + 1; *c; c++) {
+		if (*c != '/')
+			continue;
+		*c = '\0';
+		if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+			return -1;
+		*c = '/';
+	}
+	if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+		return -1;
+	{
+		struct stat st;
+		if (stat(buf, &st) < 0)
+			return -1;
+		if (!S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	struct plot_opts o = { .outdir = "plots/out", .format = "png", .style = "paper" };
+	struct plot_ctx ctx;
+	struct dbl_list ps = { 0 };
+	struct int_list ns = { 0 };
+	struct result **rows = NULL;
+	size_t *nrows = NULL, nfiles = 0, ng = 0;
+	struct group *gs = NULL;
+	char gnuplot[PATH_MAX + 16], err[600];
+	enum draw_status st = DRAW_OK;
+	int rc, status = EXIT_USAGE;
+
+	rc = parse_args(argc, argv, &o);
+	if (rc > 0)
+		return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
+	if (rc < 0)
+		return EXIT_USAGE;
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.o = &o;
+	ctx.ext = o.format;
+	ctx.width = o.width ? o.width : strcmp(o.style, "slides") == 0 ? 1920 : 800;
+	ctx.height = o.height ? o.height : strcmp(o.style, "slides") == 0 ? 1080 : 520;
+
+	/* Every input is checked before anything is written. */
+	if (o.theory) {
+		if (list_parse_p(o.plist ? o.plist : "0.5,0.8,0.9,0.95,0.99", &ps, err, sizeof(err)) < 0 ||
+		    list_parse_n(o.nlist ? o.nlist : "1..320:x2", LIST_N_MAX, &ns, err, sizeof(err)) < 0) {
+			usagef("plot", "%s", err);
+			goto out;
+		}
+		if (ps.len > 8) {
+			usagef("plot", "too many P values for one figure (%zu; at most 8)", ps.len);
+			goto out;
+		}
+	} else {
+		nfiles = (size_t)(argc - optind);
+		rows = xcalloc(nfiles, sizeof(*rows));
+		nrows = xcalloc(nfiles, sizeof(*nrows));
+		for (size_t f = 0; f < nfiles; f++)
+			if (csv_read_results(argv[optind + (int)f], &rows[f], &nrows[f], err, sizeof(err)) < 0) {
+				errorf("%s", err);
+				goto out;
+			}
+		gs = group_rows(rows, nrows, argv + optind, nfiles, &ng);
+		for (size_t i = 0; i < ng; i++)
+			if (gs[i].nser > 8) {
+				errorf("%s: %zu series in one figure (at most 8); plot fewer files at once",
+				       gs[i].workload, gs[i].nser);
+				goto out;
+			}
+		{
+			size_t drawable = 0;
+			for (size_t i = 0; i < ng; i++)
+				drawable += gs[i].nmax > 0;
+			if (drawable == 0) {
+				errorf("nothing to draw in '%s': no speedup, and no N=1 rows to divide by",
+				       argv[optind]);
+				goto out;
+			}
+		}
+		make_subtitle(argv[optind], nfiles, ctx.subtitle, sizeof(ctx.subtitle));
+	}
+	if (find_gnuplot(gnuplot, sizeof(gnuplot)) < 0) {
+		errorf("gnuplot not found in PATH; install it: apt-get install gnuplot-nox");
+		goto out;
+	}
+	ctx.gnuplot = gnuplot;
+	if (find_scripts(ctx.scripts, sizeof(ctx.scripts)) < 0)
+		goto out;
+	if (make_dirs(o.outdir) < 0) {
+		errorf("cannot create '%s': %s", o.outdir, strerror(errno));
+		goto out;
+	}
+	{
+		const char *t = getenv("TMPDIR");
+		snprintf(ctx.tmpdir, sizeof(ctx.tmpdir), "%s/amdahl-plot-XXXXXX", t && *t ? t : "/tmp");
+		if (!mkdtemp(ctx.tmpdir)) {
+			errorf("cannot create a temporary folder in '%s': %s", t && *t ? t : "/tmp", strerror(errno));
+			ctx.tmpdir[0] = '\0';
+			status = EXIT_FAILED;
+			goto out;
+		}
+	}
+	sweep_install_sigint();
+	if (o.theory)
+		st = draw_theory(&ctx, &ps, &ns);
+	for (size_t i = 0; i < ng && st == DRAW_OK; i++) {
+		if (gs[i].nmax == 0) {
+			warnf("%s%s%s: no speedup to draw (no N=1 rows to divide by)", gs[i].workload,
+			      gs[i].label[0] ? " " : "", gs[i].label);
+			continue;
+		}
+		st = draw_group(&ctx, &gs[i], i);
+	}
+	if (st == DRAW_OK && o.table)
+		print_table(gs, ng);
+	status = st == DRAW_OK ? EXIT_OK : st == DRAW_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_FAILED;
+	if (finish_stdout() < 0 && status == EXIT_OK)
+		status = EXIT_FAILED;
+out:
+	remove_tmpdir(ctx.tmpdir);
+	free_groups(gs, ng);
+	for (size_t f = 0; f < nfiles; f++)
+		free(rows[f]);
+	free(rows);
+	free(nrows);
+	list_free_p(&ps);
+	list_free_n(&ns);
+	return status;
+}

@@ -1,0 +1,190 @@
+/*
+ * lock workload: contention. Every unit does a little private work and then
+ * one get-update-store on a shared counter (the talk's bank account) under
+ * --lock:
+ *
+ *   mutex   the talk's Lock (src/sync/lock.h, a sync_lock), process-shared
+ *   spin    a pthread spinlock, process-shared
+ *   atomic  one C11 atomic fetch-add, no lock
+ *   none    load, then store the value plus one, with no lock at all
+ *
+ * The counter lives in job_shared_alloc memory, so forked workers (process
+ * backend) update the same one. With `none` updates are lost wherever two
+ * workers' get-update-store can overlap: on cores in parallel (thread,
+ * process, openmp), and under gil, whose switch point (job_tick) falls
+ * between the get and the store as it can between bytecodes in CPython.
+ * Greenlets only switch when they block, so under green nothing is lost.
+ * After each repetition `report` compares the counter with the units run and
+ * writes the difference to the `lost` column (0 for the locked modes).
+ */
+#include "workload.h"
+#include "../sync/lock.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Private work per unit (LCG steps, as spin's), so the lock is not all there is. */
+#define LOCK_PRIVATE_STEPS 100
+
+enum lock_mode { LOCK_MUTEX, LOCK_SPIN, LOCK_ATOMIC, LOCK_NONE };
+
+static const char *const lock_names[] = { "mutex", "spin", "atomic", "none" };
+
+static const struct param_spec lock_params[] = {
+	{ "lock", "mutex|spin|atomic|none", "mutex",
+	  "lock workload: how the shared counter is guarded (mutex is the talk's Lock)" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+struct lock_slot {
+	volatile uint64_t sink;
+	char pad[64 - sizeof(uint64_t)];
+};
+
+struct lock_state {
+	enum lock_mode mode;
+	size_t nslots;
+	struct sync_lock mutex;
+	pthread_spinlock_t spin;
+	_Alignas(64) _Atomic uint64_t atomic_counter;
+	_Alignas(64) volatile uint64_t counter;
+	_Alignas(64) struct lock_slot slot[];
+};
+
+static int mode_of(const char *s)
+{
+	for (size_t i = 0; i < sizeof(lock_names) / sizeof(lock_names[0]); i++)
+		if (strcmp(s, lock_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int lock_check(const struct params *ps, char *err, size_t errlen)
+{
+	const char *v = params_get(ps, lock_params, "lock");
+
+	if (mode_of(v) < 0) {
+		snprintf(err, errlen, "bad --lock '%s': expected mutex, spin, atomic or none", v);
+		return -1;
+	}
+	return 0;
+}
+
+static size_t state_size(size_t nslots)
+{
+	return sizeof(struct lock_state) + nslots * sizeof(struct lock_slot);
+}
+
+static int lock_setup(struct job *job)
+{
+	size_t nslots = (size_t)job->max_workers + 1;
+	struct lock_state *s = job_shared_alloc(state_size(nslots));
+	int mode = mode_of(params_get(job->params, lock_params, "lock"));
+
+	if (!s)
+		return job_fail(job, "lock: cannot map state for %d workers", job->max_workers);
+	s->nslots = nslots;
+	s->mode = mode < 0 ? LOCK_MUTEX : (enum lock_mode)mode;
+	if (sync_lock_init(&s->mutex, 1) < 0 || pthread_spin_init(&s->spin, PTHREAD_PROCESS_SHARED) != 0) {
+		job_shared_free(s, state_size(nslots));
+		return job_fail(job, "lock: cannot make a process-shared lock");
+	}
+	job->state = s;
+	return 0;
+}
+
+static void lock_begin(struct job *job)
+{
+	struct lock_state *s = job->state;
+
+	s->counter = 0;
+	atomic_store(&s->atomic_counter, 0);
+}
+
+static void lock_units(struct job *job, int worker, uint64_t units, struct lock_slot *slot)
+{
+	struct lock_state *s = job->state;
+	uint64_t x = slot->sink + (uint64_t)worker + 1;
+
+	for (uint64_t u = 0; u < units; u++) {
+		for (int i = 0; i < LOCK_PRIVATE_STEPS; i++)
+			x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+		switch (s->mode) {
+		case LOCK_MUTEX:
+			sync_lock_acquire(&s->mutex);
+			s->counter = s->counter + 1;
+			sync_lock_release(&s->mutex);
+			job_tick(job, worker);
+			break;
+		case LOCK_SPIN:
+			pthread_spin_lock(&s->spin);
+			s->counter = s->counter + 1;
+			pthread_spin_unlock(&s->spin);
+			job_tick(job, worker);
+			break;
+		case LOCK_ATOMIC:
+			atomic_fetch_add_explicit(&s->atomic_counter, 1, memory_order_relaxed);
+			job_tick(job, worker);
+			break;
+		case LOCK_NONE: {
+			/* get ... (a switch may come here) ... update-store */
+			uint64_t v = s->counter;
+			job_tick(job, worker);
+			s->counter = v + 1;
+			break;
+		}
+		}
+	}
+	slot->sink = x;
+}
+
+static void lock_serial(struct job *job, uint64_t units)
+{
+	struct lock_state *s = job->state;
+
+	lock_units(job, -1, units, &s->slot[s->nslots - 1]);
+}
+
+static void lock_parallel(struct job *job, int worker, int nworkers, uint64_t units)
+{
+	struct lock_state *s = job->state;
+
+	(void)nworkers;
+	lock_units(job, worker, units, &s->slot[worker]);
+}
+
+static void lock_report(struct job *job, struct timing *t)
+{
+	struct lock_state *s = job->state;
+	uint64_t expected = 0, got;
+
+	for (int k = 0; k < job->phases; k++)
+		expected += job_serial_units(job, k) + job_parallel_units(job, k, job->nworkers);
+	got = s->mode == LOCK_ATOMIC ? atomic_load(&s->atomic_counter) : s->counter;
+	t->lost = (int64_t)(expected - got);
+}
+
+static void lock_teardown(struct job *job)
+{
+	struct lock_state *s = job->state;
+
+	sync_lock_destroy(&s->mutex);
+	pthread_spin_destroy(&s->spin);
+	job_shared_free(s, state_size(s->nslots));
+	job->state = NULL;
+}
+
+const struct workload workload_lock = {
+	.name = "lock",
+	.summary = "contention: each unit updates a shared counter under --lock; lost updates counted",
+	.params = lock_params,
+	.check = lock_check,
+	.setup = lock_setup,
+	.begin = lock_begin,
+	.serial = lock_serial,
+	.parallel = lock_parallel,
+	.report = lock_report,
+	.teardown = lock_teardown,
+};

@@ -1,0 +1,197 @@
+/*
+ * memory workload: bandwidth-bound, a STREAM-like triad a[i] = b[i] + s*c[i]
+ * over three arrays of --array-mb MiB each (auto: four times the last-level
+ * cache, read from /sys, at least 64 MiB), so that every pass comes from
+ * DRAM. One unit is one pass over a chunk of 8192 elements of each array
+ * (192 KiB moved, counted as STREAM counts: two reads and a write).
+ *
+ * Workers take disjoint chunks in round robin: in its u-th unit worker w of n
+ * does chunk w + u*n (shifted by one at every wrap), so at any moment the
+ * workers stream different parts of the arrays and each one still walks all
+ * of them: no worker's share shrinks into the cache when N grows. `report`
+ * sets the bytes moved, and the CSV's gbps column divides them by the wall
+ * time: a memory-bound job stops scaling when that column stops growing,
+ * whatever the core count.
+ */
+#include "workload.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MEMORY_CHUNK 8192			/* elements of each array per unit */
+#define MEMORY_UNIT_BYTES (3.0 * MEMORY_CHUNK * sizeof(double))
+#define MEMORY_MIN_MB 64
+#define MEMORY_MAX_MB 65536
+
+static const struct param_spec memory_params[] = {
+	{ "array-mb", "MIB|auto", "auto",
+	  "memory workload: size of each of the 3 arrays (auto: 4 x last-level cache, >= 64)" },
+	{ NULL, NULL, NULL, NULL },
+};
+
+struct memory_state {
+	size_t len;		/* elements per array, a multiple of MEMORY_CHUNK */
+	size_t map_bytes;
+	double *a, *b, *c;
+	double scalar;
+};
+
+/* The largest cache's size in bytes from sysfs, 0 when unknown. */
+static uint64_t llc_bytes(void)
+{
+	uint64_t best = 0;
+
+	for (int i = 0; i < 16; i++) {
+		char path[96], buf[32];
+		FILE *fp;
+		char *end;
+		unsigned long long v;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+		fp = fopen(path, "r");
+		if (!fp)
+			break;
+		if (!fgets(buf, sizeof(buf), fp)) {
+			fclose(fp);
+			continue;
+		}
+		fclose(fp);
+		v = strtoull(buf, &end, 10);
+		if (toupper((unsigned char)*end) == 'K')
+			v <<= 10;
+		else if (toupper((unsigned char)*end) == 'M')
+			v <<= 20;
+		if (v > best)
+			best = v;
+	}
+	return best;
+}
+
+static int parse_mb(const char *s, uint64_t *mb)
+{
+	char *end;
+	unsigned long long v;
+
+	if (s && strcmp(s, "auto") == 0) {
+		v = llc_bytes() * 4 >> 20;
+		*mb = v < MEMORY_MIN_MB ? MEMORY_MIN_MB : v > MEMORY_MAX_MB ? MEMORY_MAX_MB : v;
+		return 0;
+	}
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	v = strtoull(s, &end, 10);
+	if (*end || v < 1 || v > MEMORY_MAX_MB)
+		return -1;
+	*mb = v;
+	return 0;
+}
+
+static int memory_check(const struct params *ps, char *err, size_t errlen)
+{
+	const char *v = params_get(ps, memory_params, "array-mb");
+	uint64_t mb;
+
+	if (parse_mb(v, &mb) < 0) {
+		snprintf(err, errlen, "bad --array-mb '%s': expected auto or an integer from 1 to %d", v,
+			 MEMORY_MAX_MB);
+		return -1;
+	}
+	return 0;
+}
+
+static int memory_setup(struct job *job)
+{
+	struct memory_state *s = job_shared_alloc(sizeof(*s));
+	uint64_t mb = MEMORY_MIN_MB;
+	size_t bytes;
+	char *base;
+
+	if (!s)
+		return job_fail(job, "memory: cannot map state");
+	parse_mb(params_get(job->params, memory_params, "array-mb"), &mb);
+	s->len = (size_t)(mb << 20) / sizeof(double) / MEMORY_CHUNK * MEMORY_CHUNK;
+	if (s->len == 0)
+		s->len = MEMORY_CHUNK;
+	bytes = s->len * sizeof(double);
+	s->map_bytes = 3 * bytes;
+	/* Shared, so forked workers stream the same arrays the threads would. */
+	base = job_shared_alloc(s->map_bytes);
+	if (!base) {
+		job_shared_free(s, sizeof(*s));
+		return job_fail(job, "memory: cannot map 3 arrays of %llu MiB", (unsigned long long)mb);
+	}
+	s->a = (double *)base;
+	s->b = (double *)(base + bytes);
+	s->c = (double *)(base + 2 * bytes);
+	s->scalar = 3.0;
+	/* Touch every page now, so no repetition pays for the page faults. */
+	for (size_t i = 0; i < s->len; i++) {
+		s->a[i] = 0.0;
+		s->b[i] = 1.0;
+		s->c[i] = 2.0;
+	}
+	job->state = s;
+	return 0;
+}
+
+static void memory_units(struct job *job, int worker, int nworkers, uint64_t units)
+{
+	struct memory_state *s = job->state;
+	uint64_t nchunks = s->len / MEMORY_CHUNK;
+	uint64_t pos = (uint64_t)(worker < 0 ? 0 : worker);
+	double *restrict a = s->a;
+	const double *restrict b = s->b, *restrict c = s->c;
+	const double q = s->scalar;
+
+	for (uint64_t u = 0; u < units; u++, pos += (uint64_t)nworkers) {
+		/* Each wrap shifts by one chunk, so a worker walks every chunk in
+		 * turn even when N divides the chunk count. */
+		size_t lo = (size_t)((pos % nchunks + pos / nchunks) % nchunks) * MEMORY_CHUNK;
+
+		for (size_t i = lo; i < lo + MEMORY_CHUNK; i++)
+			a[i] = b[i] + q * c[i];
+		job_tick(job, worker);
+	}
+}
+
+static void memory_serial(struct job *job, uint64_t units)
+{
+	memory_units(job, -1, 1, units);
+}
+
+static void memory_parallel(struct job *job, int worker, int nworkers, uint64_t units)
+{
+	memory_units(job, worker, nworkers, units);
+}
+
+static void memory_report(struct job *job, struct timing *t)
+{
+	uint64_t units = 0;
+
+	for (int k = 0; k < job->phases; k++)
+		units += job_serial_units(job, k) + job_parallel_units(job, k, job->nworkers);
+	t->bytes = (double)units * MEMORY_UNIT_BYTES;
+}
+
+static void memory_teardown(struct job *job)
+{
+	struct memory_state *s = job->state;
+
+	job_shared_free(s->a, s->map_bytes);
+	job_shared_free(s, sizeof(*s));
+	job->state = NULL;
+}
+
+const struct workload workload_memory = {
+	.name = "memory",
+	.summary = "bandwidth-bound: a STREAM triad over arrays 4x the last-level cache (gbps column)",
+	.params = memory_params,
+	.check = memory_check,
+	.setup = memory_setup,
+	.serial = memory_serial,
+	.parallel = memory_parallel,
+	.report = memory_report,
+	.teardown = memory_teardown,
+};

@@ -1,0 +1,266 @@
+/*
+ * Tests of the green backend (src/backends/green.c): through the backend
+ * directly, every unit runs exactly once and on the calling OS thread,
+ * waits overlap (hundreds of greenlets sleep at once), a stack overflow hits
+ * the guard page instead of another greenlet's stack, and the message
+ * channel delivers every byte. Then the binary: spin gets no speedup and
+ * sleep does.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "../src/backends/backend.h"
+#include "../src/core/params.h"
+
+extern const struct backend backend_green;
+
+#define MAXW 1024
+
+struct count_state {
+	uint64_t units[MAXW + 1];	/* [worker + 1] */
+	pid_t tid;			/* the thread that called run */
+	int other_thread;		/* units seen on another thread */
+	int wait_every;			/* every k-th unit waits wait_ns */
+	uint64_t wait_ns;
+	int recurse;			/* > 0: blow the stack */
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int deep(int depth)
+{
+	volatile char frame[1024];
+
+	frame[0] = (char)depth;
+	frame[1023] = frame[0];
+	return depth > 0 ? deep(depth - 1) + frame[1023] : frame[0];
+}
+
+static void count_units(struct job *job, int worker, uint64_t units)
+{
+	struct count_state *s = job->state;
+
+	if (s->recurse)
+		deep(s->recurse);
+	for (uint64_t u = 0; u < units; u++) {
+		if (gettid() != s->tid)
+			s->other_thread++;
+		s->units[worker + 1]++;
+		if (s->wait_every && (u + 1) % (uint64_t)s->wait_every == 0)
+			job_wait(job, worker, s->wait_ns);
+		job_tick(job, worker);
+	}
+}
+
+static void count_serial(struct job *job, uint64_t units)
+{
+	count_units(job, -1, units);
+}
+
+static void count_parallel(struct job *job, int worker, int nworkers, uint64_t units)
+{
+	(void)nworkers;
+	count_units(job, worker, units);
+}
+
+static const struct workload count_workload = {
+	.name = "count", .summary = "counts units",
+	.serial = count_serial, .parallel = count_parallel,
+};
+
+static void job_make(struct job *job, const struct workload *w, struct params *ps, void *state, double p,
+		     uint64_t units, int n, int phases)
+{
+	memset(job, 0, sizeof(*job));
+	job->workload = w;
+	job->params = ps;
+	job->p = p;
+	job->phases = phases;
+	job->scaling = SCALING_STRONG;
+	job->units = units;
+	job->max_workers = n;
+	job->nworkers = n;
+	job->state = state;
+}
+
+static void check_exact(struct job *job, struct count_state *s, int n)
+{
+	uint64_t serial = 0, total = s->units[0];
+
+	for (int k = 0; k < job->phases; k++)
+		serial += job_serial_units(job, k);
+	cr_assert_eq(s->units[0], serial);
+	for (int w = 0; w < n; w++) {
+		uint64_t want = 0;
+		for (int k = 0; k < job->phases; k++)
+			want += job_share(job_parallel_units(job, k, n), w, n);
+		cr_assert_eq(s->units[w + 1], want, "worker %d ran %lu units, expected %lu", w,
+			     (unsigned long)s->units[w + 1], (unsigned long)want);
+		total += s->units[w + 1];
+	}
+	cr_assert_eq(total, job->units);
+}
+
+Test(green, exact_units_on_one_thread, .timeout = 60)
+{
+	struct count_state *s = calloc(1, sizeof(*s));
+	struct params ps = { 0 };
+	struct timing t;
+	struct job job;
+	int n = 7;
+
+	s->tid = gettid();
+	s->wait_every = 97;
+	s->wait_ns = 20000;
+	job_make(&job, &count_workload, &ps, s, 0.8, 100003, n, 4);
+	timing_init(&t);
+	cr_assert_eq(backend_green.run(&count_workload, &job, n, &t), 0, "%s", job.err);
+	check_exact(&job, s, n);
+	cr_assert_eq(s->other_thread, 0, "%d units ran on another OS thread", s->other_thread);
+	cr_assert_null(job.hooks.wait, "hooks left installed after the run");
+	/* A second run on the same job starts from a clean hub. */
+	memset(s->units, 0, sizeof(s->units));
+	cr_assert_eq(backend_green.run(&count_workload, &job, n, &t), 0, "%s", job.err);
+	check_exact(&job, s, n);
+	free(s);
+}
+
+Test(green, hundreds_of_greenlets_wait_at_once, .timeout = 60)
+{
+	struct count_state *s = calloc(1, sizeof(*s));
+	struct params ps = { 0 };
+	struct timing t;
+	struct job job;
+	int n = 400;
+	double t0, wall;
+
+	s->tid = gettid();
+	s->wait_every = 1;
+	s->wait_ns = 2000000;	/* 2 ms each: 400 x 3 units = 2.4 s one after another */
+	job_make(&job, &count_workload, &ps, s, 1.0, 3 * (uint64_t)n, n, 1);
+	timing_init(&t);
+	t0 = now_s();
+	cr_assert_eq(backend_green.run(&count_workload, &job, n, &t), 0, "%s", job.err);
+	wall = now_s() - t0;
+	check_exact(&job, s, n);
+	cr_assert_eq(s->other_thread, 0);
+	/* All sleep together: about 6 ms; 0.5 s is a very wide bound. */
+	cr_assert_lt(wall, 0.5, "400 greenlets took %.3f s to wait 3 x 2 ms each", wall);
+	free(s);
+}
+
+Test(green, stack_overflow_hits_the_guard_page, .timeout = 60)
+{
+	pid_t pid = fork();
+	int status;
+
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		struct count_state *s = calloc(1, sizeof(*s));
+		struct params ps = { 0 };
+		struct timing t;
+		struct job job;
+
+		s->tid = gettid();
+		s->recurse = 4096;	/* 4 MiB of frames on a 256 KiB stack */
+		job_make(&job, &count_workload, &ps, s, 1.0, 2, 2, 1);
+		timing_init(&t);
+		signal(SIGSEGV, SIG_DFL);
+		backend_green.run(&count_workload, &job, 2, &t);
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+		  "an overflowing greenlet did not die of SIGSEGV (status 0x%x)", status);
+}
+
+Test(green, message_channel_delivers_every_byte, .timeout = 60)
+{
+	static const char *const sizes[] = { "1", "4096", "4097", "100000" };
+	const struct workload *w = workload_find("message");
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		struct params ps = { 0 };
+		struct timing t;
+		struct job job;
+
+		params_set(&ps, "bytes", sizes[i]);
+		job_make(&job, w, &ps, NULL, 0.7, 500, 5, 2);
+		cr_assert_eq(w->setup(&job), 0, "%s", job.err);
+		timing_init(&t);
+		cr_assert_eq(backend_green.run(w, &job, 5, &t), 0, "--bytes %s: %s", sizes[i], job.err);
+		w->report(&job, &t);
+		cr_assert_float_eq(t.bytes, 500.0 * strtod(sizes[i], NULL), 0.5);
+		w->teardown(&job);
+	}
+}
+
+Test(green, refuses_only_what_it_cannot_run)
+{
+	const struct workload external = { .name = "x", .needs = WORKLOAD_EXTERNAL };
+
+	cr_assert_null(backend_green.refuse(workload_find("message")));
+	cr_assert_null(backend_green.refuse(workload_find("sleep")));
+	cr_assert_not_null(backend_green.refuse(&external));
+}
+
+static double median_speedup(const char *csv, const char *backend, const char *workload, int n)
+{
+	double v[64];
+	int k = 0;
+	char *copy = strdup(csv), *save = NULL;
+
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char b[32], w[32];
+		double p, wall, sp;
+		int nn, rep;
+		if (sscanf(line, "%31[^,],%31[^,],%lf,%d,%d,%lf,%lf", b, w, &p, &nn, &rep, &wall, &sp) == 7 &&
+		    strcmp(b, backend) == 0 && strcmp(w, workload) == 0 && nn == n && k < 64)
+			v[k++] = sp;
+	}
+	free(copy);
+	for (int i = 1; i < k; i++)
+		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+			double x = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = x;
+		}
+	return k ? v[k / 2] : NAN;
+}
+
+Test(green, cli_spin_no_speedup_sleep_scales, .timeout = 60)
+{
+	const char *spin[] = { "run", "-b", "green", "-w", "spin", "-P", "1", "-N", "1,2", "--reps", "3",
+			       "--work", "0.1", "-q", NULL };
+	const char *sleep[] = { "run", "-b", "green", "-w", "sleep", "-P", "1", "-N", "1,16", "--reps", "3",
+				"--work", "0.2", "-q", NULL };
+	struct cli_result r;
+	double s;
+
+	cli_run(&r, 50, spin);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	s = median_speedup(r.out, "green", "spin", 2);
+	cr_assert_lt(s, 1.3, "green spin S(2) = %.2f: greenlets computed in parallel?", s);
+	cli_free(&r);
+	cli_run(&r, 50, sleep);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	s = median_speedup(r.out, "green", "sleep", 16);
+	cr_assert_gt(s, 5, "green sleep S(16) = %.2f: greenlets did not wait together", s);
+	cli_free(&r);
+}

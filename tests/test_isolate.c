@@ -1,0 +1,214 @@
+/*
+ * Tests of isolation (src/core/isolate.c): a child's messages arrive whole
+ * and in order; a child that crashes gives EOF and "killed by SIGSEGV"; a
+ * child that hangs gives ISOLATE_TIMEOUT, and after isolate_finish nothing
+ * of its process group is left, not even a grandchild it forked.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../src/core/clock.h"
+#include "../src/core/isolate.h"
+
+struct hello {
+	int seq;
+	pid_t pid, pgid;
+	char text[32];
+};
+
+static int send_three(void *arg, int fd)
+{
+	(void)arg;
+	for (int i = 0; i < 3; i++) {
+		struct hello h = { .seq = i, .pid = getpid(), .pgid = getpgrp() };
+		snprintf(h.text, sizeof(h.text), "message %d", i);
+		if (isolate_send(fd, &h, sizeof(h)) < 0)
+			return 9;
+	}
+	return 0;
+}
+
+Test(isolate, messages_arrive_in_order_then_eof, .timeout = 20)
+{
+	struct isolate iso;
+	struct hello h;
+	int status;
+
+	cr_assert_eq(isolate_start(&iso, send_three, NULL), 0, "%s", strerror(errno));
+	cr_assert_gt(iso.pid, 0);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(isolate_read(&iso, &h, sizeof(h), 10, NULL), ISOLATE_MSG, "message %d", i);
+		cr_assert_eq(h.seq, i);
+		cr_assert_eq(h.pid, iso.pid);
+		cr_assert_eq(h.pgid, iso.pid, "the child is not the leader of its own process group");
+		cr_assert_str_eq(h.text, i == 0 ? "message 0" : i == 1 ? "message 1" : "message 2");
+	}
+	cr_assert_eq(isolate_read(&iso, &h, sizeof(h), 10, NULL), ISOLATE_EOF);
+	status = isolate_finish(&iso);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+	cr_assert_eq(iso.fd, -1);
+}
+
+static int exit_three(void *arg, int fd)
+{
+	(void)arg;
+	(void)fd;
+	return 3;
+}
+
+Test(isolate, exit_status_is_described, .timeout = 20)
+{
+	struct isolate iso;
+	char how[64];
+	int x, status;
+
+	cr_assert_eq(isolate_start(&iso, exit_three, NULL), 0);
+	cr_assert_eq(isolate_read(&iso, &x, sizeof(x), 10, NULL), ISOLATE_EOF);
+	status = isolate_finish(&iso);
+	isolate_describe(status, how, sizeof(how));
+	cr_assert_str_eq(how, "exited with status 3");
+}
+
+static int crash(void *arg, int fd)
+{
+	int seq = 1;
+
+	(void)arg;
+	isolate_send(fd, &seq, sizeof(seq));
+	/* The default action, even where a sanitizer has installed its handler. */
+	signal(SIGSEGV, SIG_DFL);
+	raise(SIGSEGV);
+	return 0;
+}
+
+Test(isolate, crash_gives_eof_and_sigsegv, .timeout = 20)
+{
+	struct isolate iso;
+	char how[64];
+	int x, status;
+
+	cr_assert_eq(isolate_start(&iso, crash, NULL), 0);
+	cr_assert_eq(isolate_read(&iso, &x, sizeof(x), 10, NULL), ISOLATE_MSG, "the message before the crash");
+	cr_assert_eq(x, 1);
+	cr_assert_eq(isolate_read(&iso, &x, sizeof(x), 10, NULL), ISOLATE_EOF);
+	status = isolate_finish(&iso);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "status %#x", status);
+	isolate_describe(status, how, sizeof(how));
+	cr_assert_str_eq(how, "killed by SIGSEGV");
+}
+
+static int half_message(void *arg, int fd)
+{
+	(void)arg;
+	return isolate_send(fd, "ab", 2) < 0 ? 1 : 0;
+}
+
+Test(isolate, short_message_is_an_error, .timeout = 20)
+{
+	struct isolate iso;
+	double d;
+
+	cr_assert_eq(isolate_start(&iso, half_message, NULL), 0);
+	cr_assert_eq(isolate_read(&iso, &d, sizeof(d), 10, NULL), ISOLATE_ERROR);
+	isolate_finish(&iso);
+}
+
+/* The child forks a grandchild (same process group); both send their pid
+ * and then wait forever. */
+static int hang_with_grandchild(void *arg, int fd)
+{
+	pid_t gc;
+
+	(void)arg;
+	gc = fork();
+	if (gc == 0) {
+		pid_t me = getpid();
+		isolate_send(fd, &me, sizeof(me));
+		for (;;)
+			pause();
+	}
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* No process left in the group: kill(-pgid, 0) fails with ESRCH. The test
+ * process is made a subreaper so that the orphaned grandchild is reaped here,
+ * not left a zombie (still a group member) under an init that does not reap. */
+static int group_gone(pid_t pgid, double within_s)
+{
+	double deadline = clock_now() + within_s;
+
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (kill(-pgid, 0) < 0 && errno == ESRCH)
+			return 1;
+		if (clock_now() > deadline)
+			return 0;
+		clock_sleep(0.005);
+	}
+}
+
+Test(isolate, hang_times_out_and_the_whole_group_ends, .timeout = 20)
+{
+	struct isolate iso;
+	pid_t gc = 0, pgid;
+	double t0;
+	int status;
+
+	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	cr_assert_eq(isolate_start(&iso, hang_with_grandchild, NULL), 0);
+	pgid = iso.pid;
+	cr_assert_eq(isolate_read(&iso, &gc, sizeof(gc), 10, NULL), ISOLATE_MSG, "no word from the grandchild");
+	cr_assert_gt(gc, 0);
+	cr_assert_eq(getpgid(gc), pgid, "the grandchild left the group");
+	t0 = clock_now();
+	cr_assert_eq(isolate_read(&iso, &gc, sizeof(gc), 0.3, NULL), ISOLATE_TIMEOUT);
+	cr_assert(clock_now() - t0 >= 0.29, "timed out after %.3f s", clock_now() - t0);
+	status = isolate_finish(&iso);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "status %#x", status);
+	cr_assert(group_gone(pgid, 5), "process group %d still has members after isolate_finish", (int)pgid);
+	cr_assert(kill(gc, 0) < 0 && errno == ESRCH, "grandchild %d survived", (int)gc);
+}
+
+static int sleepy(void *arg, int fd)
+{
+	(void)arg;
+	(void)fd;
+	for (;;)
+		pause();
+	return 0;
+}
+
+Test(isolate, stop_flag_interrupts_the_wait, .timeout = 20)
+{
+	volatile sig_atomic_t stop = 1;
+	struct isolate iso;
+	double t0;
+	int x, status;
+
+	cr_assert_eq(isolate_start(&iso, sleepy, NULL), 0);
+	t0 = clock_now();
+	cr_assert_eq(isolate_read(&iso, &x, sizeof(x), 10, &stop), ISOLATE_INTERRUPTED);
+	cr_assert(clock_now() - t0 < 5, "the stop flag was not noticed");
+	status = isolate_finish(&iso);
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+Test(isolate, describe_unknown_status)
+{
+	char how[64];
+
+	isolate_describe(0, how, sizeof(how));
+	cr_assert_str_eq(how, "exited with status 0");
+	isolate_describe(SIGKILL, how, sizeof(how));
+	cr_assert_str_eq(how, "killed by SIGKILL");
+}
