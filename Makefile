@@ -27,7 +27,8 @@ DEPS_PKGS := gcc make pkg-config libc6-dev libcriterion-dev libcsv-dev libjansso
 	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox
 
 CFLAGS_ALL := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -fopenmp -pthread -MMD -MP $(SAN) $(CFLAGS)
-LDLIBS_ALL := -fopenmp -pthread $(SAN) -lcsv -ljansson -lgsl -lgslcblas -lhwloc -lm $(LDLIBS)
+# -z now: symbols are bound at start-up, not on first call in every forked process worker.
+LDLIBS_ALL := -Wl,-z,now -fopenmp -pthread $(SAN) -lcsv -ljansson -lgsl -lgslcblas -lhwloc -lm $(LDLIBS)
 GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # OpenMPI, when installed (MPI=0 builds without it, in a BUILD folder of its own;

@@ -7,8 +7,9 @@
  * then runs `amdahl run -b thread,process,openmp -w spin -P 1` with almost no
  * work (--work 0.001) over the same N, reads the wall times back from its CSV,
  * and prints, per backend and N, amdahl's median wall time over the floor.
- * Half of the floor repetitions run before amdahl and half after, so a drift
- * of a busy machine falls on both sides. Not a test: `make bench-floor`.
+ * Each floor is measured in a fresh forked child, as amdahl measures each
+ * point. Half of the floor repetitions run before amdahl and half after, so a
+ * drift of a busy machine falls on both sides. Not a test: `make bench-floor`.
  */
 #define _GNU_SOURCE
 #include "../src/core/csv.h"
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -114,36 +116,50 @@ static double *slot(struct samples *s, int b, size_t i)
 	return s->v[b] + i * (size_t)s->cap;
 }
 
-/* Fork floors first: a process with a thread pool behind it forks no slower, but
- * the order is the same on every pass. */
+/*
+ * Each backend and N in a fresh forked child, as amdahl measures each point:
+ * an idle OpenMP team of 320 threads left over in this process would make
+ * every later fork copy 320 thread stacks and every thread compete with it.
+ * The samples go to MAP_SHARED memory.
+ */
+static void measure_point(int b, int n, int reps, double *out)
+{
+	pthread_t *tids = xcalloc((size_t)n, sizeof(*tids));
+	pid_t *pids = xcalloc((size_t)n, sizeof(*pids));
+
+	for (int r = 0; r < reps; r++) {
+		double t = b == B_THREAD ? floor_thread(n, tids) : b == B_PROCESS ? floor_process(n, pids) :
+			floor_openmp(n);
+		if (t < 0)
+			_exit(1);
+		out[r] = t;
+	}
+	_exit(0);
+}
+
 static int measure_floors(const struct int_list *ns, int reps, struct samples *s)
 {
-	int max = 1;
-	pthread_t *tids;
-	pid_t *pids;
-
 	for (size_t i = 0; i < ns->len; i++)
-		if (ns->v[i] > max)
-			max = ns->v[i];
-	tids = xcalloc((size_t)max, sizeof(*tids));
-	pids = xcalloc((size_t)max, sizeof(*pids));
-	for (int r = 0; r < reps; r++, s->len++)
-		for (size_t i = 0; i < ns->len; i++) {
-			double tp = floor_process(ns->v[i], pids), tt = floor_thread(ns->v[i], tids);
-			double to = floor_openmp(ns->v[i]);
+		for (int b = 0; b < B_COUNT; b++) {
+			int status = 0;
+			pid_t pid;
 
-			if (tp < 0 || tt < 0) {
-				errorf("cannot start %d %s", ns->v[i], tp < 0 ? "processes" : "threads");
-				free(tids);
-				free(pids);
+			fflush(NULL);
+			pid = fork();
+			if (pid < 0) {
+				errorf("cannot fork: %s", strerror(errno));
 				return -1;
 			}
-			slot(s, B_PROCESS, i)[s->len] = tp;
-			slot(s, B_THREAD, i)[s->len] = tt;
-			slot(s, B_OPENMP, i)[s->len] = to;
+			if (pid == 0)
+				measure_point(b, ns->v[i], reps, slot(s, b, i) + s->len);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+				errorf("cannot start %d %s", ns->v[i], b == B_PROCESS ? "processes" : "threads");
+				return -1;
+			}
 		}
-	free(tids);
-	free(pids);
+	s->len += reps;
 	return 0;
 }
 
@@ -218,6 +234,20 @@ static double amdahl_median(const struct csv_table *t, const char *backend, int 
 	return m;
 }
 
+/* Memory areas of this process: what a fork copies, and so much of its cost. */
+static int count_maps(void)
+{
+	FILE *fp = fopen("/proc/self/maps", "r");
+	int n = 0, c;
+
+	if (!fp)
+		return -1;
+	while ((c = getc(fp)) != EOF)
+		n += c == '\n';
+	fclose(fp);
+	return n;
+}
+
 static int usable_cores(void)
 {
 	cpu_set_t set;
@@ -237,6 +267,13 @@ static void usage(FILE *fp)
 	      "  -r, --reps R        floor repetitions, half before amdahl and half after (default 20)\n"
 	      "      --work SECONDS  amdahl's --work (default 0.001)\n"
 	      "      --keep FILE     keep amdahl's CSV there (default: a temporary file)\n", fp);
+}
+
+static void bad_usage(const char *fmt, const char *value)
+{
+	fputs("floor: ", stderr);
+	fprintf(stderr, fmt, value);
+	fputs("; try 'floor --help'\n", stderr);
 }
 
 static int parse_opts(int argc, char **argv, struct floor_opts *o)
@@ -261,24 +298,24 @@ static int parse_opts(int argc, char **argv, struct floor_opts *o)
 		case 'h': usage(stdout); return 1;
 		case 'r':
 			if (parse_u64(optarg, &u) < 0 || u < 2 || u > 10000) {
-				usagef(NULL, "bad --reps '%s': expected an integer from 2 to 10000", optarg);
+				bad_usage("bad --reps '%s': expected an integer from 2 to 10000", optarg);
 				return -1;
 			}
 			o->reps = (int)u;
 			break;
 		case 'w':
 			if (parse_seconds(optarg, &o->work_s) < 0) {
-				usagef(NULL, "bad --work '%s': expected seconds", optarg);
+				bad_usage("bad --work '%s': expected seconds", optarg);
 				return -1;
 			}
 			break;
 		default:
-			usagef(NULL, "bad option '%s'", argv[optind - 1]);
+			bad_usage("bad option '%s'", argv[optind - 1]);
 			return -1;
 		}
 	}
 	if (optind < argc) {
-		usagef(NULL, "unexpected argument '%s'", argv[optind]);
+		bad_usage("unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
 	return 0;
@@ -290,6 +327,8 @@ static void print_table(const struct floor_opts *o, const struct int_list *ns, s
 	printf("# floors: medians of %d repetitions (ms); amdahl: median wall_s of 5 (ms), P=1, --work %g\n",
 	       s->len, o->work_s);
 	printf("# x_floor = amdahl / floor; x_fw = amdahl / (floor + work/min(N,%d cores))\n", cores);
+	printf("# the fork floor forks a process of %d memory areas; fork's cost grows with them\n",
+	       count_maps());
 	printf("%5s %8s", "N", "work");
 	for (int b = 0; b < B_COUNT; b++)
 		printf(" | %7s_floor %7s_amdahl %7s %7s", backend_names[b], backend_names[b], "x_floor", "x_fw");
@@ -322,7 +361,7 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	if (list_parse_n(o.nlist, LIST_N_MAX, &ns, err, sizeof(err)) < 0) {
-		usagef(NULL, "%s", err);
+		bad_usage("%s", err);
 		return 2;
 	}
 	if (access(o.amdahl, X_OK) != 0) {
@@ -340,8 +379,14 @@ int main(int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.nn = ns.len;
 	s.cap = o.reps;
-	for (int b = 0; b < B_COUNT; b++)
-		s.v[b] = xcalloc(ns.len * (size_t)o.reps, sizeof(double));
+	for (int b = 0; b < B_COUNT; b++) {
+		s.v[b] = mmap(NULL, ns.len * (size_t)o.reps * sizeof(double), PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (s.v[b] == MAP_FAILED) {
+			errorf("cannot map the samples: %s", strerror(errno));
+			return 1;
+		}
+	}
 	omp_set_dynamic(0);
 	fprintf(stderr, "floor: %d repetitions of the floors before amdahl\n", o.reps / 2);
 	if (measure_floors(&ns, o.reps / 2, &s) < 0)
@@ -377,7 +422,7 @@ int main(int argc, char **argv)
 	}
 	rmdir(tmpl);
 	for (int b = 0; b < B_COUNT; b++)
-		free(s.v[b]);
+		munmap(s.v[b], ns.len * (size_t)o.reps * sizeof(double));
 	list_free_n(&ns);
 	if (finish_stdout() < 0)
 		return 1;

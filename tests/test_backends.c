@@ -295,18 +295,25 @@ Test(calibrate, spin_rate_gives_the_asked_time, .timeout = 60)
 {
 	struct job job;
 	double rate = 0, best = INFINITY;
-	uint64_t w;
+	uint64_t w = 0;
 
 	spin_job(&job);
-	cr_assert_eq(calibrate_rate(&job, &rate), 0, "%s", job.err);
-	cr_assert(rate > 0 && isfinite(rate), "rate %g", rate);
-	w = calibrate_units(rate, 0.05);
-	cr_assert_geq(w, 1);
-	/* The fastest of three is the one the rest of the machine disturbed least. */
-	for (int i = 0; i < 3; i++) {
-		double t0 = clock_now();
-		job.workload->parallel(&job, 0, 1, w);
-		best = fmin(best, clock_now() - t0);
+	/* A busy machine can disturb one calibration: three tries, each checked in
+	 * full; a calibration that is simply wrong fails all three. */
+	for (int attempt = 0; attempt < 3; attempt++) {
+		cr_assert_eq(calibrate_rate(&job, &rate), 0, "%s", job.err);
+		cr_assert(rate > 0 && isfinite(rate), "rate %g", rate);
+		w = calibrate_units(rate, 0.05);
+		cr_assert_geq(w, 1);
+		/* The fastest of three is the one the rest of the machine disturbed least. */
+		best = INFINITY;
+		for (int i = 0; i < 3; i++) {
+			double t0 = clock_now();
+			job.workload->parallel(&job, 0, 1, w);
+			best = fmin(best, clock_now() - t0);
+		}
+		if (best > 0.3 * 0.05 && best < 3 * 0.05)
+			break;
 	}
 	cr_assert(best > 0.3 * 0.05 && best < 3 * 0.05,
 		  "%llu units at %.0f units/s took %.4f s, asked for 0.05 s", (unsigned long long)w, rate, best);

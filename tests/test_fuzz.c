@@ -16,7 +16,7 @@
 #include "cli.h"
 #include "synth.h"
 
-#define FUZZ_CASES 250
+#define FUZZ_CASES 240
 #define FUZZ_SEED 0x5eed1234abcdULL
 
 struct buf {
@@ -368,12 +368,12 @@ Test(fuzz, mutated_csv_files, .timeout = 240)
 		}
 		{
 			const char *args[] = { "compare", c % 2 ? base : file, c % 2 ? file : base, "--format",
-					       cformats[c % 3], NULL };
+					       cformats[c % 3], "--resamples", "200", NULL };
 			cli_run(&r, 20, args);
 			check(&r, c, "compare", muts, file);
 			cli_free(&r);
 		}
-		if (have_plot && c % 10 == 0) {
+		if (have_plot && c % 12 == 0) {
 			const char *args[] = { "plot", file, "--outdir", plots, NULL };
 			cli_run(&r, 30, args);
 			check(&r, c, "plot", muts, file);

@@ -101,7 +101,7 @@ Test(isolate, crash_gives_eof_and_sigsegv, .timeout = 20)
 	status = isolate_finish(&iso);
 	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "status %#x", status);
 	isolate_describe(status, how, sizeof(how));
-	cr_assert_str_eq(how, "killed by SIGSEGV");
+	cr_assert_str_eq(how, "was killed by SIGSEGV");
 }
 
 static int half_message(void *arg, int fd)
@@ -210,5 +210,5 @@ Test(isolate, describe_unknown_status)
 	isolate_describe(0, how, sizeof(how));
 	cr_assert_str_eq(how, "exited with status 0");
 	isolate_describe(SIGKILL, how, sizeof(how));
-	cr_assert_str_eq(how, "killed by SIGKILL");
+	cr_assert_str_eq(how, "was killed by SIGKILL");
 }

@@ -135,11 +135,12 @@ Test(mpi, spin_rows_are_timed_inside_the_ranks, .timeout = 120)
 	check_rows(rows, n, 6, "spin");
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].n == 1)
-			/* --work is what one worker needs: the in-rank time, without the launch. */
-			cr_assert(rows[i].t.wall_s > 0.1 && rows[i].t.wall_s < 2.5, "n=1 wall %g", rows[i].t.wall_s);
+			/* --work is what one worker needs: the in-rank time, without the
+			 * launch (a busy machine stretches it, never shrinks it much). */
+			cr_assert(rows[i].t.wall_s > 0.06 && rows[i].t.wall_s < 20, "n=1 wall %g", rows[i].t.wall_s);
 	median_speedup(rows, n, 2, &s2);
-	/* Amdahl says 1.82; a busy machine may give less, never much more than 2 cores. */
-	cr_assert(s2 > 0.5 && s2 < 2.6, "S(2) = %g", s2);
+	/* Amdahl says 1.82; a busy machine may give less, 2 cores never much more. */
+	cr_assert(s2 > 0.4 && s2 < 2.6, "S(2) = %g", s2);
 	free(rows);
 	cli_free(&r);
 	cli_tmpdir_free(dir);
@@ -285,46 +286,56 @@ static int count_left(const char *marker)
 	return left;
 }
 
-static void run_fault(const char *kind, const char *seed, const char *timeout, struct cli_result *r)
+/*
+ * Run the fault workload under mpi. The seed is unique to this test process
+ * and reaches every rank's command line: count_left looks for it there, and
+ * does not mistake another suite's ranks, running at the same time, for ours.
+ */
+static void run_fault(const char *kind, char *seed, size_t seedlen, const char *timeout,
+		      struct cli_result *r)
 {
 	const char *args[] = { "run", "-b", "mpi", "-w", "fault", "--fault", kind, "-P", "0.9", "-N", "1,2",
 			       "--reps", "1", "--warmup", "0", "--work", "0.05", "--seed", seed,
 			       "--timeout", timeout, "-q", NULL };
 
+	snprintf(seed, seedlen, "%ld%03d", (long)getpid(), (int)(strlen(kind) * 7 + kind[0]) % 1000);
 	cli_run(r, 110, args);
 }
 
 Test(mpi, crashed_rank_fails_the_point_with_a_message, .timeout = 120)
 {
 	struct cli_result r;
+	char seed[32];
 
-	run_fault("crash", "7700101", "60", &r);
+	run_fault("crash", seed, sizeof(seed), "60", &r);
 	cr_assert_eq(r.status, 1, "status %d: %s", r.status, r.err);
 	cr_assert(strstr(r.err, "mpi/fault p=0.9 n=2 failed") && strstr(r.err, "rank 1") &&
 		  strstr(r.err, "signal 11"), "%s", r.err);
 	/* The N = 1 row was measured before the fault and is kept. */
 	cr_assert(strstr(r.out, "\nmpi,fault,0.9,1,0,"), "%s", r.out);
 	cli_free(&r);
-	cr_assert_eq(count_left("7700101"), 0, "ranks left behind");
+	cr_assert_eq(count_left(seed), 0, "ranks left behind");
 }
 
 Test(mpi, exiting_rank_fails_the_point_with_its_status, .timeout = 120)
 {
 	struct cli_result r;
+	char seed[32];
 
-	run_fault("exit", "7700102", "60", &r);
+	run_fault("exit", seed, sizeof(seed), "60", &r);
 	cr_assert_eq(r.status, 1, "status %d: %s", r.status, r.err);
 	cr_assert(strstr(r.err, "rank 1 exited with status 3"), "%s", r.err);
 	cli_free(&r);
-	cr_assert_eq(count_left("7700102"), 0, "ranks left behind");
+	cr_assert_eq(count_left(seed), 0, "ranks left behind");
 }
 
 Test(mpi, hung_rank_is_ended_at_the_timeout_with_nothing_left, .timeout = 120)
 {
 	struct cli_result r;
+	char seed[32];
 	int left = -1;
 
-	run_fault("hang", "7700103", "5", &r);
+	run_fault("hang", seed, sizeof(seed), "5", &r);
 	cr_assert_eq(r.status, 1, "status %d: %s", r.status, r.err);
 	cr_assert(strstr(r.err, "--timeout 5s"), "%s", r.err);
 	/* Calibration, the N = 1 point and the hung one's 5 s, with room for a busy machine. */
@@ -332,7 +343,7 @@ Test(mpi, hung_rank_is_ended_at_the_timeout_with_nothing_left, .timeout = 120)
 	cli_free(&r);
 	/* The ranks die with mpirun (PR_SET_PDEATHSIG); give the kernel a moment. */
 	for (int i = 0; i < 40 && left != 0; i++) {
-		left = count_left("7700103");
+		left = count_left(seed);
 		if (left)
 			usleep(50000);
 	}

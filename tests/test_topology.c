@@ -4,12 +4,14 @@
  * hwloc XML topologies in tests/data (so they do not depend on this machine:
  * 2 packages x 2 NUMA nodes x 4 cores x 2 hardware threads numbered in
  * order; 2 packages x 4 cores x 2 threads numbered as Intel does, siblings
- * i and i+8; 4 cores with no package); the cpus column's format; and, through
+ * i and i+8; 4 cores with no package; 2 NUMA nodes of one CPU each); the
+ * cpus column's format; bandwidth per NUMA node; and, through
  * the binary, that --pin really moves workers and the cpus column says so.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <jansson.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
@@ -21,11 +23,13 @@
 #include "cli.h"
 #include "../src/core/csv.h"
 #include "../src/core/job.h"
+#include "../src/core/timing.h"
 #include "../src/core/topology.h"
 
 #define XML_2P2N "topo-2pack-2numa-4core-2pu.xml"
 #define XML_HT "topo-2pack-4core-ht.xml"
 #define XML_FLAT "topo-4core-flat.xml"
+#define XML_2NUMA "topo-2numa-1core.xml"
 
 static struct topology *load(const char *name)
 {
@@ -420,6 +424,37 @@ Test(topology, job_worker_start_pins_and_records)
 	free(mask);
 }
 
+Test(topology, numa_gbps_charges_units_to_the_workers_nodes)
+{
+	struct topology_placement pl = { .pin = TOPOLOGY_PIN_NONE };
+	struct job job = { .p = 0.5, .units = 1000, .phases = 1, .max_workers = 4, .nworkers = 4 };
+	struct timing t;
+
+	pl.topo = load(XML_2P2N);
+	job.placement = &pl;
+	job_cpus_reset(&job);
+	cr_assert_not_null(job.ran_on);
+	/* The serial part (500 units) and worker 0 on node 0, workers 1-3 on nodes 1-3. */
+	memcpy(job.ran_on, (int[]){ 0, 1, 8, 16, 31 }, 5 * sizeof(int));
+	timing_init(&t);
+	t.wall_s = 1.0;
+	job_numa_gbps(&job, 1e6, &t);
+	cr_assert_str_eq(t.numa_gbps, "0:0.625;1:0.125;2:0.125;3:0.125");
+	/* Two phases of 250 parallel units: workers 0 and 1 take 63 twice, 2 and 3 take 62. */
+	job.phases = 2;
+	job_numa_gbps(&job, 1e6, &t);
+	cr_assert_str_eq(t.numa_gbps, "0:0.626;1:0.126;2:0.124;3:0.124");
+	/* One NUMA node: nothing to report. */
+	topology_free(pl.topo);
+	pl.topo = load(XML_HT);
+	timing_init(&t);
+	t.wall_s = 1.0;
+	job_numa_gbps(&job, 1e6, &t);
+	cr_assert_str_eq(t.numa_gbps, "");
+	topology_free(pl.topo);
+	job_shared_free(job.ran_on, 5 * sizeof(int));
+}
+
 /* ---- through the binary ---- */
 
 static int sh_ok(const char *script)
@@ -620,4 +655,37 @@ Test(topology_cli, info_lists_the_topology, .timeout = 30)
 	cr_assert(strstr(r.out, "numa node 3: cpus 24-31, memory 1 GiB"), "%s", r.out);
 	cr_assert(strstr(r.out, "caches:      L1d 48 KiB x16, L2 1 MiB x16, L3 16 MiB x4"), "%s", r.out);
 	cli_free(&r);
+}
+
+Test(topology_cli, memory_reports_bandwidth_per_numa_node, .timeout = 60)
+{
+	char *dir = cli_tmpdir(), script[1024], csv[256];
+	const char *at;
+	struct cli_result r;
+	int lines = 0;
+
+	if (!sh_ok("taskset -c 0,1 true"))
+		cr_skip_test("this machine has no CPUs 0 and 1 to taskset to");
+	/* hwloc reads a topology where CPUs 0 and 1 are NUMA nodes 0 and 1. */
+	snprintf(csv, sizeof(csv), "%s/m.csv", dir);
+	snprintf(script, sizeof(script),
+		 "HWLOC_XMLFILE='%s/tests/data/" XML_2NUMA "' taskset -c 0,1 \"$AMDAHL\" run -w memory "
+		 "--array-mb 8 --pin spread -N 1,2 -r 2 --work 0.02 -o %s", cli_root(), csv);
+	cli_sh(&r, 50, script);
+	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+	/* The summary: N=1 first (node 0 only), then N=2 (spread over both nodes). */
+	for (at = r.err; (at = strstr(at, "GB/s per NUMA node (last repetition): ")); lines++) {
+		double g0, g1;
+
+		at += strlen("GB/s per NUMA node (last repetition): ");
+		cr_assert_eq(sscanf(at, "0:%lf;1:%lf", &g0, &g1), 2, "%s", r.err);
+		cr_assert_gt(g0, 0);
+		if (lines == 0)
+			cr_assert_eq(g1, 0, "N=1 ran on node 0 only: %s", r.err);
+		else
+			cr_assert_gt(g1, 0, "N=2 spread over both nodes: %s", r.err);
+	}
+	cr_assert_eq(lines, 2, "%s", r.err);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
 }

@@ -30,7 +30,7 @@
 
 static const struct param_spec gil_params[] = {
 	{ "switch-interval", "SECONDS", "5ms",
-	  "gil backend: how long a waiting thread lets the holder run before asking for the GIL" },
+	  "gil backend: how long a waiter lets the holder run before asking for the GIL" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -263,9 +263,12 @@ static int gil_run(const struct workload *w, struct job *job, int n, struct timi
 	}
 	if (err) {
 		gil_drop(&ctx->gil, 0);
-		rc = job_fail(job, "pthread_create failed after %d of %d threads: %s", started, n, strerror(err));
+		/* With phases the started threads would wait at the barrier forever,
+		 * on memory they still use: leave it to the measurement child's exit. */
 		if (job->phases > 1)
-			goto out;	/* the started threads wait at the barrier: the child exits */
+			return job_fail(job, "pthread_create failed after %d of %d threads: %s", started, n,
+					strerror(err));
+		rc = job_fail(job, "pthread_create failed after %d of %d threads: %s", started, n, strerror(err));
 	} else {
 		job_run_between(job, &sync);
 		gil_drop(&ctx->gil, 0);
@@ -274,7 +277,6 @@ static int gil_run(const struct workload *w, struct job *job, int n, struct timi
 		pthread_join(tids[i], NULL);
 	if (chan && channel_close(&ctx->chan, job) < 0)
 		rc = -1;
-out:
 	job->hooks = (struct job_hooks){ 0 };
 free_barrier:
 	if (job->phases > 1)

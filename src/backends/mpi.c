@@ -48,6 +48,8 @@ extern char **environ;
 static const struct param_spec mpi_params[] = {
 	{ "hostfile", "FILE", "", "mpi backend: mpirun's --hostfile (none: this machine only)" },
 	{ "mpirun-args", "'ARGS'", "", "mpi backend: more mpirun options, split as a shell would" },
+	{ AMDAHL_MPI_WAIT_PARAM, "passive|active", AMDAHL_MPI_WAIT_DEFAULT,
+	  "mpi backend: ranks waiting at a barrier sleep between polls, or poll as MPI does" },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -213,12 +215,17 @@ static int mpi_check(const struct params *ps, char *err, size_t errlen)
 {
 	const char *hostfile = params_get(ps, mpi_params, "hostfile");
 	const char *args = params_get(ps, mpi_params, "mpirun-args");
+	const char *wait = params_get(ps, mpi_params, AMDAHL_MPI_WAIT_PARAM);
 	struct vec words = { 0 };
 	int bad = split_words(args, &words);
 
 	vec_free(&words);
 	if (bad < 0) {
 		snprintf(err, errlen, "bad --mpirun-args '%s': a quote is not closed", args);
+		return -1;
+	}
+	if (strcmp(wait, "passive") != 0 && strcmp(wait, "active") != 0) {
+		snprintf(err, errlen, "bad --mpi-wait '%s': expected passive or active", wait);
 		return -1;
 	}
 	if (*hostfile && access(hostfile, R_OK) < 0) {

@@ -29,5 +29,8 @@
 #define AMDAHL_MPI_RESULT "amdahl-mpi-result"
 #define AMDAHL_MPI_ERROR "amdahl-mpi-error"
 #define AMDAHL_MPI_BOOT_ID "/proc/sys/kernel/random/boot_id"
+/* How waiting ranks wait (the backend's --mpi-wait, which the ranks read). */
+#define AMDAHL_MPI_WAIT_PARAM "mpi-wait"
+#define AMDAHL_MPI_WAIT_DEFAULT "passive"
 
 #endif

@@ -59,6 +59,7 @@ static void usage(FILE *fp)
 	      "  -t, --threshold PCT   smallest change that counts, in percent: 5% or 5 (default 5%)\n"
 	      "  -a, --alpha A         significance level of the test (default 0.05)\n"
 	      "      --same-machine    judge wall times even when the sidecars differ\n"
+	      "      --resamples B     bootstrap resamples for the intervals (default 2000)\n"
 	      "  -f, --format F        table (default), markdown (for a pull-request comment) or json\n"
 	      "  -h, --help            this help\n", fp);
 }
@@ -100,7 +101,7 @@ struct side {
 
 struct opts {
 	double threshold, alpha;
-	int same_machine;
+	int same_machine, resamples;
 	enum cmp_format fmt;
 };
 
@@ -260,7 +261,7 @@ static struct item *compare_samples(struct ctx *c, enum kind kind, const struct 
 	compare_mann_whitney(x, nx, y, ny, &pg, &pl);
 	it->pval = worse_up ? pg : pl;
 	it->pval_better = worse_up ? pl : pg;
-	compare_ratio_ci(x, nx, y, ny, CMP_RESAMPLES, CMP_LEVEL, seed, &it->ratio, &it->lo, &it->hi);
+	compare_ratio_ci(x, nx, y, ny, c->o->resamples, CMP_LEVEL, seed, &it->ratio, &it->lo, &it->hi);
 	it->v = judge(c, it->ratio, worse_up ? pg : pl, worse_up ? pl : pg, worse_up, nx, ny);
 	return it;
 }
@@ -374,8 +375,8 @@ static void run_gates(struct ctx *c, const struct side *sb, const struct side *s
 		}
 		nn = xmalloc(gn->nobs * sizeof(double));
 		kn = distinct_n(gn, nn);
-		fit_summarize(gb, CMP_RESAMPLES, CMP_LEVEL, CMP_SEED, 0, &fb);
-		fit_summarize(gn, CMP_RESAMPLES, CMP_LEVEL, CMP_SEED, 0, &fn);
+		fit_summarize(gb, c->o->resamples, CMP_LEVEL, CMP_SEED, 0, &fb);
+		fit_summarize(gn, c->o->resamples, CMP_LEVEL, CMP_SEED, 0, &fn);
 		/* The ceiling of a --cmd point needs a P: the base run's fitted one. */
 		pref = isfinite(gb->p) ? gb->p : fb.p_fit;
 		for (size_t a = 0, b = 0; a < kb || b < kn;) {
@@ -655,7 +656,7 @@ static void print_json(const struct ctx *c, const struct side *sb, const struct 
 	json_object_set_new(o, "test", json_string("one-sided Mann-Whitney U, normal approximation with tie "
 						   "and continuity corrections"));
 	json_object_set_new(o, "interval", json_pack("{s:s,s:f,s:i,s:i}", "method",
-		"percentile bootstrap of the ratio of medians", "level", CMP_LEVEL, "resamples", CMP_RESAMPLES,
+		"percentile bootstrap of the ratio of medians", "level", CMP_LEVEL, "resamples", c->o->resamples,
 		"seed", CMP_SEED));
 	for (int k = 0; k < 3; k++)
 		arr[k] = json_array();
@@ -745,15 +746,17 @@ int cmd_compare(int argc, char **argv)
 		{ "alpha", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "resamples", required_argument, NULL, 'r' },
 		{ "same-machine", no_argument, NULL, 'S' },
 		{ "threshold", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .threshold = 0.05, .alpha = 0.05, .fmt = FMT_TABLE };
+	struct opts o = { .threshold = 0.05, .alpha = 0.05, .fmt = FMT_TABLE, .resamples = CMP_RESAMPLES };
 	struct side sb, sn;
 	struct ctx c;
 	char err[4400], why[700], machine[900];
 	int ch, same, status;
+	uint64_t u;
 
 	optind = 1;
 	opterr = 0;
@@ -776,6 +779,13 @@ int cmd_compare(int argc, char **argv)
 				usagef("compare", "bad --format '%s': expected table, markdown or json", optarg);
 				return EXIT_USAGE;
 			}
+			break;
+		case 'r':
+			if (parse_u64(optarg, &u) < 0 || u < 100 || u > 1000000) {
+				usagef("compare", "bad --resamples '%s': expected 100 to 1000000", optarg);
+				return EXIT_USAGE;
+			}
+			o.resamples = (int)u;
 			break;
 		case 'S':
 			o.same_machine = 1;

@@ -34,6 +34,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CHANNEL_TAG 8101
@@ -47,9 +48,11 @@ struct rank_args {
 	struct params params;
 };
 
-/* One rank's end of the message workload's channel. */
+/* One rank's end of the message workload's channel, and how it waits. */
 struct rank_channel {
 	int rank, size;
+	int channel;		/* the workload sends payloads: receive while waiting */
+	int passive;		/* --mpi-wait passive: sleep between polls */
 	void *buf;		/* where received payloads land */
 	size_t cap;
 };
@@ -146,21 +149,22 @@ static int parse_rank_args(int argc, char **argv, struct rank_args *a, char *err
 	return 0;
 }
 
-/* Receive one payload sent to this rank, if one is waiting. */
-static void channel_poll(struct rank_channel *ch)
+/* Receive one payload sent to this rank, if one is waiting; 1 if one was. */
+static int channel_poll(struct rank_channel *ch)
 {
 	MPI_Status st;
 	int flag = 0, count = 0;
 
 	MPI_Iprobe(MPI_ANY_SOURCE, CHANNEL_TAG, MPI_COMM_WORLD, &flag, &st);
 	if (!flag)
-		return;
+		return 0;
 	MPI_Get_count(&st, MPI_BYTE, &count);
 	if ((size_t)count > ch->cap) {
 		ch->cap = (size_t)count;
 		ch->buf = xrealloc(ch->buf, ch->cap);
 	}
 	MPI_Recv(ch->buf, count, MPI_BYTE, st.MPI_SOURCE, CHANNEL_TAG, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+	return 1;
 }
 
 /*
@@ -169,7 +173,8 @@ static void channel_poll(struct rank_channel *ch)
  * does; a large one waits until the receiver takes it. While it waits, this
  * rank takes what its own predecessor sends, so a ring of ranks that all
  * send at once cannot deadlock, whatever their counts. Everything sent is
- * received before the clock stops (channel_barrier).
+ * received before the clock stops (rank_barrier). A sender is busy: it
+ * polls without sleeping.
  */
 static int channel_transfer(struct job *job, int worker, const void *buf, size_t len)
 {
@@ -189,27 +194,39 @@ static int channel_transfer(struct job *job, int worker, const void *buf, size_t
 	}
 }
 
-/* A barrier that keeps receiving payloads while it waits (channel workloads). */
-static void channel_barrier(struct rank_channel *ch)
-{
-	MPI_Request req;
-	int done = 0;
+/*
+ * A barrier of all ranks. Active: MPI's own, which polls (and yields, with
+ * mpi_yield_when_idle) until the last rank arrives. Passive, as
+ * OMP_WAIT_POLICY=passive: a nonblocking barrier tested a hundred times,
+ * then every WAIT_SLEEP_NS, so that ranks waiting for rank 0's serial
+ * section, or for the slowest rank at the end, leave the cores to the ranks
+ * that work (oversubscribed, or on a busy machine); the price is up to
+ * about a sleep per round of the barrier. A channel workload's ranks keep
+ * taking payloads while they wait.
+ */
+#define WAIT_SPINS 100
+#define WAIT_SLEEP_NS 50000
 
+static void rank_barrier(struct rank_channel *ch)
+{
+	const struct timespec nap = { 0, WAIT_SLEEP_NS };
+	MPI_Request req;
+	int done = 0, idle = 0;
+
+	if (!ch->passive && !ch->channel) {
+		MPI_Barrier(MPI_COMM_WORLD);
+		return;
+	}
 	MPI_Ibarrier(MPI_COMM_WORLD, &req);
 	for (;;) {
-		channel_poll(ch);
+		if (ch->channel && channel_poll(ch))
+			idle = 0;
 		MPI_Test(&req, &done, MPI_STATUS_IGNORE);
 		if (done)
 			return;
+		if (ch->passive && ++idle > WAIT_SPINS)
+			nanosleep(&nap, NULL);
 	}
-}
-
-static void rank_sync(struct job *job, struct rank_channel *ch)
-{
-	if (job->workload->needs & WORKLOAD_NEEDS_CHANNEL)
-		channel_barrier(ch);
-	else
-		MPI_Barrier(MPI_COMM_WORLD);
 }
 
 static void read_boot_id(char *buf, size_t len)
@@ -250,6 +267,7 @@ int cmd_mpi_rank(int argc, char **argv)
 	struct rank_channel ch = { 0 };
 	struct job job;
 	double ready, t0, t1, c0, c1, wall, cpu, wall_max = 0, cpu_sum = 0;
+	const char *wait;
 	char err[256];
 	int rank, size;
 
@@ -262,12 +280,17 @@ int cmd_mpi_rank(int argc, char **argv)
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);
 	MPI_Comm_size(MPI_COMM_WORLD, &size);
-	/* Every rank is up: the launch ends here, before the workload's setup,
-	 * which no backend times. */
-	MPI_Barrier(MPI_COMM_WORLD);
-	ready = clock_now();
 	if (parse_rank_args(argc, argv, &a, err, sizeof(err)) < 0)
 		return rank_fail(rank, "%s", err);
+	ch.rank = rank;
+	ch.size = size;
+	ch.channel = (a.w->needs & WORKLOAD_NEEDS_CHANNEL) != 0;
+	wait = params_find(&a.params, AMDAHL_MPI_WAIT_PARAM);
+	ch.passive = strcmp(wait ? wait : AMDAHL_MPI_WAIT_DEFAULT, "passive") == 0;
+	/* Every rank is up: the launch ends here, before the workload's setup,
+	 * which no backend times. */
+	rank_barrier(&ch);
+	ready = clock_now();
 	memset(&job, 0, sizeof(job));
 	job.workload = a.w;
 	job.params = &a.params;
@@ -278,8 +301,6 @@ int cmd_mpi_rank(int argc, char **argv)
 	job.max_workers = size;
 	job.nworkers = size;
 	job.seed = a.seed;
-	ch.rank = rank;
-	ch.size = size;
 	job.hooks.transfer = channel_transfer;
 	job.hooks.ctx = &ch;
 	if (a.w->setup && a.w->setup(&job) < 0)
@@ -288,23 +309,25 @@ int cmd_mpi_rank(int argc, char **argv)
 		a.w->begin(&job);
 	job_worker_start(&job, rank);
 
-	MPI_Barrier(MPI_COMM_WORLD);
+	rank_barrier(&ch);
 	t0 = clock_now();
 	c0 = clock_cpu(0);
 	for (int k = 0; k < job.phases; k++) {
 		if (rank == 0)
 			job_serial(&job, k);
-		rank_sync(&job, &ch);		/* the others waited for the serial section */
+		rank_barrier(&ch);		/* the others waited for the serial section */
 		job_parallel(&job, k, rank, size);
 		if (k + 1 < job.phases)
-			rank_sync(&job, &ch);	/* everyone's share is done */
+			rank_barrier(&ch);	/* everyone's share is done */
 	}
-	if (job.workload->needs & WORKLOAD_NEEDS_CHANNEL)
-		channel_barrier(&ch);	/* take the payloads still on their way here */
+	if (ch.channel)
+		rank_barrier(&ch);	/* take the payloads still on their way here */
 	t1 = clock_now();
 	c1 = clock_cpu(0);
 	wall = t1 - t0;
 	cpu = c1 - c0;
+	/* Ranks that finished first wait here, not in the reduction. */
+	rank_barrier(&ch);
 	MPI_Reduce(&wall, &wall_max, 1, MPI_DOUBLE, MPI_MAX, 0, MPI_COMM_WORLD);
 	MPI_Reduce(&cpu, &cpu_sum, 1, MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
 	if (rank == 0)

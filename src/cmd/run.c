@@ -398,6 +398,18 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 			}
 		}
 	}
+	for (size_t i = 0; i < o->params.len && rc == 0; i++) {
+		const char *name = o->params.v[i].name;
+		int used = 0;
+		for (size_t j = 0; j < *nb; j++)
+			used |= params_declares((*bs)[j]->params, name);
+		for (size_t j = 0; j < *nw; j++)
+			used |= params_declares((*ws)[j]->params, name);
+		if (!used) {
+			usagef("run", "--%s belongs to a backend or workload that is not selected", name);
+			rc = -1;
+		}
+	}
 	free_words(bw);
 	free_words(ww);
 	return rc;
@@ -496,10 +508,10 @@ int cmd_run(int argc, char **argv)
 		       strerror(errno ? errno : EIO));
 	status = outcome.interrupted ? EXIT_INTERRUPTED : rc < 0 ? EXIT_FAILED : EXIT_OK;
 	if (outcome.interrupted)
-		errorf("interrupted: %zu finished rows kept", outcome.rows);
+		errorf("interrupted: %zu finished row%s kept", outcome.rows, outcome.rows == 1 ? "" : "s");
 	else if (rc < 0 && outcome.failed_points)
-		errorf("%zu point%s failed; %zu finished rows kept", outcome.failed_points,
-		       outcome.failed_points == 1 ? "" : "s", outcome.rows);
+		errorf("%zu point%s failed; %zu finished row%s kept", outcome.failed_points,
+		       outcome.failed_points == 1 ? "" : "s", outcome.rows, outcome.rows == 1 ? "" : "s");
 	{
 		json_t *cal = json_object();
 		for (size_t i = 0; i < cfg.nworkloads; i++)

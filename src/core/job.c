@@ -3,6 +3,7 @@
  * sections, and worker shares, exactly and without rounding drift.
  */
 #include "job.h"
+#include "timing.h"
 #include "topology.h"
 #include "../workloads/workload.h"
 
@@ -10,6 +11,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -106,6 +108,33 @@ void job_cpus_format(const struct job *job, char *buf, size_t len)
 		any |= job->ran_on[i] >= 0;
 	if (any)
 		topology_cpus_format(job->ran_on, n + 1, buf, len);
+}
+
+void job_numa_gbps(const struct job *job, double unit_bytes, struct timing *t)
+{
+	const struct topology *topo = job->placement ? job->placement->topo : NULL;
+	int nnodes = topo ? topology_numa_count(topo) : 0, n = job->nworkers, used = 0;
+	double *units;
+
+	if (nnodes < 2 || !job->ran_on || n > job->max_workers || !(t->wall_s > 0))
+		return;
+	units = calloc((size_t)nnodes, sizeof(*units));
+	if (!units)
+		return;
+	for (int w = -1; w < n; w++) {
+		int node = topology_numa_of_cpu(topo, job->ran_on[w + 1]);
+		uint64_t u = 0;
+
+		for (int k = 0; k < job->phases; k++)
+			u += w < 0 ? job_serial_units(job, k) : job_share(job_parallel_units(job, k, n), w, n);
+		if (node >= 0 && node < nnodes)
+			units[node] += (double)u;
+	}
+	t->numa_gbps[0] = '\0';
+	for (int i = 0; i < nnodes && used < (int)sizeof(t->numa_gbps); i++)
+		used += snprintf(t->numa_gbps + used, sizeof(t->numa_gbps) - (size_t)used, "%s%d:%.4g",
+				 i ? ";" : "", i, units[i] * unit_bytes / t->wall_s / 1e9);
+	free(units);
 }
 
 void job_wait(struct job *job, int worker, uint64_t ns)

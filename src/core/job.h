@@ -20,6 +20,7 @@
 struct workload;
 struct job;
 struct topology_placement;
+struct timing;
 struct exec_cmd;
 
 enum scaling { SCALING_STRONG, SCALING_WEAK };
@@ -109,6 +110,15 @@ void job_cpus_reset(struct job *job);
 /* After it: the `cpus` column (topology_cpus_format) for job->nworkers, into
  * buf unless the backend filled it already or nothing was recorded. */
 void job_cpus_format(const struct job *job, char *buf, size_t len);
+/*
+ * For a workload whose every unit moves unit_bytes (memory), in its report:
+ * the bandwidth of the workers on each NUMA node, "node:GB/s;..." over every
+ * node of the topology, into t->numa_gbps. Units are charged to the node of
+ * the CPU their worker started on (job->ran_on: the serial sections to the
+ * calling worker's); nothing when the machine has one NUMA node or no
+ * topology was loaded.
+ */
+void job_numa_gbps(const struct job *job, double unit_bytes, struct timing *t);
 
 /* Hook wrappers for workloads. */
 static inline void job_tick(struct job *job, int worker)

@@ -29,6 +29,14 @@ const char *params_find(const struct params *ps, const char *name)
 	return NULL;
 }
 
+int params_declares(const struct param_spec *specs, const char *name)
+{
+	for (const struct param_spec *s = specs; s && s->name; s++)
+		if (strcmp(s->name, name) == 0)
+			return 1;
+	return 0;
+}
+
 const char *params_get(const struct params *ps, const struct param_spec *specs, const char *name)
 {
 	const char *v = params_find(ps, name);

@@ -27,6 +27,8 @@ struct params {
 int params_set(struct params *ps, const char *name, const char *value);
 /* The value given, else NULL. */
 const char *params_find(const struct params *ps, const char *name);
+/* Whether a spec table (NULL-terminated by name) declares the option. */
+int params_declares(const struct param_spec *specs, const char *name);
 /* The value given, else the spec's default from the table (NULL-terminated by name). */
 const char *params_get(const struct params *ps, const struct param_spec *specs, const char *name);
 

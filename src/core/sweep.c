@@ -78,6 +78,7 @@ struct point {
 	double *walls, *speedups;	/* per repetition, in rep order */
 	int *have;		/* have[rep]: measured */
 	struct result *pending;	/* points order, N=1: rows held until the median is known */
+	char numa_gbps[TIMING_NUMA_MAX];	/* the last repetition's, for the summary */
 };
 
 struct visit_args {
@@ -343,6 +344,7 @@ static void on_rep(struct sweep *s, struct point *pt, int rep, const struct timi
 		return;
 	pt->walls[rep] = t->wall_s;
 	pt->have[rep] = 1;
+	snprintf(pt->numa_gbps, sizeof(pt->numa_gbps), "%s", t->numa_gbps);
 	s->done++;
 	if (s->cfg->order == ORDER_POINTS && pt->n == 1) {
 		if (!pt->pending)
@@ -408,7 +410,8 @@ static int run_visit(struct sweep *s, struct point *pt, int first_rep, int nreps
 			int status = isolate_finish(&iso);
 			char how[64];
 			isolate_describe(status, how, sizeof(how));
-			snprintf(why, sizeof(why), "a worker crashed: the measurement %s", how);
+			snprintf(why, sizeof(why), "the measuring process %s before its results were in "
+				 "(a worker crashed or exited)", how);
 			iso.pid = -1;
 		}
 		break;
@@ -697,6 +700,8 @@ static void print_summary(const struct sweep *s)
 					ceiling, msp / ceiling);
 		}
 		fprintf(stderr, "%s\n", smt_mark(cfg, pt->n));
+		if (pt->numa_gbps[0])
+			fprintf(stderr, "%22s GB/s per NUMA node (last repetition): %s\n", "", pt->numa_gbps);
 		free(w);
 		free(sp);
 	}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #define TIMING_CPUS_MAX 2048
+#define TIMING_NUMA_MAX 512
 
 struct timing {
 	double wall_s;		/* wall seconds of the whole job; 0 = let the sweep time it */
@@ -18,6 +19,8 @@ struct timing {
 	double rss_kb;		/* peak resident set of a measured program (--cmd); NaN */
 	int64_t lost;		/* updates lost (lock --lock none); -1 when not counted */
 	char cpus[TIMING_CPUS_MAX];	/* CPUs the workers ran on, ';'-separated; "" */
+	char numa_gbps[TIMING_NUMA_MAX];	/* "node:GB/s;..." with > 1 NUMA node (memory): the
+					 * summary prints it; not a CSV column; "" */
 };
 
 /* Set every field to "not measured". */

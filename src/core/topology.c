@@ -100,11 +100,24 @@ static struct topology *finish_load(hwloc_topology_t h, const char *what, char *
 	return t;
 }
 
+/*
+ * amdahl needs the CPUs, not the I/O devices. hwloc's gl, opencl, pci and
+ * libxml plugins would map some 20 more libraries (X11, ICU, libpciaccess...)
+ * into the harness, about 100 more memory areas that every fork of a process
+ * worker copies: fork+exit of 320 workers took ~1.6x the CPU with them. hwloc
+ * reads the variable when it loads its plugins; a user's own setting wins and
+ * children (--cmd programs) do not inherit ours.
+ */
 static hwloc_topology_t init_or_fail(char *err, size_t errlen)
 {
+	static const char var[] = "HWLOC_PLUGINS_BLACKLIST";
+	int ours = !getenv(var) && setenv(var, "hwloc_gl,hwloc_opencl,hwloc_pci,hwloc_xml_libxml", 0) == 0;
 	hwloc_topology_t h;
+	int rc = hwloc_topology_init(&h);
 
-	if (hwloc_topology_init(&h) < 0) {
+	if (ours)
+		unsetenv(var);
+	if (rc < 0) {
 		snprintf(err, errlen, "hwloc cannot start: %s", strerror(errno));
 		return NULL;
 	}

@@ -8,6 +8,10 @@
  *   atomic  one C11 atomic fetch-add, no lock
  *   none    load, then store the value plus one, with no lock at all
  *
+ * The get and the store are relaxed atomic operations, two of them: the
+ * get-update-store is not atomic, so updates are lost, but there is no data
+ * race in C's sense (ThreadSanitizer builds run it too).
+ *
  * The counter lives in job_shared_alloc memory, so forked workers (process
  * backend) update the same one. With `none` updates are lost wherever two
  * workers' get-update-store can overlap: on cores in parallel (thread,
@@ -27,6 +31,10 @@
 
 /* Private work per unit (LCG steps, as spin's), so the lock is not all there is. */
 #define LOCK_PRIVATE_STEPS 100
+/* The update: computing the new balance between get and store (LCG steps).
+ * Under a lock it is inside the critical section; with atomic it is done
+ * first and the store is one fetch-add; with none it is the race window. */
+#define LOCK_UPDATE_STEPS 20
 
 enum lock_mode { LOCK_MUTEX, LOCK_SPIN, LOCK_ATOMIC, LOCK_NONE };
 
@@ -48,8 +56,7 @@ struct lock_state {
 	size_t nslots;
 	struct sync_lock mutex;
 	pthread_spinlock_t spin;
-	_Alignas(64) _Atomic uint64_t atomic_counter;
-	_Alignas(64) volatile uint64_t counter;
+	_Alignas(64) _Atomic uint64_t counter;
 	_Alignas(64) struct lock_slot slot[];
 };
 
@@ -99,8 +106,25 @@ static void lock_begin(struct job *job)
 {
 	struct lock_state *s = job->state;
 
-	s->counter = 0;
-	atomic_store(&s->atomic_counter, 0);
+	atomic_store(&s->counter, 0);
+}
+
+static inline uint64_t steps(uint64_t x, int n)
+{
+	for (int i = 0; i < n; i++)
+		x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+	return x;
+}
+
+/* get ... update-store, not atomic as a whole. */
+static inline uint64_t get(struct lock_state *s)
+{
+	return atomic_load_explicit(&s->counter, memory_order_relaxed);
+}
+
+static inline void store(struct lock_state *s, uint64_t v)
+{
+	atomic_store_explicit(&s->counter, v, memory_order_relaxed);
 }
 
 static void lock_units(struct job *job, int worker, uint64_t units, struct lock_slot *slot)
@@ -109,32 +133,37 @@ static void lock_units(struct job *job, int worker, uint64_t units, struct lock_
 	uint64_t x = slot->sink + (uint64_t)worker + 1;
 
 	for (uint64_t u = 0; u < units; u++) {
-		for (int i = 0; i < LOCK_PRIVATE_STEPS; i++)
-			x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+		uint64_t v;
+
+		x = steps(x, LOCK_PRIVATE_STEPS);
 		switch (s->mode) {
 		case LOCK_MUTEX:
 			sync_lock_acquire(&s->mutex);
-			s->counter = s->counter + 1;
+			v = get(s);
+			x = steps(x, LOCK_UPDATE_STEPS);
+			store(s, v + 1);
 			sync_lock_release(&s->mutex);
 			job_tick(job, worker);
 			break;
 		case LOCK_SPIN:
 			pthread_spin_lock(&s->spin);
-			s->counter = s->counter + 1;
+			v = get(s);
+			x = steps(x, LOCK_UPDATE_STEPS);
+			store(s, v + 1);
 			pthread_spin_unlock(&s->spin);
 			job_tick(job, worker);
 			break;
 		case LOCK_ATOMIC:
-			atomic_fetch_add_explicit(&s->atomic_counter, 1, memory_order_relaxed);
+			x = steps(x, LOCK_UPDATE_STEPS);
+			atomic_fetch_add_explicit(&s->counter, 1, memory_order_relaxed);
 			job_tick(job, worker);
 			break;
-		case LOCK_NONE: {
-			/* get ... (a switch may come here) ... update-store */
-			uint64_t v = s->counter;
-			job_tick(job, worker);
-			s->counter = v + 1;
+		case LOCK_NONE:
+			v = get(s);
+			job_tick(job, worker);	/* the gil backend may switch here */
+			x = steps(x, LOCK_UPDATE_STEPS);
+			store(s, v + 1);
 			break;
-		}
 		}
 	}
 	slot->sink = x;
@@ -158,12 +187,11 @@ static void lock_parallel(struct job *job, int worker, int nworkers, uint64_t un
 static void lock_report(struct job *job, struct timing *t)
 {
 	struct lock_state *s = job->state;
-	uint64_t expected = 0, got;
+	uint64_t expected = 0;
 
 	for (int k = 0; k < job->phases; k++)
 		expected += job_serial_units(job, k) + job_parallel_units(job, k, job->nworkers);
-	got = s->mode == LOCK_ATOMIC ? atomic_load(&s->atomic_counter) : s->counter;
-	t->lost = (int64_t)(expected - got);
+	t->lost = (int64_t)(expected - atomic_load(&s->counter));
 }
 
 static void lock_teardown(struct job *job)

@@ -5,13 +5,14 @@
  * DRAM. One unit is one pass over a chunk of 8192 elements of each array
  * (192 KiB moved, counted as STREAM counts: two reads and a write).
  *
- * Workers take disjoint chunks in round robin: in its u-th unit worker w of n
- * does chunk w + u*n (shifted by one at every wrap), so at any moment the
- * workers stream different parts of the arrays and each one still walks all
- * of them: no worker's share shrinks into the cache when N grows. `report`
- * sets the bytes moved, and the CSV's gbps column divides them by the wall
- * time: a memory-bound job stops scaling when that column stops growing,
- * whatever the core count.
+ * Workers take disjoint slices, as STREAM's OpenMP loops do: worker w of n
+ * owns the w-th n-th of the chunks and cycles through them, so no two ever
+ * write the same element (only when N exceeds the chunk count do some share
+ * one). `report` sets the bytes moved, and the CSV's gbps column divides them
+ * by the wall time: a memory-bound job stops scaling when that column stops
+ * growing, whatever the core count. A slice smaller than the last-level
+ * cache (N > 3 x array / LLC, 12 with the auto size) may be served from it
+ * when N threads take turns on fewer cores: read gbps there with care.
  */
 #include "workload.h"
 
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define MEMORY_CHUNK 8192			/* elements of each array per unit */
 #define MEMORY_UNIT_BYTES (3.0 * MEMORY_CHUNK * sizeof(double))
@@ -126,7 +128,11 @@ static int memory_setup(struct job *job)
 	s->b = (double *)(base + bytes);
 	s->c = (double *)(base + 2 * bytes);
 	s->scalar = 3.0;
-	/* Touch every page now, so no repetition pays for the page faults. */
+	/* Touch every page now, so no repetition pays for the page faults: in one
+	 * call where the kernel can (Linux 5.14), else page by page below. */
+#ifdef MADV_POPULATE_WRITE
+	madvise(base, s->map_bytes, MADV_POPULATE_WRITE);
+#endif
 	for (size_t i = 0; i < s->len; i++) {
 		s->a[i] = 0.0;
 		s->b[i] = 1.0;
@@ -139,19 +145,27 @@ static int memory_setup(struct job *job)
 static void memory_units(struct job *job, int worker, int nworkers, uint64_t units)
 {
 	struct memory_state *s = job->state;
-	uint64_t nchunks = s->len / MEMORY_CHUNK;
-	uint64_t pos = (uint64_t)(worker < 0 ? 0 : worker);
+	size_t nchunks = s->len / MEMORY_CHUNK, first = 0, span = nchunks, k = 0;
 	double *restrict a = s->a;
 	const double *restrict b = s->b, *restrict c = s->c;
 	const double q = s->scalar;
 
-	for (uint64_t u = 0; u < units; u++, pos += (uint64_t)nworkers) {
-		/* Each wrap shifts by one chunk, so a worker walks every chunk in
-		 * turn even when N divides the chunk count. */
-		size_t lo = (size_t)((pos % nchunks + pos / nchunks) % nchunks) * MEMORY_CHUNK;
+	if (worker >= 0) {	/* the serial part (worker -1) has all of them */
+		size_t w = (size_t)worker, n = (size_t)nworkers;
+		first = w * nchunks / n;
+		span = (w + 1) * nchunks / n - first;
+		if (span == 0) {
+			first = w % nchunks;
+			span = 1;
+		}
+	}
+	for (uint64_t u = 0; u < units; u++) {
+		size_t lo = (first + k) * MEMORY_CHUNK;
 
 		for (size_t i = lo; i < lo + MEMORY_CHUNK; i++)
 			a[i] = b[i] + q * c[i];
+		if (++k == span)
+			k = 0;
 		job_tick(job, worker);
 	}
 }
@@ -173,6 +187,7 @@ static void memory_report(struct job *job, struct timing *t)
 	for (int k = 0; k < job->phases; k++)
 		units += job_serial_units(job, k) + job_parallel_units(job, k, job->nworkers);
 	t->bytes = (double)units * MEMORY_UNIT_BYTES;
+	job_numa_gbps(job, MEMORY_UNIT_BYTES, t);	/* per NUMA node, when there are several */
 }
 
 static void memory_teardown(struct job *job)
