@@ -19,6 +19,18 @@ if (!exists("nmax")) nmax = 320
 p = real(p); cores = real(cores); weak = int(weak)   # gnuplot divides integers as integers
 load plotdir.'/style.gp'
 
+# A --cmd program has no P of its own: amdahl plot fits one to its wall times and passes
+# it as p with fitted=1 and the bootstrap interval plo..phi (-1: none), at level percent.
+if (!exists("fitted")) fitted = 0
+if (!exists("plo")) plo = -1
+if (!exists("phi")) phi = -1
+if (!exists("level")) level = 95
+plo = real(plo); phi = real(phi)
+# Two decimals, three where the interval is narrower than that.
+pstr(x, lo, hi) = sprintf(lo >= 0 && hi - lo < 0.02 ? '%.3f' : '%.2f', x)
+ci(lo, hi) = lo >= 0 ? sprintf(' (%g%% CI %s–%s)', level, pstr(lo, lo, hi), pstr(hi, lo, hi)) : ''
+fitname = sprintf('fitted P = %s%s', pstr(p, plo, phi), ci(plo, phi))
+
 amdahl(n) = 1.0 / ((1 - p) + p / n)
 gustafson(n) = n - (1 - p) * (n - 1)
 ceiling(n) = weak ? ((1 - p) + p * n) / ((1 - p) + p * n / (n < cores ? n : cores)) \
@@ -39,7 +51,7 @@ if (cores < nmax) {
     set arrow 1 from cores, graph 0 to cores, graph 1 nohead ls 104 back
     set label 1 sprintf('N > %g usable core%s', cores, cores == 1 ? '' : 's') at cores * 1.12, graph 0.95 left font sprintf('Sans,%.1f', fs * 0.8) tc rgb '#333333'
 }
-lawname = weak ? sprintf('Gustafson / N, P = %g', p) : sprintf('Amdahl / N, P = %g', p)
+lawname = fitted ? 'Amdahl / N at '.fitname : weak ? sprintf('Gustafson / N, P = %g', p) : sprintf('Amdahl / N, P = %g', p)
 
 plot \
     for [i = 1:ns] datafile index (i - 1) using ($1 * nudge(i)):5:6:7 with yerrorlines lt lt(i) title word(names, i), \

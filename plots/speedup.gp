@@ -10,7 +10,8 @@
 #   Amdahl's law  S(N) = 1/((1-P)+P/N)            (weak=1: Gustafson's N-(1-P)(N-1))
 #   the ceiling   S(N) = 1/((1-P)+P/min(N,cores))  what this machine can give
 #   the ideal     S(N) = N
-# and the N where the workers pass the usable cores. p < 0 (a --cmd program) draws no model.
+# and the N where the workers pass the usable cores. p < 0 draws no model: a --cmd program
+# whose P could not be fitted (fitted=1 marks one that was: the key then says so).
 # Other inputs: names, lts (line types, default 1 2 3 ...), title, subtitle, reps,
 # ymin, ymax, plotdir (this folder), and those of style.gp.
 
@@ -25,6 +26,24 @@ if (!exists("reps")) reps = 0
 if (!exists("title")) title = 'Speedup'
 p = real(p); cores = real(cores); weak = int(weak)   # gnuplot divides integers as integers
 load plotdir.'/style.gp'
+
+# A --cmd program has no P of its own: amdahl plot fits one to its wall times and passes
+# it as p with fitted=1 and the bootstrap interval plo..phi (-1: none), at level percent.
+# Several series of one program: pfits holds "P lo hi" per series (P < 0: not fitted), and
+# each fitted series gets its own dotted Amdahl curve in its colour.
+if (!exists("fitted")) fitted = 0
+if (!exists("plo")) plo = -1
+if (!exists("phi")) phi = -1
+if (!exists("level")) level = 95
+if (!exists("pfits")) pfits = ''
+plo = real(plo); phi = real(phi)
+# Two decimals, three where the interval is narrower than that.
+pstr(x, lo, hi) = sprintf(lo >= 0 && hi - lo < 0.02 ? '%.3f' : '%.2f', x)
+ci(lo, hi) = lo >= 0 ? sprintf(' (%g%% CI %s–%s)', level, pstr(lo, lo, hi), pstr(hi, lo, hi)) : ''
+fitname = sprintf('fitted P = %s%s', pstr(p, plo, phi), ci(plo, phi))
+PF(i) = words(pfits) >= 3 * i ? real(word(pfits, 3 * i - 2)) : -1
+PL(i) = real(word(pfits, 3 * i - 1))
+PH(i) = real(word(pfits, 3 * i))
 
 amdahl(n) = 1.0 / ((1 - p) + p / n)
 gustafson(n) = n - (1 - p) * (n - 1)
@@ -54,10 +73,15 @@ if (cores < nmax) {
     set label 1 sprintf('N > %g usable core%s', cores, cores == 1 ? '' : 's') at cores * 1.12, graph 0.04 left font sprintf('Sans,%.1f', fs * 0.8) tc rgb '#333333'
 }
 
-lawname = weak ? sprintf('Gustafson, P = %g', p) : sprintf('Amdahl, P = %g', p)
+lawname = fitted ? 'Amdahl at '.fitname : weak ? sprintf('Gustafson, P = %g', p) : sprintf('Amdahl, P = %g', p)
+ceilname = fitted ? sprintf('ceiling at that P, %g cores', cores) : sprintf('ceiling, %g cores', cores)
+amdahl_at(q, n) = 1.0 / ((1 - q) + q / n)
 
 plot \
     for [i = 1:ns] datafile index (i - 1) using ($1 * nudge(i)):2:3:4 with yerrorlines lt lt(i) title word(names, i), \
     (p >= 0 ? law(x) : 1/0) with lines ls 101 title (p >= 0 ? lawname : ''), \
-    (p >= 0 ? ceiling(x) : 1/0) with lines ls 102 title (p >= 0 ? sprintf('ceiling, %g cores', cores) : ''), \
+    (p >= 0 ? ceiling(x) : 1/0) with lines ls 102 title (p >= 0 ? ceilname : ''), \
+    for [i = 1:ns] (PF(i) >= 0 ? amdahl_at(PF(i), x) : 1/0) with lines lt lt(i) lw 1.2 dt (1, 2) \
+        title (PF(i) >= 0 ? sprintf('%s: Amdahl at fitted P = %s%s', word(names, i), \
+        pstr(PF(i), PL(i), PH(i)), ci(PL(i), PH(i))) : ''), \
     x with lines ls 103 title 'ideal S = N'

@@ -149,9 +149,11 @@ Test(mpi, spin_rows_are_timed_inside_the_ranks, .timeout = 120)
 Test(mpi, phases_and_weak_scaling_when_oversubscribed, .timeout = 120)
 {
 	char *dir = cli_tmpdir(), out[256];
-	/* N = 3 is more ranks than this machine has slots (2 cores in CI): --oversubscribe. */
+	/* N = 3 is more ranks than this machine has slots (2 cores in CI): --oversubscribe.
+	 * The barriers between the phases are MPI's own here (--mpi-wait active). */
 	const char *args[] = { "run", "-b", "mpi", "-P", "0.8", "-N", "1,3", "--reps", "1", "--warmup", "0",
-			       "--work", "0.1", "--phases", "3", "--scaling", "weak", "-q", "-o", out, NULL };
+			       "--work", "0.1", "--phases", "3", "--scaling", "weak", "--mpi-wait", "active",
+			       "-q", "-o", out, NULL };
 	struct cli_result r;
 	struct result *rows;
 	size_t n;
@@ -224,6 +226,8 @@ Test(mpi, bad_options_exit_2_before_anything_runs, .timeout = 120)
 {
 	const char *quote[] = { "run", "-b", "mpi", "--mpirun-args", "--mca 'btl self", "-N", "1", NULL };
 	const char *hostfile[] = { "run", "-b", "mpi", "--hostfile", "/nonexistent/amdahl-hosts", "-N", "1", NULL };
+	const char *wait[] = { "run", "-b", "mpi", "--mpi-wait", "lazy", "-N", "1", NULL };
+	const char *lock[] = { "run", "-b", "mpi", "-w", "lock", "-N", "1", NULL };
 	struct cli_result r;
 
 	cli_run(&r, 30, quote);
@@ -235,6 +239,17 @@ Test(mpi, bad_options_exit_2_before_anything_runs, .timeout = 120)
 	cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
 	cr_assert(strstr(r.err, "/nonexistent/amdahl-hosts"), "%s", r.err);
 	cli_free(&r);
+	cli_run(&r, 30, wait);
+	cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
+	cr_assert(strstr(r.err, "--mpi-wait 'lazy'"), "%s", r.err);
+	cli_free(&r);
+	if (workload_find("lock")) {
+		/* Ranks share no memory: the lock workload's counter would not be shared. */
+		cli_run(&r, 30, lock);
+		cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
+		cr_assert(strstr(r.err, "share no memory"), "%s", r.err);
+		cli_free(&r);
+	}
 	cli_sh(&r, 30, "PATH=/nonexistent \"$AMDAHL\" run -b mpi -N 1 --reps 1 --work 0.01");
 	cr_assert_eq(r.status, 2, "status %d: %s", r.status, r.err);
 	cr_assert(strstr(r.err, "mpirun not found") && strstr(r.err, "openmpi-bin"), "%s", r.err);

@@ -91,24 +91,32 @@ static json_t *jnum(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-/* "2:0.0123 4:0.0456" for the N > 1 (or all) entries of a per-N column. */
+/* "2:0.0123 4:0.0456" for the N > 1 (or all) entries of a per-N column; " ..." when cut short. */
 static void per_n(char *buf, size_t len, const struct fit_summary *s, const double *v, int from_two)
 {
 	size_t off = 0;
+	char item[64];
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < s->nn && off < len; i++) {
+	for (size_t i = 0; i < s->nn; i++) {
+		int k;
 		if ((from_two && s->ns[i] <= 1) || !isfinite(v[i]))
 			continue;
-		off += (size_t)snprintf(buf + off, len - off, "%s%g:%.4g", off ? " " : "", s->ns[i], v[i]);
+		k = snprintf(item, sizeof(item), "%s%g:%.4g", off ? " " : "", s->ns[i], v[i]);
+		if (k < 0 || off + (size_t)k + 5 > len) {
+			if (off + 5 <= len)
+				memcpy(buf + off, " ...", 5);
+			return;
+		}
+		memcpy(buf + off, item, (size_t)k + 1);
+		off += (size_t)k;
 	}
-	if (off >= len && len > 4)
-		memcpy(buf + len - 4, "...", 4);
 }
 
 static void print_csv(const struct fitted *f, size_t n)
 {
-	char kf[2048], sp[2048], lvl[32];
+	static char kf[65536], sp[65536];
+	char lvl[32];
 
 	puts("backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa,n_star,r2,usl_r2,level,model,scaling,label,"
 	     "cores,reps,speedup,karp_flatt,file");
@@ -155,7 +163,8 @@ static const char *cell(char *buf, size_t len, const char *s, int markdown)
 
 static void print_table(const struct fitted *f, size_t n, int markdown)
 {
-	char a[32], b[32], c[32], d[32], e[32], h[32], pb[32], ci[80], kf[2048], lb[2 * CSV_LABEL_MAX];
+	/* Karp-Flatt of many N would push the table off the screen: the first ones, then "...". */
+	char a[32], b[32], c[32], d[32], e[32], h[32], pb[32], ci[80], kf[72], lb[2 * CSV_LABEL_MAX];
 	int pct = (int)lround(f[0].s.level * 100);
 
 	if (markdown)

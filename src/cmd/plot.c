@@ -12,7 +12,9 @@
 #define _GNU_SOURCE
 #include "cmd.h"
 #include "../backends/backend.h"
+#include "../b5/b5.h"
 #include "../core/csv.h"
+#include "../core/fit.h"
 #include "../core/list.h"
 #include "../core/meta.h"
 #include "../core/models.h"
@@ -20,6 +22,7 @@
 #include "../core/sweep.h"
 #include "../core/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -56,6 +59,15 @@ struct cell {
 	struct stats_summary s, e, kf;	/* speedup, efficiency, Karp-Flatt over repetitions */
 };
 
+/*
+ * Amdahl's P fitted to a --cmd series (which has no P of its own), with the
+ * bootstrap interval; ok is 0 when it could not be fitted (one N only).
+ */
+struct pfit {
+	int ok;
+	double p, lo, hi, r2;	/* lo, hi: NaN when the bootstrap failed */
+};
+
 /* One line on a figure: a backend, from one file. */
 struct series {
 	size_t file;
@@ -65,6 +77,7 @@ struct series {
 	int lt;			/* gnuplot line type, 1..8 */
 	struct cell *cells;
 	size_t ncells;
+	struct pfit fit;	/* --cmd series: P fitted to its wall times */
 };
 
 /* One set of figures: a workload at one P (or one --cmd program). */
@@ -79,6 +92,7 @@ struct group {
 	double work;		/* the work_s column when all rows agree, else NaN */
 	struct series *ser;
 	size_t nser;
+	struct pfit fit;	/* --cmd groups of one series: that series' fit */
 };
 
 struct plot_ctx {
@@ -524,6 +538,73 @@ static struct group *group_rows(struct result **rows, const size_t *nrows, char 
 	return gs;
 }
 
+static int same_group_key(const struct group *g, const struct fit_group *fg)
+{
+	return isnan(g->p) && strcmp(g->workload, fg->workload) == 0 && strcmp(g->label, fg->label) == 0 &&
+	       g->weak == fg->weak;
+}
+
+/*
+ * Amdahl's P of one --cmd series from its wall times. Tukey's bisquare line
+ * (fit_amdahl_robust) rather than plain least squares: on a shared machine one
+ * repetition that other work slowed down would otherwise drag P down, and a
+ * figure should show what the program does, not what its neighbours did. With
+ * too few repetitions for the robust fit, plain least squares. The interval is
+ * the percentile bootstrap over the repetitions of each N, with fit.h's seed,
+ * so the same CSV gives the same key.
+ */
+static struct pfit fit_obs_p(const struct fit_obs *obs, size_t n)
+{
+	struct pfit pf = { .ok = 0, .p = NAN, .lo = NAN, .hi = NAN, .r2 = NAN };
+	fit_model_fn model = fit_amdahl_robust;
+
+	if (model(obs, n, &pf.p, &pf.r2) < 0) {
+		model = fit_amdahl;
+		if (model(obs, n, &pf.p, &pf.r2) < 0)
+			return pf;
+	}
+	pf.ok = 1;
+	if (fit_bootstrap(obs, n, model, FIT_RESAMPLES, FIT_LEVEL, FIT_SEED, &pf.lo, &pf.hi) < 0)
+		pf.lo = pf.hi = NAN;
+	return pf;
+}
+
+/*
+ * Fit P to every --cmd series (rows without a P of their own, strong scaling),
+ * grouping each file's rows as `amdahl fit` does; a group of one series takes
+ * that series' fit as its model. A series that cannot be fitted (one N only,
+ * or one core) keeps ok = 0 and is drawn without a model.
+ */
+static void fit_cmd_series(struct result **rows, const size_t *nrows, size_t nfiles, struct group *gs,
+			   size_t ng)
+{
+	for (size_t f = 0; f < nfiles; f++) {
+		struct fit_group *fg = NULL;
+		size_t nfg = 0;
+
+		if (nrows[f] == 0)
+			continue;
+		fit_group_rows(rows[f], nrows[f], &fg, &nfg);
+		for (size_t k = 0; k < nfg; k++) {
+			if (!isnan(fg[k].p) || fg[k].weak)
+				continue;
+			for (size_t i = 0; i < ng; i++) {
+				if (!same_group_key(&gs[i], &fg[k]))
+					continue;
+				for (size_t j = 0; j < gs[i].nser; j++) {
+					struct series *s = &gs[i].ser[j];
+					if (s->file == f && strcmp(s->backend, fg[k].backend) == 0)
+						s->fit = fit_obs_p(fg[k].obs, fg[k].nobs);
+				}
+			}
+		}
+		fit_groups_free(fg, nfg);
+	}
+	for (size_t i = 0; i < ng; i++)
+		if (gs[i].nser == 1)
+			gs[i].fit = gs[i].ser[0].fit;
+}
+
 static void free_groups(struct group *gs, size_t ng)
 {
 	for (size_t i = 0; i < ng; i++) {
@@ -838,8 +919,11 @@ static void group_base_name(const struct group *g, char *buf, size_t len)
 static enum draw_status draw_group(const struct plot_ctx *ctx, const struct group *g, size_t gi)
 {
 	char data[PATH_MAX + 32], base[160], final[PATH_MAX + 256], title[600], sub[700];
-	char names[1024] = "", lts[64] = "";
+	char names[1024] = "", lts[64] = "", pfits[640] = "";
+	/* The model's P: the rows' own, or the one fitted to a --cmd group of one series. */
+	double pm = !isnan(g->p) ? g->p : g->fit.ok ? g->fit.p : NAN;
 	double ymax, ymin, amax;
+	size_t nfits = 0;
 	enum draw_status st = DRAW_OK;
 
 	snprintf(data, sizeof(data), "%s/group%zu.dat", ctx->tmpdir, gi);
@@ -862,7 +946,16 @@ static enum draw_status draw_group(const struct plot_ctx *ctx, const struct grou
 		snprintf(lts + lat, sizeof(lts) - lat, "%s%d", k ? " " : "", g->ser[k].lt);
 	}
 	/* The speedup axis reaches the law and the data, not the ideal line's far end. */
-	amax = isnan(g->p) ? 1 : g->weak ? models_gustafson(g->p, g->nmax) : models_amdahl(g->p, g->nmax);
+	amax = isnan(pm) ? 1 : g->weak ? models_gustafson(pm, g->nmax) : models_amdahl(pm, g->nmax);
+	for (size_t k = 0; k < g->nser && g->nser > 1; k++) {
+		const struct pfit *pf = &g->ser[k].fit;
+		size_t at = strlen(pfits);
+		if (pf->ok)
+			amax = fmax(amax, models_amdahl(pf->p, g->nmax));
+		nfits += pf->ok;
+		snprintf(pfits + at, sizeof(pfits) - at, "%s%.6g %.6g %.6g", k ? " " : "", pf->ok ? pf->p : -1,
+			 isfinite(pf->lo) ? pf->lo : -1, isfinite(pf->hi) ? pf->hi : -1);
+	}
 	ymax = fmax(fmax(amax, g->smax), 2.0) * 1.25;
 	ymin = fmin(g->smin, 1.0) / 1.25;
 	for (size_t f = 0; f < ARRAY_SIZE(figures) && st == DRAW_OK; f++) {
@@ -886,7 +979,17 @@ static enum draw_status draw_group(const struct plot_ctx *ctx, const struct grou
 		gp_str(&arg, &len, "subtitle", sub);
 		gp_str(&arg, &len, "names", names);
 		gp_str(&arg, &len, "lts", lts);
-		gp_num(&arg, &len, "p", isnan(g->p) ? -1 : g->p);
+		gp_num(&arg, &len, "p", isnan(pm) ? -1 : pm);
+		if (isnan(g->p) && g->fit.ok) {
+			/* The key names the fit and its interval: P is an estimate here. */
+			gp_int(&arg, &len, "fitted", 1);
+			gp_num(&arg, &len, "plo", isfinite(g->fit.lo) ? g->fit.lo : -1);
+			gp_num(&arg, &len, "phi", isfinite(g->fit.hi) ? g->fit.hi : -1);
+		}
+		if (nfits > 0 && f == 0)
+			gp_str(&arg, &len, "pfits", pfits);
+		if ((isnan(g->p) && g->fit.ok) || (nfits > 0 && f == 0))
+			gp_num(&arg, &len, "level", 100 * FIT_LEVEL);
 		gp_int(&arg, &len, "weak", g->weak);
 		gp_num(&arg, &len, "cores", g->cores);
 		gp_num(&arg, &len, "nmax", g->nmax);
@@ -984,6 +1087,322 @@ static void make_subtitle(const char *csv, size_t nfiles, char *buf, size_t len)
 	json_decref(m);
 }
 
+/* ---- B5 CSVs ---- */
+
+/* One run of a B5 CSV: the cells b5.gp draws, checked. */
+struct b5_run {
+	char backend[CSV_NAME_MAX], wait[8];
+	int rep, messengers, pickers, bikes, orders;
+	double pick_ms, deliver_ms, throughput, bound, wall_min_s;
+};
+
+/* The parameters of the pipeline's law: the runs of one B5 figure share them. */
+struct b5_law {
+	int pickers, bikes, orders;
+	double pick_ms, deliver_ms;
+};
+
+/* A B5 CSV (from `amdahl b5 --out`): its runs and the laws among them. */
+struct b5_file {
+	const char *path;
+	struct b5_run *runs;
+	size_t nruns;
+	struct b5_law *laws;	/* distinct, sorted: one figure each */
+	size_t nlaws;
+};
+
+/* The columns b5.gp reads, in the order of the tidy copy it is given. */
+static const char *const b5_columns[] = {
+	"backend", "wait", "rep", "messengers", "pickers", "bikes", "orders",
+	"pick_ms", "deliver_ms", "throughput", "bound", "wall_min_s",
+};
+
+/* 1 when a CSV has the columns of a B5 CSV rather than a run CSV's. */
+static int b5_is_table(const struct csv_table *t)
+{
+	return csv_table_col(t, "messengers") >= 0 && csv_table_col(t, "throughput") >= 0;
+}
+
+static int b5_int(const char *s, int lo, int hi, int *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) < 0 || v < (uint64_t)lo || v > (uint64_t)hi)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* A finite number >= lo (or > lo when strict); -1 otherwise. */
+static int b5_num(const char *s, double lo, int strict, double *out)
+{
+	if (parse_double(s, out) < 0 || *out < lo || (strict && *out == lo))
+		return -1;
+	return 0;
+}
+
+/* A backend name gnuplot can take as one word of a list: letters, digits, ._+- */
+static int b5_word(const char *s)
+{
+	if (!*s || strlen(s) >= CSV_NAME_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!(strchr("._+-", *s) || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+		      (*s >= 'A' && *s <= 'Z')))
+			return 0;
+	return 1;
+}
+
+/* Check one row into r; the name of the first bad column, or NULL. */
+static const char *b5_row(const struct csv_table *t, const int *col, size_t row, struct b5_run *r)
+{
+	char *const *c = t->cells[row];
+
+	memset(r, 0, sizeof(*r));
+	if (!b5_word(c[col[0]]))
+		return "backend";
+	snprintf(r->backend, sizeof(r->backend), "%s", c[col[0]]);
+	if (strcmp(c[col[1]], "cond") && strcmp(c[col[1]], "poll"))
+		return "wait";
+	snprintf(r->wait, sizeof(r->wait), "%s", c[col[1]]);
+	if (col[2] >= 0 && c[col[2]][0] && b5_int(c[col[2]], 0, INT_MAX, &r->rep) < 0)
+		return "rep";
+	if (b5_int(c[col[3]], 1, B5_WORKERS_MAX, &r->messengers) < 0)
+		return "messengers";
+	if (b5_int(c[col[4]], 1, B5_WORKERS_MAX, &r->pickers) < 0)
+		return "pickers";
+	if (b5_int(c[col[5]], 1, B5_WORKERS_MAX, &r->bikes) < 0)
+		return "bikes";
+	if (b5_int(c[col[6]], 1, B5_ORDERS_MAX, &r->orders) < 0)
+		return "orders";
+	if (b5_num(c[col[7]], 0, 0, &r->pick_ms) < 0)
+		return "pick_ms";
+	if (b5_num(c[col[8]], 0, 0, &r->deliver_ms) < 0)
+		return "deliver_ms";
+	if (b5_num(c[col[9]], 0, 1, &r->throughput) < 0)
+		return "throughput";
+	/* An empty bound is an unbounded pipeline (no pick or delivery time). */
+	r->bound = NAN;
+	if (c[col[10]][0] && b5_num(c[col[10]], 0, 1, &r->bound) < 0)
+		return "bound";
+	if (b5_num(c[col[11]], 0, 0, &r->wall_min_s) < 0)
+		return "wall_min_s";
+	return NULL;
+}
+
+static int cmp_law(const void *a, const void *b)
+{
+	const struct b5_law *x = a, *y = b;
+
+	if (x->pickers != y->pickers)
+		return x->pickers < y->pickers ? -1 : 1;
+	if (x->bikes != y->bikes)
+		return x->bikes < y->bikes ? -1 : 1;
+	if (x->orders != y->orders)
+		return x->orders < y->orders ? -1 : 1;
+	if (x->pick_ms != y->pick_ms)
+		return x->pick_ms < y->pick_ms ? -1 : 1;
+	return (x->deliver_ms > y->deliver_ms) - (x->deliver_ms < y->deliver_ms);
+}
+
+static int same_law(const struct b5_law *l, const struct b5_run *r)
+{
+	return l->pickers == r->pickers && l->bikes == r->bikes && l->orders == r->orders &&
+	       l->pick_ms == r->pick_ms && l->deliver_ms == r->deliver_ms;
+}
+
+/*
+ * Read a B5 CSV that csv_table_read has parsed: every column b5.gp needs must
+ * be there and every cell must parse and be in range. 0, or -1 with one line
+ * in err naming the file, row and column.
+ */
+static int b5_read(const char *path, const struct csv_table *t, struct b5_file *out, char *err, size_t errlen)
+{
+	int col[ARRAY_SIZE(b5_columns)];
+
+	memset(out, 0, sizeof(*out));
+	out->path = path;
+	for (size_t i = 0; i < ARRAY_SIZE(b5_columns); i++) {
+		col[i] = csv_table_col(t, b5_columns[i]);
+		if (col[i] < 0 && strcmp(b5_columns[i], "rep") != 0) {
+			snprintf(err, errlen, "'%s' is not an amdahl b5 CSV: no '%s' column", path, b5_columns[i]);
+			return -1;
+		}
+	}
+	if (t->nrows == 0) {
+		snprintf(err, errlen, "'%s' has a header but no rows", path);
+		return -1;
+	}
+	out->runs = xcalloc(t->nrows, sizeof(*out->runs));
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct b5_run *run = &out->runs[out->nruns++];
+		const char *bad = b5_row(t, col, r, run);
+		size_t l;
+
+		if (bad) {
+			snprintf(err, errlen, "'%s': row %zu: bad value in column '%s'", path, r + 1, bad);
+			return -1;
+		}
+		for (l = 0; l < out->nlaws && !same_law(&out->laws[l], run); l++)
+			;
+		if (l == out->nlaws) {
+			out->laws = xrealloc(out->laws, (out->nlaws + 1) * sizeof(*out->laws));
+			out->laws[out->nlaws++] = (struct b5_law){ run->pickers, run->bikes, run->orders,
+								   run->pick_ms, run->deliver_ms };
+		}
+	}
+	qsort(out->laws, out->nlaws, sizeof(*out->laws), cmp_law);
+	return 0;
+}
+
+static void b5_free(struct b5_file *b)
+{
+	free(b->runs);
+	free(b->laws);
+	memset(b, 0, sizeof(*b));
+}
+
+static int b5_backend_order(const char *name)
+{
+	int i = 0;
+
+	for (const struct b5_backend *const *b = b5_backend_registry; *b; b++, i++)
+		if (strcmp((*b)->name, name) == 0)
+			return i;
+	return 1000;
+}
+
+/*
+ * The backends of a file as one gnuplot word list, in the registry's order
+ * (unknown names after, by name), and the wait modes that occur.
+ */
+static void b5_lists(const struct b5_file *b, char *backends, size_t blen, char *waits, size_t wlen)
+{
+	const char *names[64];
+	size_t nn = 0;
+	int cond = 0, poll = 0;
+
+	for (size_t r = 0; r < b->nruns; r++) {
+		size_t k = 0;
+		while (k < nn && strcmp(names[k], b->runs[r].backend) != 0)
+			k++;
+		if (k == nn && nn < ARRAY_SIZE(names))
+			names[nn++] = b->runs[r].backend;
+		cond |= strcmp(b->runs[r].wait, "cond") == 0;
+		poll |= strcmp(b->runs[r].wait, "poll") == 0;
+	}
+	for (size_t a = 1; a < nn; a++)
+		for (size_t c = a; c > 0; c--) {
+			int oa = b5_backend_order(names[c - 1]), ob = b5_backend_order(names[c]);
+			const char *t;
+			if (oa < ob || (oa == ob && strcmp(names[c - 1], names[c]) <= 0))
+				break;
+			t = names[c];
+			names[c] = names[c - 1];
+			names[c - 1] = t;
+		}
+	backends[0] = '\0';
+	for (size_t k = 0; k < nn; k++) {
+		size_t at = strlen(backends);
+		snprintf(backends + at, blen - at, "%s%s", k ? " " : "", names[k]);
+	}
+	snprintf(waits, wlen, "%s%s%s", cond ? "cond" : "", cond && poll ? " " : "", poll ? "poll" : "");
+}
+
+/*
+ * "-pickers3-bikes15" for a figure of a file whose runs have several laws:
+ * the parameters that differ between them, so each figure gets its own name.
+ */
+static void b5_suffix(const struct b5_file *b, const struct b5_law *l, char *buf, size_t len)
+{
+	int dp = 0, db = 0, dn = 0, dpick = 0, ddel = 0;
+	size_t at = 0;
+
+	for (size_t k = 1; k < b->nlaws; k++) {
+		dp |= b->laws[k].pickers != b->laws[0].pickers;
+		db |= b->laws[k].bikes != b->laws[0].bikes;
+		dn |= b->laws[k].orders != b->laws[0].orders;
+		dpick |= b->laws[k].pick_ms != b->laws[0].pick_ms;
+		ddel |= b->laws[k].deliver_ms != b->laws[0].deliver_ms;
+	}
+	buf[0] = '\0';
+#define ADD(...) do { if (at < len) at += (size_t)snprintf(buf + at, len - at, __VA_ARGS__); } while (0)
+	if (dp)
+		ADD("-pickers%d", l->pickers);
+	if (db)
+		ADD("-bikes%d", l->bikes);
+	if (dn)
+		ADD("-orders%d", l->orders);
+	if (dpick)
+		ADD("-pick%gms", l->pick_ms);
+	if (ddel)
+		ADD("-deliver%gms", l->deliver_ms);
+#undef ADD
+}
+
+/* The runs of one law, as a plain CSV that b5.gp reads by its column names. */
+static int b5_write_data(const struct b5_file *b, const struct b5_law *l, const char *path)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(b5_columns); i++)
+		fprintf(fp, "%s%s", i ? "," : "", b5_columns[i]);
+	fputc('\n', fp);
+	for (size_t r = 0; r < b->nruns; r++) {
+		const struct b5_run *x = &b->runs[r];
+		if (!same_law(l, x))
+			continue;
+		fprintf(fp, "%s,%s,%d,%d,%d,%d,%d,%.9g,%.9g,%.9g,", x->backend, x->wait, x->rep, x->messengers,
+			x->pickers, x->bikes, x->orders, x->pick_ms, x->deliver_ms, x->throughput);
+		if (isfinite(x->bound))
+			fprintf(fp, "%.9g", x->bound);
+		fprintf(fp, ",%.9g\n", x->wall_min_s);
+	}
+	if (fclose(fp) != 0)
+		return -1;
+	return 0;
+}
+
+/* One figure per law of a B5 CSV: b5-<stem>[-<law>].<ext>, through plots/b5.gp. */
+static enum draw_status draw_b5(const struct plot_ctx *ctx, const struct b5_file *b, size_t bi)
+{
+	char data[PATH_MAX + 48], final[PATH_MAX + 320], stem[96], word[96], suffix[128];
+	char backends[1024], waits[16], machine[512];
+	enum draw_status st = DRAW_OK;
+
+	file_stem(b->path, stem, sizeof(stem));
+	word_copy(word, sizeof(word), stem);
+	b5_lists(b, backends, sizeof(backends), waits, sizeof(waits));
+	make_subtitle(b->path, 1, machine, sizeof(machine));
+	for (size_t k = 0; k < b->nlaws && st == DRAW_OK; k++) {
+		char *arg = NULL;
+		size_t len = 0;
+
+		snprintf(data, sizeof(data), "%s/b5-%zu-%zu.csv", ctx->tmpdir, bi, k);
+		if (b5_write_data(b, &b->laws[k], data) < 0) {
+			errorf("cannot write '%s': %s", data, strerror(errno));
+			return DRAW_FAILED;
+		}
+		b5_suffix(b, &b->laws[k], suffix, sizeof(suffix));
+		common_assign(ctx, &arg, &len);
+		gp_str(&arg, &len, "datafile", data);
+		if (ctx->o->title)
+			gp_str(&arg, &len, "title", ctx->o->title);
+		gp_str(&arg, &len, "machine", machine);
+		gp_str(&arg, &len, "backends", backends);
+		gp_str(&arg, &len, "waits", waits);
+		snprintf(final, sizeof(final), "%s/b5-%s%s.%s", ctx->o->outdir, word[0] ? word : "b5", suffix,
+			 ctx->ext);
+		st = draw(ctx, "b5", arg, final);
+		free(arg);
+		if (st == DRAW_OK)
+			printf("%s\n", final);
+	}
+	return st;
+}
+
 /* Median speedups at each N, one line per series, for `make bench` and the terminal. */
 static void print_table(const struct group *gs, size_t ng)
 {
@@ -1006,21 +1425,40 @@ static void print_table(const struct group *gs, size_t ng)
 				ns[b] = ns[b - 1];
 				ns[b - 1] = t;
 			}
+		/* A --cmd group's model is the P fitted to it, when there is one. */
+		double pm = !isnan(g->p) ? g->p : g->fit.ok ? g->fit.p : NAN;
+
 		printf("\n%s%s%s", g->workload, g->label[0] ? " " : "", g->label);
 		if (!isnan(g->p))
 			printf(", P = %g", g->p);
-		printf(": median speedup (%g usable cores)\n%-16s", g->cores, "N");
+		printf(": median speedup (%g usable cores)\n", g->cores);
+		for (size_t k = 0; k < g->nser && isnan(g->p); k++) {
+			const struct pfit *pf = &g->ser[k].fit;
+			if (g->nser > 1)
+				printf("%s: ", g->ser[k].name);
+			if (!pf->ok) {
+				printf("no fitted P (one N only, or one usable core)\n");
+				continue;
+			}
+			printf("fitted P = %.4f", pf->p);
+			if (isfinite(pf->lo))
+				printf(" (%g%% CI %.4f-%.4f)", 100 * FIT_LEVEL, pf->lo, pf->hi);
+			if (isfinite(pf->r2))
+				printf(", R^2 %.3f", pf->r2);
+			printf("\n");
+		}
+		printf("%-16s", "N");
 		for (size_t x = 0; x < nn; x++)
 			printf(" %6d", ns[x]);
-		printf("  %s\n", isnan(g->p) ? "" : "of ceiling at max N");
-		if (!isnan(g->p)) {
-			printf("%-16s", g->weak ? "gustafson" : "amdahl");
+		printf("  %s\n", isnan(pm) ? "" : "of ceiling at max N");
+		if (!isnan(pm)) {
+			printf("%-16s", g->weak ? "gustafson" : isnan(g->p) ? "amdahl (fit)" : "amdahl");
 			for (size_t x = 0; x < nn; x++)
-				printf(" %6.2f", g->weak ? models_gustafson(g->p, ns[x]) : models_amdahl(g->p, ns[x]));
+				printf(" %6.2f", g->weak ? models_gustafson(pm, ns[x]) : models_amdahl(pm, ns[x]));
 			printf("\n%-16s", "ceiling");
 			for (size_t x = 0; x < nn; x++)
-				printf(" %6.2f", g->weak ? models_ceiling_weak(g->p, ns[x], g->cores) :
-				       models_ceiling(g->p, ns[x], g->cores));
+				printf(" %6.2f", g->weak ? models_ceiling_weak(pm, ns[x], g->cores) :
+				       models_ceiling(pm, ns[x], g->cores));
 			printf("\n");
 		}
 		for (size_t k = 0; k < g->nser; k++) {
@@ -1039,9 +1477,9 @@ static void print_table(const struct group *gs, size_t ng)
 					printf(" %6s", "-");
 				}
 			}
-			if (last && !isnan(g->p)) {
-				double ceil = g->weak ? models_ceiling_weak(g->p, last->n, g->cores) :
-					models_ceiling(g->p, last->n, g->cores);
+			if (last && !isnan(pm)) {
+				double ceil = g->weak ? models_ceiling_weak(pm, last->n, g->cores) :
+					models_ceiling(pm, last->n, g->cores);
 				printf("  %5.1f%%", 100 * last->s.median / ceil);
 			}
 			printf("\n");
@@ -1049,21 +1487,23 @@ static void print_table(const struct group *gs, size_t ng)
 	}
 }
 
+/* The temporary folder and the data files in it (plot writes nothing else there). */
 static void remove_tmpdir(const char *dir)
 {
-	char path[PATH_MAX + 64];
-	static const char *const names[] = { "gnuplot.err", "theory.dat" };
+	char path[PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d;
 
 	if (!dir[0])
 		return;
-	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	for (size_t i = 0;; i++) {
-		snprintf(path, sizeof(path), "%s/group%zu.dat", dir, i);
-		if (unlink(path) < 0)
-			break;
+	d = opendir(dir);
+	if (d) {
+		while ((e = readdir(d)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+				unlink(path);
+			}
+		closedir(d);
 	}
 	rmdir(dir);
 }
@@ -1108,8 +1548,9 @@ int cmd_plot(int argc, char **argv)
 	struct dbl_list ps = { 0 };
 	struct int_list ns = { 0 };
 	struct result **rows = NULL;
-	size_t *nrows = NULL, nfiles = 0, ng = 0;
+	size_t *nrows = NULL, nfiles = 0, ng = 0, nb5 = 0;
 	struct group *gs = NULL;
+	struct b5_file *b5s = NULL;
 	char gnuplot[PATH_MAX + 16], err[600];
 	enum draw_status st = DRAW_OK;
 	int rc, status = EXIT_USAGE;
@@ -1137,15 +1578,44 @@ int cmd_plot(int argc, char **argv)
 			goto out;
 		}
 	} else {
+		const char *first_run = NULL;
+		size_t nruns = 0;
+
 		nfiles = (size_t)(argc - optind);
 		rows = xcalloc(nfiles, sizeof(*rows));
 		nrows = xcalloc(nfiles, sizeof(*nrows));
-		for (size_t f = 0; f < nfiles; f++)
-			if (csv_read_results(argv[optind + (int)f], &rows[f], &nrows[f], err, sizeof(err)) < 0) {
+		b5s = xcalloc(nfiles, sizeof(*b5s));
+		/* A file with a messengers column is a B5 CSV; any other is read as a run CSV. */
+		for (size_t f = 0; f < nfiles; f++) {
+			const char *path = argv[optind + (int)f];
+			struct csv_table t;
+
+			if (csv_table_read(path, &t, err, sizeof(err)) < 0) {
 				errorf("%s", err);
 				goto out;
 			}
+			if (b5_is_table(&t)) {
+				rc = b5_read(path, &t, &b5s[nb5], err, sizeof(err));
+				csv_table_free(&t);
+				if (rc < 0) {
+					b5_free(&b5s[nb5]);
+					errorf("%s", err);
+					goto out;
+				}
+				nb5++;
+				continue;
+			}
+			csv_table_free(&t);
+			if (csv_read_results(path, &rows[f], &nrows[f], err, sizeof(err)) < 0) {
+				errorf("%s", err);
+				goto out;
+			}
+			if (!first_run)
+				first_run = path;
+			nruns++;
+		}
 		gs = group_rows(rows, nrows, argv + optind, nfiles, &ng);
+		fit_cmd_series(rows, nrows, nfiles, gs, ng);
 		for (size_t i = 0; i < ng; i++)
 			if (gs[i].nser > 8) {
 				errorf("%s: %zu series in one figure (at most 8); plot fewer files at once",
@@ -1156,13 +1626,14 @@ int cmd_plot(int argc, char **argv)
 			size_t drawable = 0;
 			for (size_t i = 0; i < ng; i++)
 				drawable += gs[i].nmax > 0;
-			if (drawable == 0) {
+			if (first_run && drawable == 0) {
 				errorf("nothing to draw in '%s': no speedup, and no N=1 rows to divide by",
-				       argv[optind]);
+				       first_run);
 				goto out;
 			}
 		}
-		make_subtitle(argv[optind], nfiles, ctx.subtitle, sizeof(ctx.subtitle));
+		if (first_run)
+			make_subtitle(first_run, nruns, ctx.subtitle, sizeof(ctx.subtitle));
 	}
 	if (find_gnuplot(gnuplot, sizeof(gnuplot)) < 0) {
 		errorf("gnuplot not found in PATH; install it: apt-get install gnuplot-nox");
@@ -1196,6 +1667,8 @@ int cmd_plot(int argc, char **argv)
 		}
 		st = draw_group(&ctx, &gs[i], i);
 	}
+	for (size_t i = 0; i < nb5 && st == DRAW_OK; i++)
+		st = draw_b5(&ctx, &b5s[i], i);
 	if (st == DRAW_OK && o.table)
 		print_table(gs, ng);
 	status = st == DRAW_OK ? EXIT_OK : st == DRAW_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_FAILED;
@@ -1204,6 +1677,9 @@ int cmd_plot(int argc, char **argv)
 out:
 	remove_tmpdir(ctx.tmpdir);
 	free_groups(gs, ng);
+	for (size_t i = 0; i < nb5; i++)
+		b5_free(&b5s[i]);
+	free(b5s);
 	for (size_t f = 0; f < nfiles; f++)
 		free(rows[f]);
 	free(rows);
