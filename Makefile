@@ -33,7 +33,9 @@ GIT_COMMIT := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
 # OpenMPI, when installed (MPI=0 builds without it, in a BUILD folder of its own;
 # the mpi backend then stays listed as unavailable). Only the ranks' entry point
-# includes mpi.h, and only the amdahl binary, which the ranks are, links libmpi.
+# includes mpi.h, and only the ranks' own binary, amdahl-mpi-rank, links libmpi:
+# the harness forks for every point and process worker, and fork's cost grows
+# with every library mapped.
 ifeq ($(origin MPI),undefined)
 MPI := $(shell (pkg-config --exists ompi-c || command -v mpicc) >/dev/null 2>&1 && echo 1 || echo 0)
 endif
@@ -108,12 +110,17 @@ OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 TEST_OBJ := $(TESTS:%.c=$(BUILD)/%.o)
 BIN      := $(BUILD)/amdahl
 TEST_BIN := $(BUILD)/amdahl-tests
+RANK_BIN := $(if $(filter 1,$(MPI)),$(BUILD)/amdahl-mpi-rank)
 
 .PHONY: all deps test test-asan test-tsan bench bench-ci baseline bench-floor plots install clean FORCE
 
-all: $(BIN)
+all: $(BIN) $(RANK_BIN)
 
-$(BIN): $(BUILD)/src/main.o $(OBJ)
+$(BIN): $(BUILD)/src/main.o $(filter-out $(MPI_OBJ),$(OBJ))
+	@echo "  LD      $@"
+	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/amdahl-mpi-rank: $(BUILD)/src/mpi_rank_main.o $(OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL) $(MPI_LIBS)
 
@@ -161,7 +168,7 @@ deps:
 
 # The suite runs the real binary as a process too: it finds it through AMDAHL_BIN.
 test: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN) $(TEST_BIN)
 	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) $(TEST_ENV) $(TEST_BIN) $(TEST_ARGS)
 
 # Full unwinding on malloc, so that tests/lsan.supp can tell Criterion's own
@@ -190,11 +197,11 @@ $(BUILD)/prefix-id: FORCE
 SUITE      ?= bench/default
 PLOT_STYLE ?= slides
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN)
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run $(SUITE) results/latest.csv plots/out
 
 plots:
-	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN)
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run --redraw results/latest.csv plots/out
 
 # The CI gate: bench/ci measured into results/ci.csv and judged against the committed
@@ -204,14 +211,14 @@ plots:
 CI_SUITE   ?= bench/ci
 CI_COMPARE ?=
 bench-ci: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN)
 	$(Q)test -r results/baseline.csv || { echo "make bench-ci: no results/baseline.csv; run 'make baseline'" >&2; exit 2; }
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/ci.csv results/ci-plots
 	$(Q)$(BIN) compare results/baseline.csv results/ci.csv --format markdown $(CI_COMPARE) > results/ci.md; \
 		status=$$?; cat results/ci.md; exit $$status
 
 baseline: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN)
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/baseline.csv results/baseline-plots
 
 # The harness's cost: pthread_create+join, fork+waitpid and empty OpenMP regions of N
@@ -226,11 +233,12 @@ bench-floor: $(BIN) $(BUILD)/floor
 	$(Q)$(BUILD)/floor -a $(BIN) $(FLOOR_ARGS)
 
 # An installed amdahl plots from any folder: the scripts go to <prefix>/share/amdahl/plots.
-install: $(BIN)
+install: $(BIN) $(RANK_BIN)
 	@echo "  INSTALL $(DESTDIR)$(PREFIX)"
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/amdahl/plots \
 		$(DESTDIR)$(PREFIX)/share/man/man1
 	$(Q)install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/amdahl
+	$(Q)$(if $(RANK_BIN),install -m 755 $(RANK_BIN) $(DESTDIR)$(PREFIX)/bin/amdahl-mpi-rank)
 	$(Q)install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/amdahl/plots
 	$(Q)install -m 644 docs/amdahl.1 $(DESTDIR)$(PREFIX)/share/man/man1/amdahl.1
 

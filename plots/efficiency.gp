@@ -28,8 +28,8 @@ if (!exists("level")) level = 95
 plo = real(plo); phi = real(phi)
 # Two decimals, three where the interval is narrower than that.
 pstr(x, lo, hi) = sprintf(lo >= 0 && hi - lo < 0.02 ? '%.3f' : '%.2f', x)
-ci(lo, hi) = lo >= 0 ? sprintf(' (%g%% CI %s–%s)', level, pstr(lo, lo, hi), pstr(hi, lo, hi)) : ''
-fitname = sprintf('fitted P = %s%s', pstr(p, plo, phi), ci(plo, phi))
+ci(lo, hi) = lo >= 0 ? sprintf('(%g%% CI %s–%s)', level, pstr(lo, lo, hi), pstr(hi, lo, hi)) : ''
+fitname = sprintf('fitted P = %s', pstr(p, plo, phi))
 
 amdahl(n) = 1.0 / ((1 - p) + p / n)
 gustafson(n) = n - (1 - p) * (n - 1)
@@ -56,5 +56,6 @@ lawname = fitted ? 'Amdahl / N at '.fitname : weak ? sprintf('Gustafson / N, P =
 plot \
     for [i = 1:ns] datafile index (i - 1) using ($1 * nudge(i)):5:6:7 with yerrorlines lt lt(i) title word(names, i), \
     (p >= 0 ? law(x) / x : 1/0) with lines ls 101 title (p >= 0 ? lawname : ''), \
+    keyentry with lines lt nodraw title (fitted && p >= 0 ? ci(plo, phi) : ''), \
     (p >= 0 ? ceiling(x) / x : 1/0) with lines ls 102 title (p >= 0 ? sprintf('ceiling / N, %g cores', cores) : ''), \
     1 with lines ls 103 title 'ideal E = 1'

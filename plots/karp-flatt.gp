@@ -29,8 +29,8 @@ if (!exists("level")) level = 95
 plo = real(plo); phi = real(phi)
 # Two decimals, three where the interval is narrower than that.
 pstr(x, lo, hi) = sprintf(lo >= 0 && hi - lo < 0.02 ? '%.3f' : '%.2f', x)
-ci(lo, hi) = lo >= 0 ? sprintf(' (%g%% CI %s–%s)', level, pstr(lo, lo, hi), pstr(hi, lo, hi)) : ''
-fitname = sprintf('fitted P = %s%s', pstr(p, plo, phi), ci(plo, phi))
+ci(lo, hi) = lo >= 0 ? sprintf('(%g%% CI %s–%s)', level, pstr(lo, lo, hi), pstr(hi, lo, hi)) : ''
+fitname = sprintf('fitted P = %s', pstr(p, plo, phi))
 
 ceiling(n) = weak ? ((1 - p) + p * n) / ((1 - p) + p * n / (n < cores ? n : cores)) \
                   : 1.0 / ((1 - p) + p / (n < cores ? n : cores))
@@ -61,5 +61,6 @@ if (cores < nmax) {
 
 plot \
     for [i = 1:ns] datafile index (i - 1) using ($1 > 1 ? $1 * nudge(i) : 1/0):8:9:10 with yerrorlines lt lt(i) title word(names, i), \
-    (p >= 0 && !weak ? 1 - p : 1/0) with lines ls 101 title (p >= 0 && !weak ? (fitted ? sprintf('Amdahl: 1 - P = %s at %s', pstr(1 - p, plo, phi), fitname) : sprintf('Amdahl: 1 - P = %g', 1 - p)) : ''), \
+    (p >= 0 && !weak ? 1 - p : 1/0) with lines ls 101 title (p >= 0 && !weak ? (fitted ? sprintf('Amdahl: 1 - P, %s', fitname) : sprintf('Amdahl: 1 - P = %g', 1 - p)) : ''), \
+    keyentry with lines lt nodraw title (fitted && p >= 0 ? ci(plo, phi) : ''), \
     (p >= 0 ? kf(ceiling(x), x) : 1/0) with lines ls 102 title (p >= 0 ? sprintf('ceiling, %g cores', cores) : '')

@@ -30,7 +30,8 @@ load plotdir.'/style.gp'
 # A --cmd program has no P of its own: amdahl plot fits one to its wall times and passes
 # it as p with fitted=1 and the bootstrap interval plo..phi (-1: none), at level percent.
 # Several series of one program: pfits holds "P lo hi" per series (P < 0: not fitted), and
-# each fitted series gets its own dotted Amdahl curve in its colour.
+# each fitted series gets its own dotted Amdahl curve in its colour (the intervals are in
+# `amdahl plot --table`; one key entry each would crowd the figure).
 if (!exists("fitted")) fitted = 0
 if (!exists("plo")) plo = -1
 if (!exists("phi")) phi = -1
@@ -39,11 +40,11 @@ if (!exists("pfits")) pfits = ''
 plo = real(plo); phi = real(phi)
 # Two decimals, three where the interval is narrower than that.
 pstr(x, lo, hi) = sprintf(lo >= 0 && hi - lo < 0.02 ? '%.3f' : '%.2f', x)
-ci(lo, hi) = lo >= 0 ? sprintf(' (%g%% CI %s–%s)', level, pstr(lo, lo, hi), pstr(hi, lo, hi)) : ''
-fitname = sprintf('fitted P = %s%s', pstr(p, plo, phi), ci(plo, phi))
+ci(lo, hi) = lo >= 0 ? sprintf('(%g%% CI %s–%s)', level, pstr(lo, lo, hi), pstr(hi, lo, hi)) : ''
 PF(i) = words(pfits) >= 3 * i ? real(word(pfits, 3 * i - 2)) : -1
 PL(i) = real(word(pfits, 3 * i - 1))
 PH(i) = real(word(pfits, 3 * i))
+fitname = sprintf('fitted P = %s', pstr(p, plo, phi))
 
 amdahl(n) = 1.0 / ((1 - p) + p / n)
 gustafson(n) = n - (1 - p) * (n - 1)
@@ -80,8 +81,8 @@ amdahl_at(q, n) = 1.0 / ((1 - q) + q / n)
 plot \
     for [i = 1:ns] datafile index (i - 1) using ($1 * nudge(i)):2:3:4 with yerrorlines lt lt(i) title word(names, i), \
     (p >= 0 ? law(x) : 1/0) with lines ls 101 title (p >= 0 ? lawname : ''), \
+    keyentry with lines lt nodraw title (fitted && p >= 0 ? ci(plo, phi) : ''), \
     (p >= 0 ? ceiling(x) : 1/0) with lines ls 102 title (p >= 0 ? ceilname : ''), \
-    for [i = 1:ns] (PF(i) >= 0 ? amdahl_at(PF(i), x) : 1/0) with lines lt lt(i) lw 1.2 dt (1, 2) \
-        title (PF(i) >= 0 ? sprintf('%s: Amdahl at fitted P = %s%s', word(names, i), \
-        pstr(PF(i), PL(i), PH(i)), ci(PL(i), PH(i))) : ''), \
+    for [i = 1:ns] (PF(i) >= 0 ? amdahl_at(PF(i), x) : 1/0) with lines lc lt(i) lw 1.2 dt 3 \
+        title (PF(i) >= 0 ? sprintf('%s, Amdahl at fitted P = %s', word(names, i), pstr(PF(i), PL(i), PH(i))) : ''), \
     x with lines ls 103 title 'ideal S = N'

@@ -22,8 +22,6 @@ static const struct command {
 	{ "b5", cmd_b5, "the talk's beer-by-bicycle pipeline: throughput beside its bottleneck law" },
 	{ "demo", cmd_demo, "the talk's pitfalls run for real: race, deadlock, print" },
 	{ "info", cmd_info, "show the machine, the build, the backends and the workloads" },
-	/* Hidden (no summary): the mpi backend's ranks, started by mpirun. */
-	{ "__mpi-rank", cmd_mpi_rank, NULL },
 };
 
 static void usage(FILE *fp)

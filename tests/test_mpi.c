@@ -281,7 +281,7 @@ static int count_left(const char *marker)
 		fclose(fp);
 		buf[len] = '\0';
 		for (size_t i = 0; i < len; i += strlen(buf + i) + 1) {
-			has_rank |= strcmp(buf + i, "__mpi-rank") == 0;
+			has_rank |= strstr(buf + i, "amdahl-mpi-rank") != NULL;
 			has_marker |= strcmp(buf + i, marker) == 0;
 		}
 		if (!has_rank || !has_marker)

@@ -1,7 +1,7 @@
 /*
  * mpi backend: OpenMPI ranks started by mpirun, one mpirun per repetition.
  * This side runs in the measurement child and never touches MPI itself: it
- * starts `mpirun -np N amdahl __mpi-rank ...` (src/cmd/mpi_rank.c), reads
+ * starts `mpirun -np N amdahl-mpi-rank ...` (src/cmd/mpi_rank.c), reads
  * rank 0's result line from mpirun's standard output (mpirun forwards it from
  * whichever host rank 0 ran on) and fills the timing: wall_s and cpu_s as the
  * ranks measured them, between a barrier after start-up and a reduction at
@@ -333,7 +333,6 @@ static void build_argv(struct vec *argv, const struct job *job, int n, const cha
 		vec_push(argv, extra.v[i]);
 	free(extra.v);		/* the words now belong to argv */
 	vec_pushf(argv, "%s", self);
-	vec_pushf(argv, "%s", AMDAHL_MPI_COMMAND);
 	vec_pushf(argv, "--workload");
 	vec_pushf(argv, "%s", job->workload->name);
 	vec_pushf(argv, "--p");
@@ -573,12 +572,25 @@ static int mpi_run(const struct workload *w, struct job *job, int n, struct timi
 	pid_t pid;
 
 	(void)w;
+	/* The ranks are a binary of their own beside amdahl, so that libmpi is not
+	 * mapped into the harness (fork's cost grows with every mapping). */
 	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (len < 0) {
 		rc = job_fail(job, "cannot find the amdahl binary for the ranks: %s", strerror(errno));
 		goto out;
 	}
 	self[len] = '\0';
+	if (strrchr(self, '/'))
+		strrchr(self, '/')[1] = '\0';
+	if (strlen(self) + sizeof(AMDAHL_MPI_RANK_BIN) > sizeof(self)) {
+		rc = job_fail(job, "path of the amdahl binary too long");
+		goto out;
+	}
+	strcat(self, AMDAHL_MPI_RANK_BIN);
+	if (access(self, X_OK) != 0) {
+		rc = job_fail(job, "cannot run the ranks' binary '%s': %s", self, strerror(errno));
+		goto out;
+	}
 	build_argv(&argv, job, n, hostfile, args, self);
 	build_env(&env, !*hostfile);
 	if (pipe2(ofds, O_CLOEXEC) < 0 || pipe2(efds, O_CLOEXEC) < 0) {

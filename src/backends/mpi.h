@@ -1,11 +1,11 @@
 /*
  * The protocol between the mpi backend (src/backends/mpi.c, which runs in
  * the measurement child and starts mpirun) and its ranks (src/cmd/mpi_rank.c,
- * the hidden `amdahl __mpi-rank` entry point that mpirun starts N times).
+ * the `amdahl-mpi-rank` binary that mpirun starts N times).
  *
  * The ranks get their job on the command line:
  *
- *   amdahl __mpi-rank --workload NAME --p P --units W --phases K
+ *   amdahl-mpi-rank --workload NAME --p P --units W --phases K
  *                     --scaling strong|weak --seed S [--param NAME=VALUE]...
  *
  * and rank 0 answers with one line on its standard output, which mpirun
@@ -25,7 +25,8 @@
 #ifndef AMDAHL_MPI_H
 #define AMDAHL_MPI_H
 
-#define AMDAHL_MPI_COMMAND "__mpi-rank"
+/* The ranks' binary, installed beside amdahl (src/mpi_rank_main.c). */
+#define AMDAHL_MPI_RANK_BIN "amdahl-mpi-rank"
 #define AMDAHL_MPI_RESULT "amdahl-mpi-result"
 #define AMDAHL_MPI_ERROR "amdahl-mpi-error"
 #define AMDAHL_MPI_BOOT_ID "/proc/sys/kernel/random/boot_id"

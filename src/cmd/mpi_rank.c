@@ -1,5 +1,5 @@
 /*
- * amdahl __mpi-rank: the hidden entry point that mpirun starts N times for the
+ * amdahl-mpi-rank: the ranks' binary, which mpirun starts N times for the
  * mpi backend (src/backends/mpi.c starts mpirun; the protocol between them is
  * in src/backends/mpi.h). It is the only code in amdahl that calls MPI, and
  * only these processes ever initialise it.

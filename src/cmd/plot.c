@@ -107,13 +107,17 @@ struct plot_ctx {
 
 static void usage(FILE *fp)
 {
-	fputs("usage: amdahl plot FILE.csv... [options]\n"
+	fputs("usage: amdahl plot FILE.csv... [options]   (run CSVs and B5 CSVs)\n"
 	      "       amdahl plot --theory [-P LIST] [-N LIST] [options]\n\n"
 	      "Draw run CSVs with gnuplot: for each workload and P, the speedup, the\n"
 	      "efficiency and the Karp-Flatt serial fraction against N, each backend's\n"
 	      "median with its min-max spread, beside Amdahl's law, this machine's ceiling\n"
 	      "and the ideal S = N. Several files: each backend of each file is a series.\n"
-	      "Prints the paths it wrote, one a line.\n\n"
+	      "A --cmd program has no P of its own: it is drawn beside Amdahl's law at a P\n"
+	      "fitted to its wall times (with a 95% bootstrap interval), or without a model\n"
+	      "when it has one N only. A B5 CSV (amdahl b5 --out, with a messengers column)\n"
+	      "is drawn as b5-<name>: throughput against messengers for each backend, beside\n"
+	      "the pipeline's bound. Prints the paths it wrote, one a line.\n\n"
 	      "  -o, --outdir DIR           where the images go (default plots/out; created)\n"
 	      "      --format png|svg|pdf   image format (default png)\n"
 	      "      --size WxH             image size in pixels (default 1920x1080 for slides,\n"
