@@ -372,7 +372,7 @@ Test(plot, a_failing_script_leaves_no_image)
 	cli_tmpdir_free(dir);
 }
 
-Test(plot, cmd_rows_have_no_p_and_no_model)
+Test(plot, cmd_rows_are_named_by_their_label_not_a_p)
 {
 	char *dir = cli_tmpdir(), *csv = path_in(dir, "c.csv"), *out = path_in(dir, "o");
 	const char *args[] = { "plot", csv, "--outdir", out, "--table", NULL };

@@ -8,6 +8,11 @@
  * own). Every image is rendered to a temporary file in the output folder and
  * renamed into place only when gnuplot succeeded, so a failure never leaves a
  * half-written figure. --theory draws the law alone, for a slide.
+ *
+ * Rows of a --cmd program have no P: each such series gets one fitted to its
+ * wall times (fit.h), and its figures show the law at that P. A B5 CSV (from
+ * `amdahl b5`) is told apart by its messengers column, checked like a run
+ * CSV, and drawn by plots/b5.gp, one figure per law in the file.
  */
 #define _GNU_SOURCE
 #include "cmd.h"
@@ -107,7 +112,7 @@ struct plot_ctx {
 
 static void usage(FILE *fp)
 {
-	fputs("usage: amdahl plot FILE.csv... [options]   (run CSVs and B5 CSVs)\n"
+	fputs("usage: amdahl plot FILE.csv... [options]\n"
 	      "       amdahl plot --theory [-P LIST] [-N LIST] [options]\n\n"
 	      "Draw run CSVs with gnuplot: for each workload and P, the speedup, the\n"
 	      "efficiency and the Karp-Flatt serial fraction against N, each backend's\n"
@@ -1372,7 +1377,7 @@ static int b5_write_data(const struct b5_file *b, const struct b5_law *l, const 
 /* One figure per law of a B5 CSV: b5-<stem>[-<law>].<ext>, through plots/b5.gp. */
 static enum draw_status draw_b5(const struct plot_ctx *ctx, const struct b5_file *b, size_t bi)
 {
-	char data[PATH_MAX + 48], final[PATH_MAX + 320], stem[96], word[96], suffix[128];
+	char data[PATH_MAX + 128], final[PATH_MAX + 320], stem[96], word[96], suffix[128];
 	char backends[1024], waits[16], machine[512];
 	enum draw_status st = DRAW_OK;
 
