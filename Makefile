@@ -167,9 +167,11 @@ deps:
 	fi
 
 # The suite runs the real binary as a process too: it finds it through AMDAHL_BIN.
+# One test at a time (--jobs 1): the tests that measure a speedup need the cores
+# to themselves, and a test running beside them would be the noise they measure.
 test: deps
 	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN) $(TEST_BIN)
-	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) $(TEST_ENV) $(TEST_BIN) $(TEST_ARGS)
+	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) $(TEST_ENV) $(TEST_BIN) --jobs 1 $(TEST_ARGS)
 
 # Full unwinding on malloc, so that tests/lsan.supp can tell Criterion's own
 # leak (in its runner) from one in amdahl or a test.

@@ -163,6 +163,9 @@ static int visit_child(void *arg, int fd)
 
 	job_init_for(&job, va->cfg, w, pt->p, va->units, pt->n);
 	job.cmd = pt->cmd;
+	/* Pinned before setup, so the workload's memory is first touched (and so
+	 * placed, on NUMA machines) where the serial part will run. */
+	job_worker_start(&job, -1);
 	if (w->setup && w->setup(&job) < 0)
 		return send_error(fd, job.err);
 	for (int i = 0; i < visit_warmups(va->cfg, pt, va->first_rep); i++) {
