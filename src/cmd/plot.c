@@ -542,7 +542,8 @@ static struct group *group_rows(struct result **rows, const size_t *nrows, char 
 			}
 		}
 	}
-	qsort(gs, ng, sizeof(*gs), cmp_group);
+	if (ng > 1)	/* gs is NULL when a file has no run rows (a B5 CSV alone) */
+		qsort(gs, ng, sizeof(*gs), cmp_group);
 	*ngroups = ng;
 	return gs;
 }

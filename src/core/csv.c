@@ -79,6 +79,7 @@ struct reader {
 	char **row;		/* fields of the row being parsed */
 	size_t nfields, cap;
 	int bad;		/* a field was too long or held a NUL byte */
+	size_t bad_line;	/* the line it was on */
 	size_t line;
 };
 
@@ -87,8 +88,10 @@ static void on_field(void *s, size_t len, void *data)
 	struct reader *rd = data;
 	char *f;
 
-	if (len > CSV_FIELD_MAX || (len && memchr(s, '\0', len)))
+	if ((len > CSV_FIELD_MAX || (len && memchr(s, '\0', len))) && !rd->bad) {
 		rd->bad = 1;
+		rd->bad_line = rd->line + 1;
+	}
 	if (rd->nfields == rd->cap) {
 		rd->cap = rd->cap ? rd->cap * 2 : 32;
 		rd->row = xrealloc(rd->row, rd->cap * sizeof(*rd->row));
@@ -168,7 +171,7 @@ int csv_table_read(const char *path, struct csv_table *t, char *err, size_t errl
 	}
 	if (rc == 0 && rd.bad == 1) {
 		snprintf(err, errlen, "'%s': line %zu holds a NUL byte or a field over %d bytes", path,
-			 rd.line + 1, CSV_FIELD_MAX);
+			 rd.bad_line, CSV_FIELD_MAX);
 		rc = -1;
 	} else if (rc == 0 && rd.bad == 2) {
 		snprintf(err, errlen, "'%s': rows do not all have the %zu columns of the header", path, t->ncols);
