@@ -103,14 +103,7 @@ static const struct workload count_workload = {
 
 static void job_for(struct job *job, double p, uint64_t units, int phases, enum scaling sc, int n)
 {
-	memset(job, 0, sizeof(*job));
-	job->workload = &count_workload;
-	job->p = p;
-	job->units = units;
-	job->phases = phases;
-	job->scaling = sc;
-	job->max_workers = n;
-	job->nworkers = n;
+	job_init(job, &count_workload, NULL, p, phases, sc, units, n);
 	cr_assert_eq(count_workload.setup(job), 0);
 }
 
@@ -280,14 +273,8 @@ Test(backends, process_reports_a_worker_that_exits, .timeout = 30)
 
 static void spin_job(struct job *job)
 {
-	memset(job, 0, sizeof(*job));
-	job->workload = workload_find("spin");
+	job_init(job, workload_find("spin"), NULL, 1.0, 1, SCALING_STRONG, 1, 1);
 	cr_assert_not_null(job->workload);
-	job->p = 1.0;
-	job->phases = 1;
-	job->units = 1;
-	job->max_workers = 1;
-	job->nworkers = 1;
 	cr_assert_eq(job->workload->setup(job), 0, "%s", job->err);
 }
 
@@ -353,11 +340,7 @@ Test(calibrate, a_workload_without_work_is_refused, .timeout = 30)
 	struct job job;
 	double rate = -1;
 
-	memset(&job, 0, sizeof(job));
-	job.workload = &nothing_workload;
-	job.p = 1.0;
-	job.phases = 1;
-	job.max_workers = 1;
+	job_init(&job, &nothing_workload, NULL, 1.0, 1, SCALING_STRONG, 0, 1);
 	cr_assert_eq(calibrate_rate(&job, &rate), -1, "rate %g for no work", rate);
 	cr_assert(strstr(job.err, "'nothing'") && strstr(job.err, "no measurable work"), "%s", job.err);
 }

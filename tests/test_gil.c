@@ -85,15 +85,7 @@ static const struct workload count_workload = {
 static void job_make(struct job *job, struct params *ps, struct count_state *s, double p, uint64_t units,
 		     int n, int phases)
 {
-	memset(job, 0, sizeof(*job));
-	job->workload = &count_workload;
-	job->params = ps;
-	job->p = p;
-	job->phases = phases;
-	job->scaling = SCALING_STRONG;
-	job->units = units;
-	job->max_workers = n;
-	job->nworkers = n;
+	job_init(job, &count_workload, ps, p, phases, SCALING_STRONG, units, n);
 	job->state = s;
 }
 

@@ -87,15 +87,7 @@ static const struct workload count_workload = {
 static void job_make(struct job *job, const struct workload *w, struct params *ps, void *state, double p,
 		     uint64_t units, int n, int phases)
 {
-	memset(job, 0, sizeof(*job));
-	job->workload = w;
-	job->params = ps;
-	job->p = p;
-	job->phases = phases;
-	job->scaling = SCALING_STRONG;
-	job->units = units;
-	job->max_workers = n;
-	job->nworkers = n;
+	job_init(job, w, ps, p, phases, SCALING_STRONG, units, n);
 	job->state = state;
 }
 

@@ -22,15 +22,7 @@ static const char *const local_backends[] = { "thread", "process", "openmp", "gi
 static void job_make(struct job *job, const struct workload *w, const struct params *ps, double p,
 		     uint64_t units, int n, int phases)
 {
-	memset(job, 0, sizeof(*job));
-	job->workload = w;
-	job->params = ps;
-	job->p = p;
-	job->phases = phases;
-	job->scaling = SCALING_STRONG;
-	job->units = units;
-	job->max_workers = n;
-	job->nworkers = n;
+	job_init(job, w, ps, p, phases, SCALING_STRONG, units, n);
 }
 
 /* One repetition as the sweep runs it (setup, begin, run, report, teardown). */

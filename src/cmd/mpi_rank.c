@@ -291,15 +291,7 @@ int cmd_mpi_rank(int argc, char **argv)
 	 * which no backend times. */
 	rank_barrier(&ch);
 	ready = clock_now();
-	memset(&job, 0, sizeof(job));
-	job.workload = a.w;
-	job.params = &a.params;
-	job.p = a.p;
-	job.phases = a.phases;
-	job.scaling = a.scaling;
-	job.units = a.units;
-	job.max_workers = size;
-	job.nworkers = size;
+	job_init(&job, a.w, &a.params, a.p, a.phases, a.scaling, a.units, size);
 	job.seed = a.seed;
 	job.hooks.transfer = channel_transfer;
 	job.hooks.ctx = &ch;

@@ -11,9 +11,24 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <time.h>
+
+void job_init(struct job *job, const struct workload *w, const struct params *params, double p,
+	      int phases, enum scaling scaling, uint64_t units, int workers)
+{
+	memset(job, 0, sizeof(*job));
+	job->workload = w;
+	job->params = params;
+	job->p = p;
+	job->phases = phases;
+	job->scaling = scaling;
+	job->units = units;
+	job->max_workers = workers;
+	job->nworkers = workers;
+}
 
 uint64_t job_share(uint64_t units, int worker, int n)
 {

@@ -70,6 +70,13 @@ struct job {
 	char err[256];			/* why setup/run refused or failed */
 };
 
+/*
+ * A job with everything but these zeroed (no state, no hooks, no placement):
+ * workers sets both max_workers and nworkers.
+ */
+void job_init(struct job *job, const struct workload *w, const struct params *params, double p,
+	      int phases, enum scaling scaling, uint64_t units, int workers);
+
 /* Units of the serial section of phase k and of the parallel section (all workers). */
 uint64_t job_serial_units(const struct job *job, int k);
 uint64_t job_parallel_units(const struct job *job, int k, int nworkers);

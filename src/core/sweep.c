@@ -91,15 +91,7 @@ struct visit_args {
 static void job_init_for(struct job *job, const struct sweep_config *cfg, const struct workload *w,
 			 double p, uint64_t units, int max_workers)
 {
-	memset(job, 0, sizeof(*job));
-	job->workload = w;
-	job->params = cfg->params;
-	job->p = p;
-	job->phases = cfg->phases;
-	job->scaling = cfg->scaling;
-	job->units = units;
-	job->max_workers = max_workers;
-	job->nworkers = max_workers;
+	job_init(job, w, cfg->params, p, cfg->phases, cfg->scaling, units, max_workers);
 	job->seed = cfg->seed;
 	job->placement = cfg->placement;
 }
