@@ -4,8 +4,11 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
+#include "../src/core/csv.h"
+#include "../src/core/stats.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -82,6 +85,34 @@ long cli_lines(const char *path)
 		n += *c == '\n';
 	free(s);
 	return n;
+}
+
+double cli_median_speedup(const char *csv, const char *backend, const char *workload, int n)
+{
+	char path[] = "/tmp/amdahl-rows-XXXXXX", err[512];
+	int fd = mkstemp(path);
+	struct result *rows = NULL;
+	size_t nrows = 0, k = 0, len = strlen(csv);
+	double *v, median;
+
+	if (fd < 0)
+		return NAN;
+	if (write(fd, csv, len) != (ssize_t)len || csv_read_results(path, &rows, &nrows, err, sizeof(err)) < 0) {
+		close(fd);
+		unlink(path);
+		return NAN;
+	}
+	close(fd);
+	unlink(path);
+	v = calloc(nrows ? nrows : 1, sizeof(*v));
+	for (size_t i = 0; i < nrows; i++)
+		if (strcmp(rows[i].backend, backend) == 0 && rows[i].n == n &&
+		    (!workload || strcmp(rows[i].workload, workload) == 0))
+			v[k++] = rows[i].speedup;
+	median = stats_median(v, k);
+	free(v);
+	free(rows);
+	return median;
 }
 
 static double now(void)

@@ -25,6 +25,14 @@ int cli_run(struct cli_result *r, double limit_s, const char *const *args);
 int cli_sh(struct cli_result *r, double limit_s, const char *script);
 void cli_free(struct cli_result *r);
 
+/*
+ * The median speedup of the rows with this backend (and workload, unless
+ * NULL) at this n, from the CSV text a run printed, read back with the
+ * project's own CSV reader; NaN when there is no such row or the text is not
+ * a run CSV.
+ */
+double cli_median_speedup(const char *csv, const char *backend, const char *workload, int n);
+
 /* Read a whole file; NULL when missing. */
 char *cli_slurp(const char *path);
 /* Count lines of a file; -1 when missing. */

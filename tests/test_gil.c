@@ -203,31 +203,6 @@ Test(gil, refuses_only_what_it_cannot_run)
 	cr_assert_not_null(backend_gil.refuse(&odd));
 }
 
-/* Median speedup of the rows of one backend at one n, from a CSV text. */
-static double median_speedup(const char *csv, const char *backend, int n)
-{
-	double v[64];
-	int k = 0;
-	char *copy = strdup(csv), *save = NULL;
-
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char b[32], w[32];
-		double p, wall, sp;
-		int nn, rep;
-		if (sscanf(line, "%31[^,],%31[^,],%lf,%d,%d,%lf,%lf", b, w, &p, &nn, &rep, &wall, &sp) == 7 &&
-		    strcmp(b, backend) == 0 && nn == n && k < 64)
-			v[k++] = sp;
-	}
-	free(copy);
-	for (int i = 1; i < k; i++)
-		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-			double x = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
-	return k ? v[k / 2] : NAN;
-}
-
 /* The 1-minute load average is at least the number of CPUs: other programs
  * (or the suite's other tests) keep the cores busy. */
 static int busy_machine(void)
@@ -254,8 +229,8 @@ Test(gil, cli_spin_gets_no_speedup_but_threads_do, .timeout = 60)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		cli_run(&r, 50, args);
 		cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-		gil2 = median_speedup(r.out, "gil", 2);
-		thr2 = median_speedup(r.out, "thread", 2);
+		gil2 = cli_median_speedup(r.out, "gil", NULL, 2);
+		thr2 = cli_median_speedup(r.out, "thread", NULL, 2);
 		cli_free(&r);
 		if (thr2 > 1.3 && gil2 < 1.3)
 			break;

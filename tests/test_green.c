@@ -212,30 +212,6 @@ Test(green, refuses_only_what_it_cannot_run)
 	cr_assert_not_null(backend_green.refuse(&external));
 }
 
-static double median_speedup(const char *csv, const char *backend, const char *workload, int n)
-{
-	double v[64];
-	int k = 0;
-	char *copy = strdup(csv), *save = NULL;
-
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char b[32], w[32];
-		double p, wall, sp;
-		int nn, rep;
-		if (sscanf(line, "%31[^,],%31[^,],%lf,%d,%d,%lf,%lf", b, w, &p, &nn, &rep, &wall, &sp) == 7 &&
-		    strcmp(b, backend) == 0 && strcmp(w, workload) == 0 && nn == n && k < 64)
-			v[k++] = sp;
-	}
-	free(copy);
-	for (int i = 1; i < k; i++)
-		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-			double x = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
-	return k ? v[k / 2] : NAN;
-}
-
 Test(green, cli_spin_no_speedup_sleep_scales, .timeout = 60)
 {
 	const char *spin[] = { "run", "-b", "green", "-w", "spin", "-P", "1", "-N", "1,2", "--reps", "3",
@@ -247,12 +223,12 @@ Test(green, cli_spin_no_speedup_sleep_scales, .timeout = 60)
 
 	cli_run(&r, 50, spin);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-	s = median_speedup(r.out, "green", "spin", 2);
+	s = cli_median_speedup(r.out, "green", "spin", 2);
 	cr_assert_lt(s, 1.3, "green spin S(2) = %.2f: greenlets computed in parallel?", s);
 	cli_free(&r);
 	cli_run(&r, 50, sleep);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-	s = median_speedup(r.out, "green", "sleep", 16);
+	s = cli_median_speedup(r.out, "green", "sleep", 16);
 	cr_assert_gt(s, 5, "green sleep S(16) = %.2f: greenlets did not wait together", s);
 	cli_free(&r);
 }

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "../src/backends/backend.h"
 #include "../src/core/csv.h"
+#include "../src/core/stats.h"
 #include "../src/workloads/workload.h"
 
 Test(mpi, registry_entry_is_listed_with_its_options, .timeout = 120)
@@ -109,13 +110,7 @@ static void median_speedup(const struct result *rows, size_t n, int workers, dou
 		if (rows[i].n == workers)
 			v[k++] = rows[i].speedup;
 	cr_assert(k > 0, "no rows for n=%d", workers);
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			double t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-	*out = k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+	*out = stats_median(v, k);
 }
 
 Test(mpi, spin_rows_are_timed_inside_the_ranks, .timeout = 120)

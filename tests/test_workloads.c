@@ -299,30 +299,6 @@ Test(workloads, message_rejects_bad_sizes, .timeout = 60)
 
 /* ---- sleep ---- */
 
-static double median_speedup(const char *csv, const char *backend, int n)
-{
-	double v[64];
-	int k = 0;
-	char *copy = strdup(csv), *save = NULL;
-
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char b[32], w[32];
-		double p, wall, sp;
-		int nn, rep;
-		if (sscanf(line, "%31[^,],%31[^,],%lf,%d,%d,%lf,%lf", b, w, &p, &nn, &rep, &wall, &sp) == 7 &&
-		    strcmp(b, backend) == 0 && nn == n && k < 64)
-			v[k++] = sp;
-	}
-	free(copy);
-	for (int i = 1; i < k; i++)
-		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-			double x = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
-	return k ? v[k / 2] : NAN;
-}
-
 /* Sanitizers make fork and pthread_create 10 to 40 times dearer (16 forks
  * then cost a good part of a 0.5 s job), and the CPU part of every wait too,
  * which the gil backend serialises: only "the waits overlap" is left. */
@@ -341,7 +317,7 @@ Test(workloads, sleep_scales_past_the_cores_on_every_backend, .timeout = 60)
 	cli_run(&r, 55, args);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	for (size_t b = 0; b < 5; b++) {
-		double s = median_speedup(r.out, local_backends[b], 16);
+		double s = cli_median_speedup(r.out, local_backends[b], NULL, 16);
 		cr_expect_gt(s, SLEEP_S16_MIN, "%s sleep S(16) = %.2f", local_backends[b], s);
 	}
 	cli_free(&r);
