@@ -48,13 +48,15 @@ endif
 
 # Sources, one per line, sorted. main.c is apart so the tests can link the rest.
 SRC := \
+	src/api/job.c \
+	src/api/params.c \
+	src/api/timing.c \
 	src/b5/b5.c \
 	src/b5/green.c \
 	src/b5/pipeline.c \
 	src/b5/process.c \
 	src/b5/thread.c \
 	src/backends/backend.c \
-	src/backends/channel.c \
 	src/backends/cmd.c \
 	src/backends/gil.c \
 	src/backends/green.c \
@@ -62,6 +64,11 @@ SRC := \
 	src/backends/openmp.c \
 	src/backends/process.c \
 	src/backends/thread.c \
+	src/base/clock.c \
+	src/base/list.c \
+	src/base/machine.c \
+	src/base/topology.c \
+	src/base/util.c \
 	src/cmd/b5.c \
 	src/cmd/compare.c \
 	src/cmd/demo.c \
@@ -71,29 +78,22 @@ SRC := \
 	src/cmd/plot.c \
 	src/cmd/run.c \
 	src/cmd/theory.c \
-	src/core/calibrate.c \
-	src/core/clock.c \
-	src/core/compare_stats.c \
-	src/core/csv.c \
-	src/core/exec.c \
-	src/core/fit.c \
-	src/core/isolate.c \
-	src/core/job.c \
-	src/core/list.c \
-	src/core/machine.c \
-	src/core/meta.c \
-	src/core/models.c \
-	src/core/params.c \
-	src/core/stats.c \
-	src/core/sweep.c \
-	src/core/timing.c \
-	src/core/topology.c \
-	src/core/util.c \
-	src/sync/condition.c \
-	src/sync/event.c \
-	src/sync/lock.c \
-	src/sync/queue.c \
-	src/sync/semaphore.c \
+	src/engine/calibrate.c \
+	src/engine/exec.c \
+	src/engine/isolate.c \
+	src/engine/meta.c \
+	src/engine/sweep.c \
+	src/models/compare_stats.c \
+	src/models/fit.c \
+	src/models/models.c \
+	src/models/stats.c \
+	src/results/csv.c \
+	src/runtime/channel.c \
+	src/runtime/condition.c \
+	src/runtime/event.c \
+	src/runtime/lock.c \
+	src/runtime/queue.c \
+	src/runtime/semaphore.c \
 	src/workloads/exec.c \
 	src/workloads/fault.c \
 	src/workloads/lock.c \
@@ -141,10 +141,18 @@ $(BUILD)/%.o: %.c
 
 $(MPI_OBJ): CFLAGS_ALL += $(MPI_CFLAGS)
 
+# Whether OpenMPI is there is decided when make reads this file, so every target
+# that runs after `make deps` builds in a make of its own (`$(MAKE) all`), which
+# looks again; the files that depend on the answer are rebuilt when it changes.
+$(BUILD)/src/backends/mpi.o $(MPI_OBJ): $(BUILD)/mpi-id
+$(BUILD)/mpi-id: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(MPI)' | cmp -s - $@ || echo '$(MPI)' > $@
+
 # The git commit and flags are compiled into machine.o; rebuild it when they change.
-$(BUILD)/src/core/machine.o: CFLAGS_ALL += -DAMDAHL_GIT='"$(GIT_COMMIT)"' \
+$(BUILD)/src/base/machine.o: CFLAGS_ALL += -DAMDAHL_GIT='"$(GIT_COMMIT)"' \
 	-DAMDAHL_CFLAGS='"$(strip $(OPT) -fopenmp -pthread $(SAN) $(CFLAGS))"'
-$(BUILD)/src/core/machine.o: $(BUILD)/build-id
+$(BUILD)/src/base/machine.o: $(BUILD)/build-id
 $(BUILD)/build-id: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(GIT_COMMIT) $(OPT) $(SAN) $(CFLAGS)' | cmp -s - $@ || echo '$(GIT_COMMIT) $(OPT) $(SAN) $(CFLAGS)' > $@
@@ -170,7 +178,7 @@ deps:
 # One test at a time (--jobs 1): the tests that measure a speedup need the cores
 # to themselves, and a test running beside them would be the noise they measure.
 test: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN) $(TEST_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
 	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) $(TEST_ENV) $(TEST_BIN) --jobs 1 $(TEST_ARGS)
 
 # Full unwinding on malloc, so that tests/lsan.supp can tell Criterion's own
@@ -199,11 +207,11 @@ $(BUILD)/prefix-id: FORCE
 SUITE      ?= bench/default
 PLOT_STYLE ?= slides
 bench: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN)
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run $(SUITE) results/latest.csv plots/out
 
 plots:
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN)
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run --redraw results/latest.csv plots/out
 
 # The CI gate: bench/ci measured into results/ci.csv and judged against the committed
@@ -213,20 +221,20 @@ plots:
 CI_SUITE   ?= bench/ci
 CI_COMPARE ?=
 bench-ci: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN)
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)test -r results/baseline.csv || { echo "make bench-ci: no results/baseline.csv; run 'make baseline'" >&2; exit 2; }
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/ci.csv results/ci-plots
 	$(Q)$(BIN) compare results/baseline.csv results/ci.csv --format markdown $(CI_COMPARE) > results/ci.md; \
 		status=$$?; cat results/ci.md; exit $$status
 
 baseline: deps
-	$(Q)$(MAKE) --no-print-directory $(BIN) $(RANK_BIN)
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/baseline.csv results/baseline-plots
 
 # The harness's cost: pthread_create+join, fork+waitpid and empty OpenMP regions of N
 # workers beside amdahl's wall time for P=1 with almost no work, as ratios per backend
 # and N (a benchmark, not a test). FLOOR_ARGS passes options, e.g. FLOOR_ARGS='-N 1,64,320 -r 40'.
-FLOOR_OBJ := $(addprefix $(BUILD)/src/core/,csv.o list.o stats.o timing.o util.o)
+FLOOR_OBJ := $(addprefix $(BUILD)/src/,results/csv.o base/list.o models/stats.o api/timing.o base/util.o)
 $(BUILD)/floor: $(BUILD)/bench/floor.o $(FLOOR_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)

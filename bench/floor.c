@@ -12,10 +12,10 @@
  * drift of a busy machine falls on both sides. Not a test: `make bench-floor`.
  */
 #define _GNU_SOURCE
-#include "../src/core/csv.h"
-#include "../src/core/list.h"
-#include "../src/core/stats.h"
-#include "../src/core/util.h"
+#include "../src/results/csv.h"
+#include "../src/base/list.h"
+#include "../src/models/stats.h"
+#include "../src/base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -3,7 +3,7 @@
  * main only finds the subcommand in the table and returns what it returns.
  */
 #include "cmd/cmd.h"
-#include "core/util.h"
+#include "base/util.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -4,8 +4,8 @@
  */
 #define _GNU_SOURCE
 #include "cli.h"
-#include "../src/core/csv.h"
-#include "../src/core/stats.h"
+#include "../src/results/csv.h"
+#include "../src/models/stats.h"
 
 #include <errno.h>
 #include <math.h>

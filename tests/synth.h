@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../src/core/csv.h"
+#include "../src/results/csv.h"
 
 /* A fixed noise pattern: multiplicative, mean 1, spread about 1%. */
 static const double synth_jitter[] = { 1.000, 1.008, 0.992, 1.012, 0.990, 1.004, 0.996, 1.010, 0.994 };

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../src/core/csv.h"
-#include "../src/core/util.h"
+#include "../src/results/csv.h"
+#include "../src/base/util.h"
 
 /* The columns the issue asks for, first and in this order. */
 #define B5_PREFIX "backend,messengers,pickers,bikes,orders,delivered,lost,duplicated,wall_s,cpu_s,throughput,bound,"

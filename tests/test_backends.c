@@ -5,7 +5,7 @@
  * must be exact, and the phases must be ordered (a serial section runs only
  * once every worker has finished the previous parallel section). The counters
  * live in job_shared_alloc memory so that fork()ed workers report too. Also
- * the calibration of the spin workload (src/core/calibrate.c).
+ * the calibration of the spin workload (src/engine/calibrate.c).
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -13,9 +13,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/backends/backend.h"
-#include "../src/core/calibrate.h"
-#include "../src/core/clock.h"
+#include "../src/api/backend.h"
+#include "../src/engine/calibrate.h"
+#include "../src/base/clock.h"
 
 #define MAX_WORKERS 64
 #define MAX_PHASES 3

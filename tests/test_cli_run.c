@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/core/csv.h"
+#include "../src/results/csv.h"
 #include "cli.h"
 
 static char *dir;

@@ -1,5 +1,5 @@
 /*
- * Tests of the comparison statistics (src/core/compare_stats.c) and of
+ * Tests of the comparison statistics (src/models/compare_stats.c) and of
  * `amdahl compare` as a process: synthetic runs whose differences are known
  * (an A/A pair, every time 15% slower, faster but scaling worse, another
  * machine), the markdown table, bad input, and an A/A pair from a real run.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/core/compare_stats.h"
+#include "../src/models/compare_stats.h"
 #include "cli.h"
 #include "synth.h"
 

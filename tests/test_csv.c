@@ -1,5 +1,5 @@
 /*
- * Tests of the run CSV (src/core/csv.c): rows written by the writer come back
+ * Tests of the run CSV (src/results/csv.c): rows written by the writer come back
  * equal through csv_read_results, a label with commas, quotes and a newline
  * survives, and a malformed file (missing contract column, NaN, inf, ragged
  * rows, binary bytes) is refused with a message that says where.
@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/core/csv.h"
-#include "../src/core/models.h"
+#include "../src/results/csv.h"
+#include "../src/models/models.h"
 #include "cli.h"
 
 static char *dir;

@@ -1,5 +1,5 @@
 /*
- * Tests of `amdahl run --cmd` (src/core/exec.c, the cmd backend): {N}
+ * Tests of `amdahl run --cmd` (src/engine/exec.c, the cmd backend): {N}
  * substitution, word splitting without a shell, failures, timeouts and the
  * rows it writes.
  */
@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../src/core/csv.h"
-#include "../src/core/exec.h"
+#include "../src/results/csv.h"
+#include "../src/engine/exec.h"
 
 Test(exec, expand_replaces_every_n)
 {

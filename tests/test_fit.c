@@ -1,5 +1,5 @@
 /*
- * Tests of the model fits (src/core/fit.c) on synthetic data whose
+ * Tests of the model fits (src/models/fit.c) on synthetic data whose
  * parameters are known, and of `amdahl fit` as a process: formats, --cmd
  * groups, bad input, and one real run with wide bounds.
  */
@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/core/fit.h"
-#include "../src/core/models.h"
+#include "../src/models/fit.h"
+#include "../src/models/models.h"
 #include "cli.h"
 #include "synth.h"
 

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../src/backends/backend.h"
-#include "../src/core/params.h"
+#include "../src/api/backend.h"
+#include "../src/api/params.h"
 
 extern const struct backend backend_green;
 

@@ -1,5 +1,5 @@
 /*
- * Tests of isolation (src/core/isolate.c): a child's messages arrive whole
+ * Tests of isolation (src/engine/isolate.c): a child's messages arrive whole
  * and in order; a child that crashes gives EOF and "killed by SIGSEGV"; a
  * child that hangs gives ISOLATE_TIMEOUT, and after isolate_finish nothing
  * of its process group is left, not even a grandchild it forked.
@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../src/core/clock.h"
-#include "../src/core/isolate.h"
+#include "../src/base/clock.h"
+#include "../src/engine/isolate.h"
 
 struct hello {
 	int seq;

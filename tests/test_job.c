@@ -1,5 +1,5 @@
 /*
- * Tests of the work model (src/core/job.c): worker shares are exact (the
+ * Tests of the work model (src/api/job.c): worker shares are exact (the
  * first W mod N workers take one unit more), phases split the serial and
  * parallel parts without drift, weak scaling grows the parallel part with N,
  * the phase protocol meets the barrier the right number of times, and
@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../src/core/job.h"
+#include "../src/api/job.h"
 
 static struct job make_job(double p, uint64_t units, int phases, enum scaling scaling)
 {
@@ -197,7 +197,7 @@ Test(job, fail_formats_the_reason)
 	cr_assert_str_eq(job.err, "worker 3: gone");
 }
 
-#include "../src/workloads/workload.h"
+#include "../src/api/workload.h"
 
 static const struct workload recorder_workload = {
 	.name = "recorder",

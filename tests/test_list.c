@@ -1,10 +1,10 @@
 /*
- * Tests of the N and P list parser (src/core/list.c).
+ * Tests of the N and P list parser (src/base/list.c).
  */
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "../src/core/list.h"
+#include "../src/base/list.h"
 
 static struct int_list n_ok(const char *s)
 {

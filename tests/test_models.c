@@ -1,12 +1,12 @@
 /*
- * Tests of the scaling laws (src/core/models.c): the numbers of the talk's
+ * Tests of the scaling laws (src/models/models.c): the numbers of the talk's
  * table, Gustafson, the machine ceiling with min(N, cores), and Karp-Flatt
  * recovering the serial fraction from an exact Amdahl speedup.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 
-#include "../src/core/models.h"
+#include "../src/models/models.h"
 
 Test(models, amdahl_at_p_0_8)
 {

@@ -18,10 +18,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../src/backends/backend.h"
-#include "../src/core/csv.h"
-#include "../src/core/stats.h"
-#include "../src/workloads/workload.h"
+#include "../src/api/backend.h"
+#include "../src/results/csv.h"
+#include "../src/models/stats.h"
+#include "../src/api/workload.h"
 
 Test(mpi, registry_entry_is_listed_with_its_options, .timeout = 120)
 {

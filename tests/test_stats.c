@@ -1,12 +1,12 @@
 /*
- * Tests of the statistics over repetitions (src/core/stats.c) on data whose
+ * Tests of the statistics over repetitions (src/models/stats.c) on data whose
  * median, quantiles, mean and standard deviation are known by hand.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
 
-#include "../src/core/stats.h"
+#include "../src/models/stats.h"
 
 Test(stats, median_of_odd_and_even_counts)
 {

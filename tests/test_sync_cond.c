@@ -1,5 +1,5 @@
 /*
- * Tests of Condition (src/sync/condition.c) on a sync_lock: wait_for with a
+ * Tests of Condition (src/runtime/condition.c) on a sync_lock: wait_for with a
  * predicate sees every state change it waits for, notify(n) wakes exactly n
  * of the threads waiting and notify_all the rest, and a wait that times out
  * still returns with the lock held.
@@ -8,7 +8,7 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "../src/sync/condition.h"
+#include "../src/runtime/condition.h"
 
 #define WAITERS 6
 #define ITEMS 2000

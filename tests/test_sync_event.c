@@ -1,5 +1,5 @@
 /*
- * Tests of Event (src/sync/event.c): set wakes every waiter, a wait times
+ * Tests of Event (src/runtime/event.c): set wakes every waiter, a wait times
  * out within wide bounds, clear re-arms, and an event in MAP_SHARED memory
  * signals across fork().
  */
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/sync/event.h"
+#include "../src/runtime/event.h"
 
 #define WAITERS 8
 

@@ -1,5 +1,5 @@
 /*
- * Tests of Lock and RLock (src/sync/lock.c) with real threads: mutual
+ * Tests of Lock and RLock (src/runtime/lock.c) with real threads: mutual
  * exclusion counted exactly, timeouts within wide bounds, Python's ownership
  * rules (a Lock blocks its holder and anyone may release it; an RLock
  * re-enters and only its owner releases), and a Lock shared across fork().
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/sync/lock.h"
+#include "../src/runtime/lock.h"
 
 #define THREADS 4
 #define INCREMENTS 50000

@@ -1,5 +1,5 @@
 /*
- * Tests of Queue (src/sync/queue.c): producers and consumers on real threads
+ * Tests of Queue (src/runtime/queue.c): producers and consumers on real threads
  * move every item exactly once and in each producer's order, put and get
  * block until their timeouts, task_done/join count the work, and a queue in
  * MAP_SHARED memory connects two processes across fork().
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/sync/queue.h"
+#include "../src/runtime/queue.h"
 
 #define PRODUCERS 3
 #define CONSUMERS 3

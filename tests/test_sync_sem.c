@@ -1,5 +1,5 @@
 /*
- * Tests of Semaphore (src/sync/semaphore.c): the count admits at most its
+ * Tests of Semaphore (src/runtime/semaphore.c): the count admits at most its
  * value of threads at once, acquire times out, a release wakes a blocked
  * acquire, and the bound turns an extra release into an error.
  */
@@ -8,7 +8,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#include "../src/sync/semaphore.h"
+#include "../src/runtime/semaphore.h"
 
 #define THREADS 6
 #define ROUNDS 3000

@@ -1,5 +1,5 @@
 /*
- * Tests of the topology module (src/core/topology.c) and of pinning: the
+ * Tests of the topology module (src/base/topology.c) and of pinning: the
  * compact and spread orders, counts and the CPU -> NUMA table on synthetic
  * hwloc XML topologies in tests/data (so they do not depend on this machine:
  * 2 packages x 2 NUMA nodes x 4 cores x 2 hardware threads numbered in
@@ -21,10 +21,10 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "../src/core/csv.h"
-#include "../src/core/job.h"
-#include "../src/core/timing.h"
-#include "../src/core/topology.h"
+#include "../src/results/csv.h"
+#include "../src/api/job.h"
+#include "../src/api/timing.h"
+#include "../src/base/topology.h"
 
 #define XML_2P2N "topo-2pack-2numa-4core-2pu.xml"
 #define XML_HT "topo-2pack-4core-ht.xml"

@@ -1,12 +1,12 @@
 /*
- * Tests of the shared helpers (src/core/util.c): checked number parsing
+ * Tests of the shared helpers (src/base/util.c): checked number parsing
  * (never a silent 0 from junk), durations with suffixes, comma splitting.
  */
 #include <criterion/criterion.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "../src/core/util.h"
+#include "../src/base/util.h"
 
 Test(util, parse_seconds_suffixes)
 {

@@ -14,8 +14,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "../src/backends/backend.h"
-#include "../src/core/params.h"
+#include "../src/api/backend.h"
+#include "../src/api/params.h"
 
 static const char *const local_backends[] = { "thread", "process", "openmp", "gil", "green" };
 

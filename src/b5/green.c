@@ -14,7 +14,7 @@
  */
 #include "b5.h"
 #include "pipeline.h"
-#include "../core/clock.h"
+#include "../base/clock.h"
 
 #include <errno.h>
 #include <math.h>

@@ -2,7 +2,7 @@
  * The B5 pipeline's roles, written once over struct b5_ops: the dispatcher,
  * the order pickers and the messengers, and the exactly-once accounting they
  * share. Also the runtime that thread, gil and process share, on the
- * src/sync queues: blocking gets wait on the queue's condition variables,
+ * src/runtime queues: blocking gets wait on the queue's condition variables,
  * and under a GIL every wait releases the lock while the bookkeeping holds it.
  *
  * The talk's version has two bugs this one does not: its picker loops
@@ -11,9 +11,9 @@
  */
 #define _GNU_SOURCE
 #include "pipeline.h"
-#include "../core/clock.h"
-#include "../core/isolate.h"
-#include "../sync/queue.h"
+#include "../base/clock.h"
+#include "../engine/isolate.h"
+#include "../runtime/queue.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -258,7 +258,7 @@ void b5_gil_release(struct b5_gil *g)
 	pthread_mutex_unlock(&g->m);
 }
 
-/* ---- the runtime over src/sync queues ---- */
+/* ---- the runtime over src/runtime queues ---- */
 
 static size_t queue_bytes(const struct b5_config *cfg, enum b5_queue q)
 {

@@ -94,7 +94,7 @@ struct b5_gil {
 };
 
 /*
- * The runtime over src/sync queues that thread, gil and process share: three
+ * The runtime over src/runtime queues that thread, gil and process share: three
  * sync_queues (process-shared for processes), an optional GIL that the
  * bookkeeping holds and every wait releases, and for processes the workers'
  * ids, whose CPU clocks are read and whose deaths end a join.

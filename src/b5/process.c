@@ -8,7 +8,7 @@
  */
 #include "b5.h"
 #include "pipeline.h"
-#include "../core/isolate.h"
+#include "../engine/isolate.h"
 
 #include <errno.h>
 #include <signal.h>

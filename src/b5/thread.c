@@ -1,6 +1,6 @@
 /*
  * B5 on pthreads, with and without a GIL. thread: pickers and messengers are
- * threads sharing the src/sync queues, as in the talk's threading version.
+ * threads sharing the src/runtime queues, as in the talk's threading version.
  * gil: the same threads, but the bookkeeping (taking and putting items,
  * counting) holds one global interpreter lock, and every wait (a blocking
  * get, a pick, a delivery, a poll's pause, the join) releases it, as CPython

@@ -2,7 +2,7 @@
  * The backend registry. Add a backend here: one line, in the order --help
  * and `amdahl info` should list it.
  */
-#include "backend.h"
+#include "../api/backend.h"
 
 #include <string.h>
 

@@ -1,11 +1,11 @@
 /*
  * cmd backend: runs the external program of a `--cmd` point once per
- * repetition, N substituted, and times it from spawn to wait (src/core/exec.c).
+ * repetition, N substituted, and times it from spawn to wait (src/engine/exec.c).
  * --prepare runs before each repetition, untimed. It runs the exec workload
  * and nothing else; every other backend refuses exec.
  */
-#include "backend.h"
-#include "../core/exec.h"
+#include "../api/backend.h"
+#include "../engine/exec.h"
 
 static const char *cmd_refuse(const struct workload *w)
 {

@@ -3,7 +3,7 @@
  * compute, as CPython's threads do — the talk's "the GIL holds us back".
  *
  * The GIL follows CPython 3's (Python/ceval_gil.h): a flag guarded by a Lock,
- * and two Conditions on that Lock, all from src/sync. A thread that wants
+ * and two Conditions on that Lock, all from src/runtime. A thread that wants
  * the GIL waits on `released` for one switch interval (--switch-interval,
  * 5 ms by default as sys.getswitchinterval()); if in that time nobody else
  * took it, it sets drop_request. The holder sees the request in the tick hook
@@ -14,11 +14,11 @@
  * and the channel's blocking calls. The calling worker holds the GIL for the
  * serial sections too. CPU-bound work gets no speedup; I/O-bound work does.
  */
-#include "backend.h"
-#include "channel.h"
-#include "../core/util.h"
-#include "../sync/condition.h"
-#include "../sync/lock.h"
+#include "../api/backend.h"
+#include "../runtime/channel.h"
+#include "../base/util.h"
+#include "../runtime/condition.h"
+#include "../runtime/lock.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -17,8 +17,8 @@
  * put and get only try, and block the greenlet, never the thread.
  */
 #define _GNU_SOURCE
-#include "backend.h"
-#include "../sync/queue.h"
+#include "../api/backend.h"
+#include "../runtime/queue.h"
 
 #include <errno.h>
 #include <stdint.h>

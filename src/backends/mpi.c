@@ -18,12 +18,12 @@
  * (mpirun, or orted on another host) dies; see src/cmd/mpi_rank.c.
  */
 #define _GNU_SOURCE
-#include "backend.h"
+#include "../api/backend.h"
 #include "mpi.h"
-#include "../core/clock.h"
-#include "../core/isolate.h"
-#include "../core/machine.h"
-#include "../core/util.h"
+#include "../base/clock.h"
+#include "../engine/isolate.h"
+#include "../base/machine.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

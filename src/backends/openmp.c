@@ -7,8 +7,8 @@
  * Channel (message workload): a queue to a consumer thread beside the team
  * (channel.h).
  */
-#include "backend.h"
-#include "channel.h"
+#include "../api/backend.h"
+#include "../runtime/channel.h"
 
 #include <omp.h>
 

@@ -8,8 +8,8 @@
  * crosses the kernel twice (write, read). The consumer counts the bytes into
  * shared memory; the run fails when they differ from the bytes written.
  */
-#include "backend.h"
-#include "../core/isolate.h"
+#include "../api/backend.h"
+#include "../engine/isolate.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -5,8 +5,8 @@
  *
  * Channel (message workload): a queue to a consumer thread (channel.h).
  */
-#include "backend.h"
-#include "channel.h"
+#include "../api/backend.h"
+#include "../runtime/channel.h"
 
 #include <pthread.h>
 #include <stdlib.h>

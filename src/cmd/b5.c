@@ -8,12 +8,12 @@
  */
 #include "cmd.h"
 #include "../b5/b5.h"
-#include "../core/isolate.h"
-#include "../core/list.h"
-#include "../core/meta.h"
-#include "../core/stats.h"
-#include "../core/sweep.h"
-#include "../core/util.h"
+#include "../engine/isolate.h"
+#include "../base/list.h"
+#include "../engine/meta.h"
+#include "../models/stats.h"
+#include "../engine/sweep.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <getopt.h>

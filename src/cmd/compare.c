@@ -15,13 +15,13 @@
  * 2: bad usage or input (nothing printed on stdout).
  */
 #include "cmd.h"
-#include "../core/compare_stats.h"
-#include "../core/csv.h"
-#include "../core/fit.h"
-#include "../core/meta.h"
-#include "../core/models.h"
-#include "../core/stats.h"
-#include "../core/util.h"
+#include "../models/compare_stats.h"
+#include "../results/csv.h"
+#include "../models/fit.h"
+#include "../engine/meta.h"
+#include "../models/models.h"
+#include "../models/stats.h"
+#include "../base/util.h"
 
 #include <getopt.h>
 #include <gsl/gsl_errno.h>

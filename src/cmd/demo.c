@@ -7,13 +7,13 @@
  *             cycle, recovers, and then shows the fix: one global lock order.
  *   print     two threads write a sentence word by word, without and with a
  *             lock: the garbled line and the clean one.
- * Each demo is built on the primitives of src/sync.
+ * Each demo is built on the primitives of src/runtime.
  */
 #include "cmd.h"
-#include "../core/util.h"
-#include "../sync/condition.h"
-#include "../sync/event.h"
-#include "../sync/lock.h"
+#include "../base/util.h"
+#include "../runtime/condition.h"
+#include "../runtime/event.h"
+#include "../runtime/lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +74,7 @@ static const struct {
 	const char *name, *what;
 } race_kinds[] = {
 	[RACE_NONE] = { "none", "no lock: get, update, store" },
-	[RACE_SYNC] = { "sync", "the talk's Lock (src/sync)" },
+	[RACE_SYNC] = { "sync", "the talk's Lock (src/runtime)" },
 	[RACE_MUTEX] = { "mutex", "a pthread mutex" },
 	[RACE_SPIN] = { "spin", "a pthread spinlock" },
 	[RACE_ATOMIC] = { "atomic", "one atomic fetch_add, no lock" },

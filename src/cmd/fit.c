@@ -7,9 +7,9 @@
  * line is written.
  */
 #include "cmd.h"
-#include "../core/csv.h"
-#include "../core/fit.h"
-#include "../core/util.h"
+#include "../results/csv.h"
+#include "../models/fit.h"
+#include "../base/util.h"
 
 #include <csv.h>
 #include <getopt.h>

@@ -4,12 +4,12 @@
  * backends and workloads from their registries.
  */
 #include "cmd.h"
-#include "../backends/backend.h"
-#include "../core/clock.h"
-#include "../core/machine.h"
-#include "../core/topology.h"
-#include "../core/util.h"
-#include "../workloads/workload.h"
+#include "../api/backend.h"
+#include "../base/clock.h"
+#include "../base/machine.h"
+#include "../base/topology.h"
+#include "../base/util.h"
+#include "../api/workload.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -15,12 +15,12 @@
 #define _GNU_SOURCE
 #include "cmd.h"
 #include "../backends/mpi.h"
-#include "../core/clock.h"
-#include "../core/job.h"
-#include "../core/params.h"
-#include "../core/timing.h"
-#include "../core/util.h"
-#include "../workloads/workload.h"
+#include "../base/clock.h"
+#include "../api/job.h"
+#include "../api/params.h"
+#include "../api/timing.h"
+#include "../base/util.h"
+#include "../api/workload.h"
 
 #include <stdio.h>
 #include <string.h>

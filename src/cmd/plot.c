@@ -16,16 +16,16 @@
  */
 #define _GNU_SOURCE
 #include "cmd.h"
-#include "../backends/backend.h"
+#include "../api/backend.h"
 #include "../b5/b5.h"
-#include "../core/csv.h"
-#include "../core/fit.h"
-#include "../core/list.h"
-#include "../core/meta.h"
-#include "../core/models.h"
-#include "../core/stats.h"
-#include "../core/sweep.h"
-#include "../core/util.h"
+#include "../results/csv.h"
+#include "../models/fit.h"
+#include "../base/list.h"
+#include "../engine/meta.h"
+#include "../models/models.h"
+#include "../models/stats.h"
+#include "../engine/sweep.h"
+#include "../base/util.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -4,14 +4,14 @@
  * sweep, and write the CSV and its meta.json sidecar.
  */
 #include "cmd.h"
-#include "../backends/backend.h"
-#include "../core/list.h"
-#include "../core/machine.h"
-#include "../core/meta.h"
-#include "../core/sweep.h"
-#include "../core/topology.h"
-#include "../core/util.h"
-#include "../workloads/workload.h"
+#include "../api/backend.h"
+#include "../base/list.h"
+#include "../base/machine.h"
+#include "../engine/meta.h"
+#include "../engine/sweep.h"
+#include "../base/topology.h"
+#include "../base/util.h"
+#include "../api/workload.h"
 
 #include <errno.h>
 #include <getopt.h>

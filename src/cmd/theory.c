@@ -4,10 +4,10 @@
  * this machine (or --cores C) can give. No measurement, no children.
  */
 #include "cmd.h"
-#include "../core/list.h"
-#include "../core/machine.h"
-#include "../core/models.h"
-#include "../core/util.h"
+#include "../base/list.h"
+#include "../base/machine.h"
+#include "../models/models.h"
+#include "../base/util.h"
 
 #include <getopt.h>
 #include <stdio.h>

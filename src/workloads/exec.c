@@ -5,7 +5,7 @@
  * it whole, and P is unknown (the rows leave p and amdahl empty; `amdahl fit`
  * estimates it).
  */
-#include "workload.h"
+#include "../api/workload.h"
 
 const struct workload workload_exec = {
 	.name = "exec",

@@ -5,7 +5,7 @@
  * The last worker faults, once the repetition has at least --fault-n workers
  * (calibration runs one worker, so it is not disturbed).
  */
-#include "workload.h"
+#include "../api/workload.h"
 
 #include <signal.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * one get-update-store on a shared counter (the talk's bank account) under
  * --lock:
  *
- *   mutex   the talk's Lock (src/sync/lock.h, a sync_lock), process-shared
+ *   mutex   the talk's Lock (src/runtime/lock.h, a sync_lock), process-shared
  *   spin    a pthread spinlock, process-shared
  *   atomic  one C11 atomic fetch-add, no lock
  *   none    load, then store the value plus one, with no lock at all
@@ -21,8 +21,8 @@
  * After each repetition `report` compares the counter with the units run and
  * writes the difference to the `lost` column (0 for the locked modes).
  */
-#include "workload.h"
-#include "../sync/lock.h"
+#include "../api/workload.h"
+#include "../runtime/lock.h"
 
 #include <pthread.h>
 #include <stdatomic.h>

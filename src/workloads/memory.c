@@ -14,7 +14,7 @@
  * cache (N > 3 x array / LLC, 12 with the auto size) may be served from it
  * when N threads take turns on fewer cores: read gbps there with care.
  */
-#include "workload.h"
+#include "../api/workload.h"
 
 #include <ctype.h>
 #include <stdio.h>

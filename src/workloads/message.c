@@ -16,7 +16,7 @@
  * queue locking, extra copies. `report` sets the payload bytes sent (the gbps
  * column); messages per second are units / wall_s.
  */
-#include "workload.h"
+#include "../api/workload.h"
 
 #include <errno.h>
 #include <stdio.h>

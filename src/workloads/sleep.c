@@ -6,7 +6,7 @@
  * core, so it scales far past the machine's cores on every backend that can
  * wait concurrently — the talk's "consider threading (or async) for I/O".
  */
-#include "workload.h"
+#include "../api/workload.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * must keep it, so the loop cannot be removed or vectorised away. Each worker
  * writes its own cache line: no false sharing, no memory traffic to speak of.
  */
-#include "workload.h"
+#include "../api/workload.h"
 
 #include <stdint.h>
 

@@ -2,7 +2,7 @@
  * The workload registry. Add a workload here: one line, in the order --help
  * and `amdahl info` should list it.
  */
-#include "workload.h"
+#include "../api/workload.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /*
- * Internal to src/sync: the pthreads set-up every primitive shares (mutexes
+ * Internal to src/runtime: the pthreads set-up every primitive shares (mutexes
  * and condition variables, process-shared on request) and the conversion of
  * a relative timeout into an absolute CLOCK_MONOTONIC deadline.
  */

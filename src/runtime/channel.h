@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/job.h"
+#include "../api/job.h"
 
 #define CHANNEL_CHUNK 4096
 #define CHANNEL_CAPACITY 64	/* chunks in flight */

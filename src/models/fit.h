@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "csv.h"
+#include "../results/csv.h"
 
 /* Bootstrap defaults: 2000 resamples, a 95% interval, seed 1. */
 #define FIT_RESAMPLES 2000

@@ -7,8 +7,8 @@
  */
 #define _GNU_SOURCE
 #include "exec.h"
-#include "clock.h"
-#include "util.h"
+#include "../base/clock.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>

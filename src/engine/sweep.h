@@ -12,9 +12,9 @@
 #include <stdio.h>
 
 #include "exec.h"
-#include "job.h"
-#include "list.h"
-#include "params.h"
+#include "../api/job.h"
+#include "../base/list.h"
+#include "../api/params.h"
 
 struct backend;
 struct workload;

@@ -6,7 +6,7 @@
  */
 #include "compare_stats.h"
 #include "stats.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_rng.h>

@@ -8,7 +8,7 @@
 #include "fit.h"
 #include "models.h"
 #include "stats.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>

@@ -3,9 +3,9 @@
  * know whether two runs can be compared.
  */
 #include "meta.h"
-#include "clock.h"
-#include "machine.h"
-#include "topology.h"
+#include "../base/clock.h"
+#include "../base/machine.h"
+#include "../base/topology.h"
 
 #include <math.h>
 #include <stdio.h>

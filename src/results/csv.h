@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "timing.h"
+#include "../api/timing.h"
 
 #define CSV_NAME_MAX 64
 #define CSV_LABEL_MAX 256

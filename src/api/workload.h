@@ -9,9 +9,9 @@
 
 #include <stdint.h>
 
-#include "../core/job.h"
-#include "../core/params.h"
-#include "../core/timing.h"
+#include "job.h"
+#include "params.h"
+#include "timing.h"
 
 /* What a workload needs from the backend that runs it. */
 enum workload_needs {

@@ -13,16 +13,16 @@
 #define _GNU_SOURCE
 #include "sweep.h"
 #include "calibrate.h"
-#include "clock.h"
-#include "csv.h"
+#include "../base/clock.h"
+#include "../results/csv.h"
 #include "exec.h"
 #include "isolate.h"
-#include "models.h"
-#include "stats.h"
-#include "topology.h"
-#include "util.h"
-#include "../backends/backend.h"
-#include "../workloads/workload.h"
+#include "../models/models.h"
+#include "../models/stats.h"
+#include "../base/topology.h"
+#include "../base/util.h"
+#include "../api/backend.h"
+#include "../api/workload.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>

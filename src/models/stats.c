@@ -3,7 +3,7 @@
  * and quantile rules are not written by hand.
  */
 #include "stats.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>

@@ -4,7 +4,7 @@
  * about the contract columns and tolerant of extra ones.
  */
 #include "csv.h"
-#include "util.h"
+#include "../base/util.h"
 
 #include <csv.h>
 #include <errno.h>

@@ -4,8 +4,8 @@
  * disturbed by the rest of the machine).
  */
 #include "calibrate.h"
-#include "clock.h"
-#include "../workloads/workload.h"
+#include "../base/clock.h"
+#include "../api/workload.h"
 
 #include <math.h>
 

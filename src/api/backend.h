@@ -9,10 +9,10 @@
 #ifndef AMDAHL_BACKEND_H
 #define AMDAHL_BACKEND_H
 
-#include "../core/job.h"
-#include "../core/params.h"
-#include "../core/timing.h"
-#include "../workloads/workload.h"
+#include "job.h"
+#include "params.h"
+#include "timing.h"
+#include "workload.h"
 
 struct backend {
 	const char *name, *summary;

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "job.h"
+#include "../api/job.h"
 
 /* Smallest time one calibration measurement must last. */
 #define CALIBRATE_MIN_S 0.02

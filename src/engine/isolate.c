@@ -4,7 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "isolate.h"
-#include "clock.h"
+#include "../base/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>

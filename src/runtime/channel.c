@@ -4,7 +4,7 @@
  * item that channel_close puts last.
  */
 #include "channel.h"
-#include "../sync/queue.h"
+#include "queue.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -4,8 +4,8 @@
  */
 #include "job.h"
 #include "timing.h"
-#include "topology.h"
-#include "../workloads/workload.h"
+#include "../base/topology.h"
+#include "workload.h"
 
 #include <errno.h>
 #include <math.h>

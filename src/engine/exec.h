@@ -10,7 +10,7 @@
 
 #include <stddef.h>
 
-#include "timing.h"
+#include "../api/timing.h"
 
 struct exec_cmd {
 	const char *name;		/* the label column: --name, else the template */
