@@ -91,27 +91,29 @@ double cli_median_speedup(const char *csv, const char *backend, const char *work
 {
 	char path[] = "/tmp/amdahl-rows-XXXXXX", err[512];
 	int fd = mkstemp(path);
-	struct result *rows = NULL;
-	size_t nrows = 0, k = 0, len = strlen(csv);
+	struct run_rows rows;
+	size_t k = 0, len = strlen(csv);
 	double *v, median;
 
 	if (fd < 0)
 		return NAN;
-	if (write(fd, csv, len) != (ssize_t)len || csv_read_results(path, &rows, &nrows, err, sizeof(err)) < 0) {
+	run_rows_init(&rows);
+	if (write(fd, csv, len) != (ssize_t)len || csv_read_rows(path, &rows, err, sizeof(err)) < 0) {
 		close(fd);
 		unlink(path);
+		run_rows_free(&rows);
 		return NAN;
 	}
 	close(fd);
 	unlink(path);
-	v = calloc(nrows ? nrows : 1, sizeof(*v));
-	for (size_t i = 0; i < nrows; i++)
-		if (strcmp(rows[i].backend, backend) == 0 && rows[i].n == n &&
-		    (!workload || strcmp(rows[i].workload, workload) == 0))
-			v[k++] = rows[i].speedup;
+	v = calloc(rows.len ? rows.len : 1, sizeof(*v));
+	for (size_t i = 0; i < rows.len; i++)
+		if (strcmp(rows.v[i].backend, backend) == 0 && rows.v[i].n == n &&
+		    (!workload || strcmp(rows.v[i].workload, workload) == 0))
+			v[k++] = rows.v[i].speedup;
 	median = stats_median(v, k);
 	free(v);
-	free(rows);
+	run_rows_free(&rows);
 	return median;
 }
 

@@ -234,40 +234,6 @@ Test(fit, gustafson_recovers_p)
 	cr_assert_eq(fit_gustafson(o, n, &p, &r2), -1);
 }
 
-Test(fit, summary_has_karp_flatt_per_n)
-{
-	struct result rows[8];
-	struct fit_group *g;
-	struct fit_summary s;
-	size_t ng;
-
-	memset(rows, 0, sizeof(rows));
-	for (int i = 0; i < 8; i++) {
-		struct result *r = &rows[i];
-		snprintf(r->backend, sizeof(r->backend), "thread");
-		snprintf(r->workload, sizeof(r->workload), "spin");
-		r->p = 0.9;
-		r->n = 1 << (i % 4);
-		r->rep = i / 4;
-		r->cores = 64;
-		r->t.wall_s = (0.1 + 0.9 / r->n);
-		r->speedup = NAN;	/* filled from the N=1 walls */
-	}
-	fit_group_rows(rows, 8, &g, &ng);
-	cr_assert_eq(ng, 1);
-	fit_summarize(&g[0], 500, 0.95, 1, 0, &s);
-	cr_assert_eq(s.nn, 4);
-	cr_assert_eq(s.min_reps, 2);
-	cr_assert(isnan(s.karp_flatt[0]));
-	for (size_t i = 1; i < 4; i++) {
-		cr_assert_float_eq(s.speedup[i], models_amdahl(0.9, s.ns[i]), 1e-9);
-		cr_assert_float_eq(s.karp_flatt[i], 0.1, 1e-9, "e(%g) = %g", s.ns[i], s.karp_flatt[i]);
-	}
-	cr_assert_float_eq(s.p_fit, 0.9, 1e-9);
-	fit_summary_free(&s);
-	fit_groups_free(g, ng);
-}
-
 /* ---- the command ---- */
 
 static char *write_usl_csv(const char *dir, double noise)

@@ -505,7 +505,11 @@ static int read_boot_id(char *buf, size_t len)
 	return 0;
 }
 
-/* Parse "wall=.. cpu=.. ready=.. setup=.. boot=.. [bytes=..] [lost=..]"; wall and cpu must be there. */
+/*
+ * Parse "wall=.. cpu=.. ready=.. setup=.. boot=.. [COLUMN=..]...": the fixed
+ * keys, then any plugin column by its name (column.h); wall and cpu must be
+ * there.
+ */
 static int parse_result(const char *line, struct timing *t, double *ready, double *setup, char *boot,
 			size_t bootlen)
 {
@@ -536,10 +540,8 @@ static int parse_result(const char *line, struct timing *t, double *ready, doubl
 			*ready = v;
 		} else if (strcmp(tok, "setup") == 0 && v >= 0) {
 			*setup = v;
-		} else if (strcmp(tok, "bytes") == 0) {
-			t->bytes = v;
-		} else if (strcmp(tok, "lost") == 0 && v >= 0) {
-			t->lost = (int64_t)v;
+		} else {
+			timing_set(t, tok, v);
 		}
 	}
 	free(copy);
@@ -567,7 +569,7 @@ static int mpi_run(const struct workload *w, struct job *job, int n, struct timi
 	struct reply *r = xcalloc(1, sizeof(*r));
 	char self[PATH_MAX], boot[64], myboot[64], why[1100];
 	int ofds[2] = { -1, -1 }, efds[2] = { -1, -1 }, status = 0, rc = -1;
-	double t_fork, t_end, ready = 0, setup = 0;
+	double t_fork, t_end, ready = 0, setup = 0, launch;
 	ssize_t len;
 	pid_t pid;
 
@@ -649,11 +651,10 @@ static int mpi_run(const struct workload *w, struct job *job, int n, struct timi
 	 * setup and the timed span (so MPI_Finalize and the exits count too). */
 	if (boot[0] && read_boot_id(myboot, sizeof(myboot)) == 0 && strcmp(boot, myboot) == 0 &&
 	    ready > t_fork)
-		out->launch_s = ready - t_fork;
+		launch = ready - t_fork;
 	else
-		out->launch_s = t_end - t_fork - out->wall_s - setup;
-	if (out->launch_s < 0)
-		out->launch_s = 0;
+		launch = t_end - t_fork - out->wall_s - setup;
+	timing_set(out, "launch_s", launch > 0 ? launch : 0);
 	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
@@ -668,11 +669,18 @@ out:
 	return rc;
 }
 
+static const struct column mpi_columns[] = {
+	{ .name = "launch_s", .unit = "s", .agg = COLUMN_MEDIAN,
+	  .help = "mpirun's start-up cost, outside wall_s (the ranks' clock starts after it)" },
+	{ 0 },
+};
+
 const struct backend backend_mpi = {
 	.name = "mpi",
 	.summary = "OpenMPI ranks started by mpirun per repetition, timed inside the ranks",
 	.unavailable = MPI_UNAVAILABLE,
 	.params = mpi_params,
+	.columns = mpi_columns,
 	.check = mpi_check,
 	.refuse = mpi_refuse,
 	.run = mpi_run,

@@ -18,6 +18,7 @@
 #include "cmd.h"
 #include "../api/backend.h"
 #include "../b5/b5.h"
+#include "../results/aggregate.h"
 #include "../results/csv.h"
 #include "../models/fit.h"
 #include "../base/list.h"
@@ -56,14 +57,6 @@ struct plot_opts {
 	int theory, table;
 };
 
-/* The repetitions of one backend at one N. */
-struct cell {
-	int n;
-	size_t len, cap;
-	double *wall, *speedup;
-	struct stats_summary s, e, kf;	/* speedup, efficiency, Karp-Flatt over repetitions */
-};
-
 /*
  * Amdahl's P fitted to a --cmd series (which has no P of its own), with the
  * bootstrap interval; ok is 0 when it could not be fitted (one N only).
@@ -73,31 +66,29 @@ struct pfit {
 	double p, lo, hi, r2;	/* lo, hi: NaN when the bootstrap failed */
 };
 
-/* One line on a figure: a backend, from one file. */
-struct series {
-	size_t file;
-	const char *backend;
+/* One line on a figure: a series of the aggregate (a backend, from one file). */
+struct plot_series {
+	struct agg_series *s;
 	int order;		/* the backend's place in the registry, for a stable order */
 	char name[96];
 	int lt;			/* gnuplot line type, 1..8 */
-	struct cell *cells;
-	size_t ncells;
 	struct pfit fit;	/* --cmd series: P fitted to its wall times */
 };
 
 /* One set of figures: a workload at one P (or one --cmd program). */
-struct group {
+struct figure {
 	const char *workload, *label;
 	double p;		/* NaN for --cmd rows */
 	int weak;
+	enum workload_bound bound;
 	double cores;
 	int nmax;
 	size_t reps;		/* most repetitions of any point */
 	double smin, smax;	/* measured speedups, for the y range */
 	double work;		/* the work_s column when all rows agree, else NaN */
-	struct series *ser;
+	struct plot_series *ser;
 	size_t nser;
-	struct pfit fit;	/* --cmd groups of one series: that series' fit */
+	struct pfit fit;	/* --cmd figures of one series: that series' fit */
 };
 
 struct plot_ctx {
@@ -306,7 +297,7 @@ static int find_scripts(char *out, size_t len)
 	return -1;
 }
 
-/* ---- grouping the rows ---- */
+/* ---- grouping the series into figures ---- */
 
 static int backend_order(const char *name)
 {
@@ -323,86 +314,43 @@ static int same_p(double a, double b)
 	return (isnan(a) && isnan(b)) || a == b;
 }
 
-static struct group *find_group(struct group **gs, size_t *ng, const struct result *r)
+static struct figure *find_figure(struct figure **fs, size_t *nf, const struct agg_series *s)
 {
-	for (size_t i = 0; i < *ng; i++) {
-		struct group *g = &(*gs)[i];
-		if (strcmp(g->workload, r->workload) == 0 && strcmp(g->label, r->label) == 0 &&
-		    same_p(g->p, r->p) && g->weak == r->weak)
-			return g;
+	struct figure *f;
+
+	for (size_t i = 0; i < *nf; i++) {
+		f = &(*fs)[i];
+		if (strcmp(f->workload, s->workload) == 0 && strcmp(f->label, s->label) == 0 &&
+		    same_p(f->p, s->p) && f->weak == s->weak)
+			return f;
 	}
-	*gs = xrealloc(*gs, (*ng + 1) * sizeof(**gs));
-	memset(&(*gs)[*ng], 0, sizeof(**gs));
-	(*gs)[*ng].workload = r->workload;
-	(*gs)[*ng].label = r->label;
-	(*gs)[*ng].p = r->p;
-	(*gs)[*ng].weak = r->weak;
-	(*gs)[*ng].work = r->work_s;
-	return &(*gs)[(*ng)++];
-}
-
-static struct series *find_series(struct group *g, size_t file, const char *backend)
-{
-	struct series *s;
-
-	for (size_t i = 0; i < g->nser; i++)
-		if (g->ser[i].file == file && strcmp(g->ser[i].backend, backend) == 0)
-			return &g->ser[i];
-	g->ser = xrealloc(g->ser, (g->nser + 1) * sizeof(*g->ser));
-	s = &g->ser[g->nser++];
-	memset(s, 0, sizeof(*s));
-	s->file = file;
-	s->backend = backend;
-	s->order = backend_order(backend);
-	return s;
-}
-
-static struct cell *find_cell(struct series *s, int n)
-{
-	struct cell *c;
-
-	for (size_t i = 0; i < s->ncells; i++)
-		if (s->cells[i].n == n)
-			return &s->cells[i];
-	s->cells = xrealloc(s->cells, (s->ncells + 1) * sizeof(*s->cells));
-	c = &s->cells[s->ncells++];
-	memset(c, 0, sizeof(*c));
-	c->n = n;
-	return c;
-}
-
-static void cell_add(struct cell *c, double wall, double speedup)
-{
-	if (c->len == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 8;
-		c->wall = xrealloc(c->wall, c->cap * sizeof(double));
-		c->speedup = xrealloc(c->speedup, c->cap * sizeof(double));
-	}
-	c->wall[c->len] = wall;
-	c->speedup[c->len++] = speedup;
-}
-
-static int cmp_cell(const void *a, const void *b)
-{
-	const struct cell *x = a, *y = b;
-
-	return (x->n > y->n) - (x->n < y->n);
+	*fs = xrealloc(*fs, (*nf + 1) * sizeof(**fs));
+	f = &(*fs)[(*nf)++];
+	memset(f, 0, sizeof(*f));
+	f->workload = s->workload;
+	f->label = s->label;
+	f->p = s->p;
+	f->weak = s->weak;
+	f->bound = s->bound;
+	f->work = s->work_s;
+	f->smin = INFINITY;
+	return f;
 }
 
 static int cmp_series(const void *a, const void *b)
 {
-	const struct series *x = a, *y = b;
+	const struct plot_series *x = a, *y = b;
 
-	if (x->file != y->file)
-		return x->file < y->file ? -1 : 1;
+	if (x->s->file != y->s->file)
+		return x->s->file < y->s->file ? -1 : 1;
 	if (x->order != y->order)
 		return x->order < y->order ? -1 : 1;
-	return strcmp(x->backend, y->backend);
+	return strcmp(x->s->backend, y->s->backend);
 }
 
-static int cmp_group(const void *a, const void *b)
+static int cmp_figure(const void *a, const void *b)
 {
-	const struct group *x = a, *y = b;
+	const struct figure *x = a, *y = b;
 	int c = strcmp(x->workload, y->workload);
 
 	if (c)
@@ -450,108 +398,62 @@ static void file_stem(const char *path, char *buf, size_t len)
 		buf[n - 4] = '\0';
 }
 
-static void summarize_cell(struct cell *c)
+/* Name a figure's series, give them line types, and find its ranges. */
+static void figure_finish(struct figure *f, char **files)
 {
-	double *e = xmalloc(c->len * sizeof(double)), *kf = xmalloc(c->len * sizeof(double));
-	size_t nkf = 0;
+	int multi = 0;	/* series from several files: name each by its file too */
 
-	for (size_t i = 0; i < c->len; i++) {
-		e[i] = c->speedup[i] / c->n;
-		if (c->n > 1)
-			kf[nkf++] = models_karp_flatt(c->speedup[i], c->n);
-	}
-	stats_summarize(c->speedup, c->len, &c->s);
-	stats_summarize(e, c->len, &c->e);
-	stats_summarize(kf, nkf, &c->kf);
-	free(e);
-	free(kf);
-}
+	qsort(f->ser, f->nser, sizeof(*f->ser), cmp_series);
+	for (size_t k = 1; k < f->nser; k++)
+		multi |= f->ser[k].s->file != f->ser[0].s->file;
+	for (size_t k = 0; k < f->nser; k++) {
+		struct plot_series *ps = &f->ser[k];
+		char stem[64], both[160];
 
-/*
- * Group every row of every file, fill speedups a row left empty from the
- * median N=1 wall of its series, and summarize each point.
- */
-static struct group *group_rows(struct result **rows, const size_t *nrows, char **files, size_t nfiles,
-				size_t *ngroups)
-{
-	struct group *gs = NULL;
-	size_t ng = 0;
-
-	for (size_t f = 0; f < nfiles; f++)
-		for (size_t i = 0; i < nrows[f]; i++) {
-			const struct result *r = &rows[f][i];
-			struct group *g = find_group(&gs, &ng, r);
-			struct series *s = find_series(g, f, r->backend);
-			cell_add(find_cell(s, r->n), r->t.wall_s, r->speedup);
-			if (r->cores > g->cores)
-				g->cores = r->cores;
-			if (!(r->work_s == g->work))
-				g->work = NAN;
+		if (multi) {
+			file_stem(files[ps->s->file], stem, sizeof(stem));
+			snprintf(both, sizeof(both), "%s:%s", stem, ps->s->backend);
+			word_copy(ps->name, sizeof(ps->name), both);
+			ps->lt = (int)(k % 8) + 1;
+		} else {
+			word_copy(ps->name, sizeof(ps->name), ps->s->backend);
+			ps->lt = ps->order < 1000 ? ps->order % 8 + 1 : (int)(k % 8) + 1;
 		}
-	for (size_t i = 0; i < ng; i++) {
-		struct group *g = &gs[i];
-		int multi = 0;	/* series from several files: name each by its file too */
-
-		qsort(g->ser, g->nser, sizeof(*g->ser), cmp_series);
-		for (size_t k = 1; k < g->nser; k++)
-			multi |= g->ser[k].file != g->ser[0].file;
-		g->smin = INFINITY;
-		g->smax = 0;
-		for (size_t k = 0; k < g->nser; k++) {
-			struct series *s = &g->ser[k];
-			double base = NAN;
-			char stem[64];
-
-			qsort(s->cells, s->ncells, sizeof(*s->cells), cmp_cell);
-			if (s->cells[0].n == 1)
-				base = stats_median(s->cells[0].wall, s->cells[0].len);
-			if (multi) {
-				char both[160];
-				file_stem(files[s->file], stem, sizeof(stem));
-				snprintf(both, sizeof(both), "%s:%s", stem, s->backend);
-				word_copy(s->name, sizeof(s->name), both);
-				s->lt = (int)(k % 8) + 1;
-			} else {
-				word_copy(s->name, sizeof(s->name), s->backend);
-				s->lt = s->order < 1000 ? s->order % 8 + 1 : (int)(k % 8) + 1;
-			}
-			for (size_t j = 0; j < s->ncells; j++) {
-				struct cell *c = &s->cells[j];
-				size_t kept = 0;
-				for (size_t r = 0; r < c->len; r++) {
-					double sp = c->speedup[r];
-					if (isnan(sp))
-						sp = base / c->wall[r];
-					if (!isfinite(sp) || sp <= 0)
-						continue;
-					c->wall[kept] = c->wall[r];
-					c->speedup[kept++] = sp;
-				}
-				c->len = kept;
-				if (kept == 0)
-					continue;
-				summarize_cell(c);
-				if (c->n > g->nmax)
-					g->nmax = c->n;
-				if (kept > g->reps)
-					g->reps = kept;
-				if (c->s.min < g->smin)
-					g->smin = c->s.min;
-				if (c->s.max > g->smax)
-					g->smax = c->s.max;
-			}
+		f->cores = fmax(f->cores, ps->s->cores);
+		if (!(ps->s->work_s == f->work))
+			f->work = NAN;
+		for (size_t j = 0; j < ps->s->ncells; j++) {
+			const struct agg_cell *c = &ps->s->cells[j];
+			if (c->reps == 0)
+				continue;
+			f->nmax = c->n > f->nmax ? c->n : f->nmax;
+			f->reps = c->reps > f->reps ? c->reps : f->reps;
+			f->smin = fmin(f->smin, c->speedup.min);
+			f->smax = fmax(f->smax, c->speedup.max);
 		}
 	}
-	if (ng > 1)	/* gs is NULL when a file has no run rows (a B5 CSV alone) */
-		qsort(gs, ng, sizeof(*gs), cmp_group);
-	*ngroups = ng;
-	return gs;
 }
 
-static int same_group_key(const struct group *g, const struct fit_group *fg)
+/* Every series of the aggregate into its figure, figures sorted by workload, label and P. */
+static struct figure *group_figures(struct aggregate *a, char **files, size_t *nfig)
 {
-	return isnan(g->p) && strcmp(g->workload, fg->workload) == 0 && strcmp(g->label, fg->label) == 0 &&
-	       g->weak == fg->weak;
+	struct figure *fs = NULL;
+	size_t nf = 0;
+
+	for (size_t i = 0; i < a->nseries; i++) {
+		struct figure *f = find_figure(&fs, &nf, &a->series[i]);
+		f->ser = xrealloc(f->ser, (f->nser + 1) * sizeof(*f->ser));
+		memset(&f->ser[f->nser], 0, sizeof(*f->ser));
+		f->ser[f->nser].s = &a->series[i];
+		f->ser[f->nser].order = backend_order(a->series[i].backend);
+		f->nser++;
+	}
+	for (size_t i = 0; i < nf; i++)
+		figure_finish(&fs[i], files);
+	if (nf > 1)
+		qsort(fs, nf, sizeof(*fs), cmp_figure);
+	*nfig = nf;
+	return fs;
 }
 
 /*
@@ -580,54 +482,32 @@ static struct pfit fit_obs_p(const struct fit_obs *obs, size_t n)
 }
 
 /*
- * Fit P to every --cmd series (rows without a P of their own, strong scaling),
- * grouping each file's rows as `amdahl fit` does; a group of one series takes
+ * Fit P to every --cmd series (rows without a P of their own, strong scaling);
+ * its cells' model and ceiling then use that P. A figure of one series takes
  * that series' fit as its model. A series that cannot be fitted (one N only,
  * or one core) keeps ok = 0 and is drawn without a model.
  */
-static void fit_cmd_series(struct result **rows, const size_t *nrows, size_t nfiles, struct group *gs,
-			   size_t ng)
+static void fit_cmd_series(struct figure *fs, size_t nf)
 {
-	for (size_t f = 0; f < nfiles; f++) {
-		struct fit_group *fg = NULL;
-		size_t nfg = 0;
-
-		if (nrows[f] == 0)
-			continue;
-		fit_group_rows(rows[f], nrows[f], &fg, &nfg);
-		for (size_t k = 0; k < nfg; k++) {
-			if (!isnan(fg[k].p) || fg[k].weak)
+	for (size_t i = 0; i < nf; i++) {
+		for (size_t k = 0; k < fs[i].nser; k++) {
+			struct plot_series *ps = &fs[i].ser[k];
+			if (!isnan(ps->s->p) || ps->s->weak)
 				continue;
-			for (size_t i = 0; i < ng; i++) {
-				if (!same_group_key(&gs[i], &fg[k]))
-					continue;
-				for (size_t j = 0; j < gs[i].nser; j++) {
-					struct series *s = &gs[i].ser[j];
-					if (s->file == f && strcmp(s->backend, fg[k].backend) == 0)
-						s->fit = fit_obs_p(fg[k].obs, fg[k].nobs);
-				}
-			}
+			ps->fit = fit_obs_p(ps->s->fit.obs, ps->s->fit.nobs);
+			if (ps->fit.ok)
+				agg_series_use_p(ps->s, ps->fit.p);
 		}
-		fit_groups_free(fg, nfg);
+		if (fs[i].nser == 1)
+			fs[i].fit = fs[i].ser[0].fit;
 	}
-	for (size_t i = 0; i < ng; i++)
-		if (gs[i].nser == 1)
-			gs[i].fit = gs[i].ser[0].fit;
 }
 
-static void free_groups(struct group *gs, size_t ng)
+static void free_figures(struct figure *fs, size_t nf)
 {
-	for (size_t i = 0; i < ng; i++) {
-		for (size_t k = 0; k < gs[i].nser; k++) {
-			for (size_t j = 0; j < gs[i].ser[k].ncells; j++) {
-				free(gs[i].ser[k].cells[j].wall);
-				free(gs[i].ser[k].cells[j].speedup);
-			}
-			free(gs[i].ser[k].cells);
-		}
-		free(gs[i].ser);
-	}
-	free(gs);
+	for (size_t i = 0; i < nf; i++)
+		free(fs[i].ser);
+	free(fs);
 }
 
 /* ---- data files and gnuplot ---- */
@@ -641,7 +521,7 @@ static void put_num(FILE *fp, double v)
 		fputs(" NaN", fp);
 }
 
-static int write_group_data(const struct group *g, const char *path)
+static int write_group_data(const struct figure *g, const char *path)
 {
 	FILE *fp = fopen(path, "w");
 
@@ -652,23 +532,23 @@ static int write_group_data(const struct group *g, const char *path)
 		"# n  speedup: median min max  efficiency: median min max  karp_flatt: median min max  reps\n",
 		g->workload, g->label[0] ? ", program " : "", g->label, g->p, g->cores);
 	for (size_t k = 0; k < g->nser; k++) {
-		const struct series *s = &g->ser[k];
-		fprintf(fp, "%s# series %s\n", k ? "\n\n" : "", s->name);
+		const struct agg_series *s = g->ser[k].s;
+		fprintf(fp, "%s# series %s\n", k ? "\n\n" : "", g->ser[k].name);
 		for (size_t j = 0; j < s->ncells; j++) {
-			const struct cell *c = &s->cells[j];
-			if (c->len == 0)
+			const struct agg_cell *c = &s->cells[j];
+			if (c->reps == 0)
 				continue;
 			fprintf(fp, "%d", c->n);
-			put_num(fp, c->s.median);
-			put_num(fp, c->s.min);
-			put_num(fp, c->s.max);
-			put_num(fp, c->e.median);
-			put_num(fp, c->e.min);
-			put_num(fp, c->e.max);
-			put_num(fp, c->kf.n ? c->kf.median : NAN);
-			put_num(fp, c->kf.n ? c->kf.min : NAN);
-			put_num(fp, c->kf.n ? c->kf.max : NAN);
-			fprintf(fp, " %zu\n", c->len);
+			put_num(fp, c->speedup.median);
+			put_num(fp, c->speedup.min);
+			put_num(fp, c->speedup.max);
+			put_num(fp, c->efficiency.median);
+			put_num(fp, c->efficiency.min);
+			put_num(fp, c->efficiency.max);
+			put_num(fp, c->karp_flatt.n ? c->karp_flatt.median : NAN);
+			put_num(fp, c->karp_flatt.n ? c->karp_flatt.min : NAN);
+			put_num(fp, c->karp_flatt.n ? c->karp_flatt.max : NAN);
+			fprintf(fp, " %zu\n", c->reps);
 		}
 	}
 	if (fclose(fp) != 0)
@@ -910,7 +790,7 @@ static void common_assign(const struct plot_ctx *ctx, char **buf, size_t *len)
 	gp_str(buf, len, "plotdir", ctx->scripts);
 }
 
-static void group_base_name(const struct group *g, char *buf, size_t len)
+static void group_base_name(const struct figure *g, char *buf, size_t len)
 {
 	char wl[64], lab[48] = "", p[40] = "";
 
@@ -926,7 +806,7 @@ static void group_base_name(const struct group *g, char *buf, size_t len)
 	snprintf(buf, len, "%s%s%s%s", wl, lab, p, g->weak ? "-weak" : "");
 }
 
-static enum draw_status draw_group(const struct plot_ctx *ctx, const struct group *g, size_t gi)
+static enum draw_status draw_group(const struct plot_ctx *ctx, const struct figure *g, size_t gi)
 {
 	char data[PATH_MAX + 32], base[160], final[PATH_MAX + 256], title[600], sub[700];
 	char names[1024] = "", lts[64] = "", pfits[640] = "";
@@ -1127,10 +1007,12 @@ static const char *const b5_columns[] = {
 	"pick_ms", "deliver_ms", "throughput", "bound", "wall_min_s",
 };
 
-/* 1 when a CSV has the columns of a B5 CSV rather than a run CSV's. */
-static int b5_is_table(const struct csv_table *t)
+/* 1 when a CSV has the columns of a B5 CSV rather than a run CSV's; -1 with err. */
+static int b5_is_b5(const char *path, char *err, size_t errlen)
 {
-	return csv_table_col(t, "messengers") >= 0 && csv_table_col(t, "throughput") >= 0;
+	static const char *const marks[] = { "messengers", "throughput" };
+
+	return csv_header_has(path, marks, ARRAY_SIZE(marks), err, errlen);
 }
 
 static int b5_int(const char *s, int lo, int hi, int *out)
@@ -1164,9 +1046,8 @@ static int b5_word(const char *s)
 }
 
 /* Check one row into r; the name of the first bad column, or NULL. */
-static const char *b5_row(const struct csv_table *t, const int *col, size_t row, struct b5_run *r)
+static const char *b5_row(char *const *c, const int *col, struct b5_run *r)
 {
-	char *const *c = t->cells[row];
 
 	memset(r, 0, sizeof(*r));
 	if (!b5_word(c[col[0]]))
@@ -1221,45 +1102,79 @@ static int same_law(const struct b5_law *l, const struct b5_run *r)
 	       l->pick_ms == r->pick_ms && l->deliver_ms == r->deliver_ms;
 }
 
-/*
- * Read a B5 CSV that csv_table_read has parsed: every column b5.gp needs must
- * be there and every cell must parse and be in range. 0, or -1 with one line
- * in err naming the file, row and column.
- */
-static int b5_read(const char *path, const struct csv_table *t, struct b5_file *out, char *err, size_t errlen)
-{
+struct b5_reader {
+	struct b5_file *out;
 	int col[ARRAY_SIZE(b5_columns)];
+	size_t cap;
+};
+
+static int b5_header(struct b5_reader *rd, char *const *fields, size_t n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(b5_columns); i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(fields[k], b5_columns[i]) != 0)
+			k++;
+		rd->col[i] = k < n ? (int)k : -1;
+		if (rd->col[i] < 0 && strcmp(b5_columns[i], "rep") != 0) {
+			snprintf(err, errlen, "'%s' is not an amdahl b5 CSV: no '%s' column", rd->out->path,
+				 b5_columns[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int b5_on_row(void *ctx, char *const *fields, size_t n, size_t line, char *err, size_t errlen)
+{
+	struct b5_reader *rd = ctx;
+	struct b5_file *out = rd->out;
+	struct b5_run *run;
+	const char *bad;
+	size_t l;
+
+	if (line == 1)
+		return b5_header(rd, fields, n, err, errlen);
+	if (out->nruns == rd->cap) {
+		if (rd->cap >= B5_ORDERS_MAX) {
+			snprintf(err, errlen, "'%s' has more than %d rows", out->path, B5_ORDERS_MAX);
+			return -1;
+		}
+		rd->cap = rd->cap ? 2 * rd->cap : 64;
+		out->runs = xrealloc(out->runs, rd->cap * sizeof(*out->runs));
+	}
+	run = &out->runs[out->nruns++];
+	bad = b5_row(fields, rd->col, run);
+	if (bad) {
+		snprintf(err, errlen, "'%s': row %zu: bad value in column '%s'", out->path, line - 1, bad);
+		return -1;
+	}
+	for (l = 0; l < out->nlaws && !same_law(&out->laws[l], run); l++)
+		;
+	if (l == out->nlaws) {
+		out->laws = xrealloc(out->laws, (out->nlaws + 1) * sizeof(*out->laws));
+		out->laws[out->nlaws++] = (struct b5_law){ run->pickers, run->bikes, run->orders, run->pick_ms,
+							   run->deliver_ms };
+	}
+	return 0;
+}
+
+/*
+ * Read a B5 CSV: every column b5.gp needs must be there and every cell must
+ * parse and be in range. 0, or -1 with one line in err naming the file, row
+ * and column.
+ */
+static int b5_read(const char *path, struct b5_file *out, char *err, size_t errlen)
+{
+	struct b5_reader rd = { .out = out };
 
 	memset(out, 0, sizeof(*out));
 	out->path = path;
-	for (size_t i = 0; i < ARRAY_SIZE(b5_columns); i++) {
-		col[i] = csv_table_col(t, b5_columns[i]);
-		if (col[i] < 0 && strcmp(b5_columns[i], "rep") != 0) {
-			snprintf(err, errlen, "'%s' is not an amdahl b5 CSV: no '%s' column", path, b5_columns[i]);
-			return -1;
-		}
-	}
-	if (t->nrows == 0) {
+	if (csv_stream(path, b5_on_row, &rd, err, errlen) < 0)
+		return -1;
+	if (out->nruns == 0) {
 		snprintf(err, errlen, "'%s' has a header but no rows", path);
 		return -1;
-	}
-	out->runs = xcalloc(t->nrows, sizeof(*out->runs));
-	for (size_t r = 0; r < t->nrows; r++) {
-		struct b5_run *run = &out->runs[out->nruns++];
-		const char *bad = b5_row(t, col, r, run);
-		size_t l;
-
-		if (bad) {
-			snprintf(err, errlen, "'%s': row %zu: bad value in column '%s'", path, r + 1, bad);
-			return -1;
-		}
-		for (l = 0; l < out->nlaws && !same_law(&out->laws[l], run); l++)
-			;
-		if (l == out->nlaws) {
-			out->laws = xrealloc(out->laws, (out->nlaws + 1) * sizeof(*out->laws));
-			out->laws[out->nlaws++] = (struct b5_law){ run->pickers, run->bikes, run->orders,
-								   run->pick_ms, run->deliver_ms };
-		}
 	}
 	qsort(out->laws, out->nlaws, sizeof(*out->laws), cmp_law);
 	return 0;
@@ -1414,20 +1329,22 @@ static enum draw_status draw_b5(const struct plot_ctx *ctx, const struct b5_file
 }
 
 /* Median speedups at each N, one line per series, for `make bench` and the terminal. */
-static void print_table(const struct group *gs, size_t ng)
+static void print_table(const struct figure *gs, size_t ng)
 {
 	for (size_t i = 0; i < ng; i++) {
-		const struct group *g = &gs[i];
+		const struct figure *g = &gs[i];
 		int ns[64];
 		size_t nn = 0;
+		/* A --cmd figure's model is the P fitted to it, when there is one. */
+		double pm = !isnan(g->p) ? g->p : g->fit.ok ? g->fit.p : NAN;
 
 		for (size_t k = 0; k < g->nser; k++)
-			for (size_t j = 0; j < g->ser[k].ncells; j++) {
+			for (size_t j = 0; j < g->ser[k].s->ncells; j++) {
 				size_t x = 0;
-				while (x < nn && ns[x] != g->ser[k].cells[j].n)
+				while (x < nn && ns[x] != g->ser[k].s->cells[j].n)
 					x++;
 				if (x == nn && nn < ARRAY_SIZE(ns))
-					ns[nn++] = g->ser[k].cells[j].n;
+					ns[nn++] = g->ser[k].s->cells[j].n;
 			}
 		for (size_t a = 1; a < nn; a++)
 			for (size_t b = a; b > 0 && ns[b - 1] > ns[b]; b--) {
@@ -1435,9 +1352,6 @@ static void print_table(const struct group *gs, size_t ng)
 				ns[b] = ns[b - 1];
 				ns[b - 1] = t;
 			}
-		/* A --cmd group's model is the P fitted to it, when there is one. */
-		double pm = !isnan(g->p) ? g->p : g->fit.ok ? g->fit.p : NAN;
-
 		printf("\n%s%s%s", g->workload, g->label[0] ? " " : "", g->label);
 		if (!isnan(g->p))
 			printf(", P = %g", g->p);
@@ -1460,38 +1374,35 @@ static void print_table(const struct group *gs, size_t ng)
 		printf("%-16s", "N");
 		for (size_t x = 0; x < nn; x++)
 			printf(" %6d", ns[x]);
-		printf("  %s\n", isnan(pm) ? "" : "of ceiling at max N");
+		printf("  %s\n", isnan(pm) || !workload_bound_cpu(g->bound) ? "" : "of ceiling at max N");
 		if (!isnan(pm)) {
 			printf("%-16s", g->weak ? "gustafson" : isnan(g->p) ? "amdahl (fit)" : "amdahl");
 			for (size_t x = 0; x < nn; x++)
 				printf(" %6.2f", g->weak ? models_gustafson(pm, ns[x]) : models_amdahl(pm, ns[x]));
-			printf("\n%-16s", "ceiling");
+			printf("\n");
+		}
+		if (!isnan(pm) && workload_bound_cpu(g->bound)) {
+			printf("%-16s", "ceiling");
 			for (size_t x = 0; x < nn; x++)
 				printf(" %6.2f", g->weak ? models_ceiling_weak(pm, ns[x], g->cores) :
 				       models_ceiling(pm, ns[x], g->cores));
 			printf("\n");
 		}
 		for (size_t k = 0; k < g->nser; k++) {
-			const struct series *s = &g->ser[k];
-			const struct cell *last = NULL;
-			printf("%-16.16s", s->name);
+			const struct agg_series *s = g->ser[k].s;
+			const struct agg_cell *last = NULL;
+			printf("%-16.16s", g->ser[k].name);
 			for (size_t x = 0; x < nn; x++) {
-				const struct cell *c = NULL;
-				for (size_t j = 0; j < s->ncells; j++)
-					if (s->cells[j].n == ns[x] && s->cells[j].len)
-						c = &s->cells[j];
-				if (c) {
-					printf(" %6.2f", c->s.median);
+				const struct agg_cell *c = agg_series_cell(s, ns[x]);
+				if (c && c->reps) {
+					printf(" %6.2f", c->speedup.median);
 					last = c;
 				} else {
 					printf(" %6s", "-");
 				}
 			}
-			if (last && !isnan(pm)) {
-				double ceil = g->weak ? models_ceiling_weak(pm, last->n, g->cores) :
-					models_ceiling(pm, last->n, g->cores);
-				printf("  %5.1f%%", 100 * last->s.median / ceil);
-			}
+			if (last && isfinite(last->of_ceiling))
+				printf("  %5.1f%%", 100 * last->of_ceiling);
 			printf("\n");
 		}
 	}
@@ -1557,9 +1468,11 @@ int cmd_plot(int argc, char **argv)
 	struct plot_ctx ctx;
 	struct dbl_list ps = { 0 };
 	struct int_list ns = { 0 };
-	struct result **rows = NULL;
-	size_t *nrows = NULL, nfiles = 0, ng = 0, nb5 = 0;
-	struct group *gs = NULL;
+	struct run_rows rows;
+	struct aggregate agg = { 0 };
+	char **runfiles = NULL;
+	size_t nfiles = 0, ng = 0, nb5 = 0;
+	struct figure *gs = NULL;
 	struct b5_file *b5s = NULL;
 	char gnuplot[PATH_MAX + 16], err[600];
 	enum draw_status st = DRAW_OK;
@@ -1571,6 +1484,7 @@ int cmd_plot(int argc, char **argv)
 	if (rc < 0)
 		return EXIT_USAGE;
 	memset(&ctx, 0, sizeof(ctx));
+	run_rows_init(&rows);
 	ctx.o = &o;
 	ctx.ext = o.format;
 	ctx.width = o.width ? o.width : strcmp(o.style, "slides") == 0 ? 1920 : 800;
@@ -1592,21 +1506,15 @@ int cmd_plot(int argc, char **argv)
 		size_t nruns = 0;
 
 		nfiles = (size_t)(argc - optind);
-		rows = xcalloc(nfiles, sizeof(*rows));
-		nrows = xcalloc(nfiles, sizeof(*nrows));
+		runfiles = xcalloc(nfiles, sizeof(*runfiles));
 		b5s = xcalloc(nfiles, sizeof(*b5s));
 		/* A file with a messengers column is a B5 CSV; any other is read as a run CSV. */
 		for (size_t f = 0; f < nfiles; f++) {
-			const char *path = argv[optind + (int)f];
-			struct csv_table t;
+			char *path = argv[optind + (int)f];
 
-			if (csv_table_read(path, &t, err, sizeof(err)) < 0) {
-				errorf("%s", err);
-				goto out;
-			}
-			if (b5_is_table(&t)) {
-				rc = b5_read(path, &t, &b5s[nb5], err, sizeof(err));
-				csv_table_free(&t);
+			rc = b5_is_b5(path, err, sizeof(err));
+			if (rc > 0) {
+				rc = b5_read(path, &b5s[nb5], err, sizeof(err));
 				if (rc < 0) {
 					b5_free(&b5s[nb5]);
 					errorf("%s", err);
@@ -1615,17 +1523,17 @@ int cmd_plot(int argc, char **argv)
 				nb5++;
 				continue;
 			}
-			csv_table_free(&t);
-			if (csv_read_results(path, &rows[f], &nrows[f], err, sizeof(err)) < 0) {
+			if (rc < 0 || csv_read_rows(path, &rows, err, sizeof(err)) < 0) {
 				errorf("%s", err);
 				goto out;
 			}
+			runfiles[nruns++] = path;
 			if (!first_run)
 				first_run = path;
-			nruns++;
 		}
-		gs = group_rows(rows, nrows, argv + optind, nfiles, &ng);
-		fit_cmd_series(rows, nrows, nfiles, gs, ng);
+		aggregate_rows(&rows, &agg);
+		gs = group_figures(&agg, runfiles, &ng);
+		fit_cmd_series(gs, ng);
 		for (size_t i = 0; i < ng; i++)
 			if (gs[i].nser > 8) {
 				errorf("%s: %zu series in one figure (at most 8); plot fewer files at once",
@@ -1686,14 +1594,13 @@ int cmd_plot(int argc, char **argv)
 		status = EXIT_FAILED;
 out:
 	remove_tmpdir(ctx.tmpdir);
-	free_groups(gs, ng);
+	free_figures(gs, ng);
+	aggregate_free(&agg);
+	run_rows_free(&rows);
+	free(runfiles);
 	for (size_t i = 0; i < nb5; i++)
 		b5_free(&b5s[i]);
 	free(b5s);
-	for (size_t f = 0; f < nfiles; f++)
-		free(rows[f]);
-	free(rows);
-	free(nrows);
 	list_free_p(&ps);
 	list_free_n(&ns);
 	return status;

@@ -7,6 +7,7 @@
 #include "../base/list.h"
 #include "../base/machine.h"
 #include "../models/models.h"
+#include "../results/emit.h"
 #include "../base/util.h"
 
 #include <getopt.h>
@@ -25,6 +26,34 @@ static void usage(FILE *fp)
 	      "      --cores C     cores for the ceiling (default: what this process may use)\n"
 	      "      --format F    table (default), csv (p,n,amdahl,gustafson,ceiling) or markdown\n"
 	      "  -h, --help        this help\n", fp);
+}
+
+/* The laws at every P and N, through the emitter (CSV: p,n,amdahl,gustafson,ceiling). */
+static void print_laws(const struct dbl_list *ps, const struct int_list *ns, double cores, enum emit_format f)
+{
+	char title[48];
+	struct emit_col cols[] = {
+		{ .name = "p", .title = "P", .fmt = "%g" },
+		{ .name = "n", .title = "N", .fmt = "%g" },
+		{ .name = "amdahl", .title = "Amdahl", .fmt = "%.6f", .tfmt = "%.4f" },
+		{ .name = "gustafson", .title = "Gustafson", .fmt = "%.6f", .tfmt = "%.4f" },
+		{ .name = "ceiling", .title = title, .fmt = "%.6f", .tfmt = "%.4f" },
+	};
+	struct emit_table *t = emit_new(cols, ARRAY_SIZE(cols));
+
+	snprintf(title, sizeof(title), "ceiling (%g cores)", cores);
+	for (size_t i = 0; i < ps->len; i++)
+		for (size_t j = 0; j < ns->len; j++) {
+			double p = ps->v[i], n = ns->v[j];
+
+			emit_num(t, p);
+			emit_num(t, n);
+			emit_num(t, models_amdahl(p, n));
+			emit_num(t, models_gustafson(p, n));
+			emit_num(t, models_ceiling(p, n, cores));
+		}
+	emit_print(t, f, stdout);
+	emit_free(t);
 }
 
 int cmd_theory(int argc, char **argv)
@@ -89,23 +118,7 @@ int cmd_theory(int argc, char **argv)
 		list_free_p(&ps);
 		return EXIT_USAGE;
 	}
-	if (fmt == FMT_CSV)
-		puts("p,n,amdahl,gustafson,ceiling");
-	else if (fmt == FMT_MARKDOWN)
-		printf("| P | N | Amdahl | Gustafson | ceiling (%g cores) |\n|---:|---:|---:|---:|---:|\n", cores);
-	else
-		printf("%6s %6s %10s %10s %10s\n", "P", "N", "amdahl", "gustafson", "ceiling");
-	for (size_t i = 0; i < ps.len; i++)
-		for (size_t j = 0; j < ns.len; j++) {
-			double p = ps.v[i], n = ns.v[j];
-			double a = models_amdahl(p, n), g = models_gustafson(p, n), ce = models_ceiling(p, n, cores);
-			if (fmt == FMT_CSV)
-				printf("%g,%g,%.6f,%.6f,%.6f\n", p, n, a, g, ce);
-			else if (fmt == FMT_MARKDOWN)
-				printf("| %g | %g | %.4f | %.4f | %.4f |\n", p, n, a, g, ce);
-			else
-				printf("%6g %6g %10.4f %10.4f %10.4f\n", p, n, a, g, ce);
-		}
+	print_laws(&ps, &ns, cores, fmt == FMT_CSV ? EMIT_CSV : fmt == FMT_MARKDOWN ? EMIT_MARKDOWN : EMIT_TABLE);
 	list_free_p(&ps);
 	list_free_n(&ns);
 	return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;

@@ -15,6 +15,8 @@
 #include "calibrate.h"
 #include "../base/clock.h"
 #include "../results/csv.h"
+#include "../results/rows.h"
+#include "../results/summary.h"
 #include "exec.h"
 #include "isolate.h"
 #include "../models/models.h"
@@ -77,7 +79,7 @@ struct point {
 	int failed;
 	double *walls, *speedups;	/* per repetition, in rep order */
 	int *have;		/* have[rep]: measured */
-	struct result *pending;	/* points order, N=1: rows held until the median is known */
+	struct timing *pending;	/* points order, N=1: timings held until the median is known */
 	char numa_gbps[TIMING_NUMA_MAX];	/* the last repetition's, for the summary */
 };
 
@@ -216,6 +218,7 @@ struct sweep {
 	size_t done, total;	/* repetitions, for progress */
 	double t_start;
 	int progress_drawn;
+	struct run_rows rows;	/* every row written, for the summary */
 };
 
 static void point_name(const struct point *pt, char *buf, size_t len)
@@ -261,28 +264,33 @@ static const struct point *base_point(const struct sweep *s, const struct point 
 	return NULL;
 }
 
-static void fill_result(const struct sweep *s, const struct point *pt, int rep, const struct timing *t,
-			double base, struct result *r)
+/* The row of one repetition, its speedup against base (the N=1 time it is paired with). */
+static void row_of_timing(const struct sweep *s, const struct point *pt, int rep, const struct timing *t,
+			  double base, struct run_row *r)
 {
 	const struct sweep_config *cfg = s->cfg;
 	int weak = cfg->scaling == SCALING_WEAK;
 	double n = pt->n;
 
-	memset(r, 0, sizeof(*r));
-	snprintf(r->backend, sizeof(r->backend), "%s", pt->backend->name);
-	snprintf(r->workload, sizeof(r->workload), "%s", pt->workload->name);
-	snprintf(r->label, sizeof(r->label), "%s", pt->cmd ? pt->cmd->name : "");
+	run_row_init(r);
+	r->backend = pt->backend->name;
+	r->workload = pt->workload->name;
+	r->label = pt->cmd ? pt->cmd->name : "";
+	r->cpus = t->cpus;
+	r->col = t->col;
 	r->p = pt->p;
 	r->n = pt->n;
 	r->rep = rep;
-	r->t = *t;
+	r->wall_s = t->wall_s;
+	r->cpu_s = t->cpu_s >= 0 ? t->cpu_s : NAN;	/* < 0: not measured */
 	r->speedup = base / t->wall_s;
 	if (weak)
 		r->speedup *= (1.0 - pt->p) + pt->p * n;
 	r->amdahl = weak ? models_gustafson(pt->p, n) : models_amdahl(pt->p, n);
 	r->efficiency = r->speedup / n;
 	r->cores = cfg->cores;
-	r->ceiling = weak ? models_ceiling_weak(pt->p, n, cfg->cores) : models_ceiling(pt->p, n, cfg->cores);
+	r->ceiling = !workload_bound_cpu(pt->workload->bound) ? NAN :
+		weak ? models_ceiling_weak(pt->p, n, cfg->cores) : models_ceiling(pt->p, n, cfg->cores);
 	r->karp_flatt = weak ? NAN : models_karp_flatt(r->speedup, n);
 	r->work_s = pt->cmd ? NAN : cfg->work_s;
 	r->units = s->out->units[pt->wi];
@@ -290,14 +298,15 @@ static void fill_result(const struct sweep *s, const struct point *pt, int rep, 
 	r->weak = weak;
 }
 
-static void write_row(struct sweep *s, struct point *pt, const struct result *r)
+static void write_row(struct sweep *s, struct point *pt, const struct run_row *r)
 {
 	if (s->out->write_error)
 		return;
-	if (csv_write_result(s->cfg->out, r) < 0) {
+	if (csv_write_row(s->cfg->out, r) < 0) {
 		s->out->write_error = 1;
 		return;
 	}
+	run_rows_add(&s->rows, r);
 	pt->speedups[r->rep] = r->speedup;
 	s->out->rows++;
 }
@@ -317,13 +326,12 @@ static void flush_pending(struct sweep *s, struct point *pt)
 			v[k++] = pt->walls[r];
 	base = stats_median(v, k);
 	for (int r = 0; r < s->cfg->reps; r++) {
+		struct run_row row;
+
 		if (!pt->have[r])
 			continue;
-		/* A copy: fill_result clears the row it fills, timing included. */
-		struct timing t = pt->pending[r].t;
-
-		fill_result(s, pt, r, &t, base, &pt->pending[r]);
-		write_row(s, pt, &pt->pending[r]);
+		row_of_timing(s, pt, r, &pt->pending[r], base, &row);
+		write_row(s, pt, &row);
 	}
 	free(pt->pending);
 	pt->pending = NULL;
@@ -332,7 +340,7 @@ static void flush_pending(struct sweep *s, struct point *pt)
 
 static void on_rep(struct sweep *s, struct point *pt, int rep, const struct timing *t)
 {
-	struct result r;
+	struct run_row r;
 	const struct point *bp;
 
 	if (rep < 0 || rep >= s->cfg->reps || !(t->wall_s > 0))
@@ -344,7 +352,7 @@ static void on_rep(struct sweep *s, struct point *pt, int rep, const struct timi
 	if (s->cfg->order == ORDER_POINTS && pt->n == 1) {
 		if (!pt->pending)
 			pt->pending = xcalloc((size_t)s->cfg->reps, sizeof(*pt->pending));
-		pt->pending[rep].t = *t;
+		pt->pending[rep] = *t;
 		return;
 	}
 	bp = base_point(s, pt);
@@ -354,10 +362,10 @@ static void on_rep(struct sweep *s, struct point *pt, int rep, const struct timi
 		for (int i = 0; i < s->cfg->reps; i++)
 			if (bp->have[i])
 				v[k++] = bp->walls[i];
-		fill_result(s, pt, rep, t, stats_median(v, k), &r);
+		row_of_timing(s, pt, rep, t, stats_median(v, k), &r);
 		free(v);
 	} else {
-		fill_result(s, pt, rep, t, bp->walls[rep], &r);
+		row_of_timing(s, pt, rep, t, bp->walls[rep], &r);
 	}
 	write_row(s, pt, &r);
 }
@@ -649,61 +657,30 @@ static int has_smt(const struct sweep_config *cfg)
 	return pl && pl->physical_cores > 0 && pl->hw_threads > pl->physical_cores;
 }
 
-static const char *smt_mark(const struct sweep_config *cfg, int n)
-{
-	if (!has_smt(cfg))
-		return "";
-	return n == cfg->placement->physical_cores ? "  <- N = physical cores" :
-		n == cfg->placement->hw_threads ? "  <- N = hardware threads" : "";
-}
-
+/* The summary (src/results/summary.c) of the rows written, one line a planned point. */
 static void print_summary(const struct sweep *s)
 {
 	const struct sweep_config *cfg = s->cfg;
+	struct summary_point *pts = xcalloc(s->npoints ? s->npoints : 1, sizeof(*pts));
+	char (*notes)[TIMING_NUMA_MAX + 64] = xcalloc(s->npoints ? s->npoints : 1, sizeof(*notes));
+	struct summary_opts o = { .points = pts, .npoints = s->npoints };
 
-	fprintf(stderr, "%-8s %-12s %6s %5s %10s %8s %8s %8s %7s\n", "backend", "workload", "p", "n",
-		"median_s", "speedup", "model", "ceiling", "of_ceil");
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct point *pt = &s->points[i];
-		double *w = xmalloc((size_t)cfg->reps * sizeof(double));
-		double *sp = xmalloc((size_t)cfg->reps * sizeof(double));
-		double model, ceiling, msp;
-		size_t k = 0;
-
-		for (int r = 0; r < cfg->reps; r++)
-			if (pt->have[r] && pt->speedups[r] > 0) {
-				w[k] = pt->walls[r];
-				sp[k++] = pt->speedups[r];
-			}
-		const char *what = pt->cmd ? pt->cmd->name : pt->workload->name;
-
-		if (k == 0) {
-			fprintf(stderr, "%-8s %-12.12s %6g %5d %10s", pt->backend->name, what,
-				pt->p, pt->n, pt->failed ? "failed" : "skipped");
-		} else {
-			int weak = cfg->scaling == SCALING_WEAK;
-			model = weak ? models_gustafson(pt->p, pt->n) : models_amdahl(pt->p, pt->n);
-			ceiling = weak ? models_ceiling_weak(pt->p, pt->n, cfg->cores) :
-				models_ceiling(pt->p, pt->n, cfg->cores);
-			msp = stats_median(sp, k);
-			if (pt->cmd)	/* a program's P is unknown: `amdahl fit` estimates it */
-				fprintf(stderr, "%-8s %-12.12s %6s %5d %10.4f %8.3f %8s %8s %7s",
-					pt->backend->name, what, "-", pt->n, stats_median(w, k), msp, "-", "-", "-");
-			else
-				fprintf(stderr, "%-8s %-12.12s %6g %5d %10.4f %8.3f %8.3f %8.3f %7.3f",
-					pt->backend->name, what, pt->p, pt->n, stats_median(w, k), msp, model,
-					ceiling, msp / ceiling);
-		}
-		fprintf(stderr, "%s\n", smt_mark(cfg, pt->n));
 		if (pt->numa_gbps[0])
-			fprintf(stderr, "%22s GB/s per NUMA node (last repetition): %s\n", "", pt->numa_gbps);
-		free(w);
-		free(sp);
+			snprintf(notes[i], sizeof(notes[i]), "GB/s per NUMA node (last repetition): %s", pt->numa_gbps);
+		pts[i] = (struct summary_point){ .backend = pt->backend->name, .workload = pt->workload->name,
+			.label = pt->cmd ? pt->cmd->name : "", .p = pt->p, .n = pt->n,
+			.weak = cfg->scaling == SCALING_WEAK, .failed = pt->failed,
+			.note = notes[i][0] ? notes[i] : NULL };
 	}
-	if (has_smt(cfg))
-		fprintf(stderr, "SMT: N = %d physical cores, N = %d hardware threads in the affinity mask; the "
-			"ceiling counts hardware threads, which share their core\n", cfg->placement->physical_cores,
-			cfg->placement->hw_threads);
+	if (has_smt(cfg)) {
+		o.physical_cores = cfg->placement->physical_cores;
+		o.hw_threads = cfg->placement->hw_threads;
+	}
+	summary_print(stderr, &s->rows, &o);
+	free(notes);
+	free(pts);
 }
 
 int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
@@ -724,6 +701,7 @@ int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 		out->elapsed_s = clock_now() - s.t_start;
 		return -1;
 	}
+	run_rows_init(&s.rows);
 	build_points(&s);
 	rc = run_setups(&s);
 	if (rc == 0)
@@ -743,6 +721,7 @@ int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 		free(s.points[i].have);
 	}
 	free(s.points);
+	run_rows_free(&s.rows);
 	out->elapsed_s = clock_now() - s.t_start;
 	if (rc < 0 || out->failed_points || out->write_error)
 		return -1;

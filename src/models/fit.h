@@ -19,8 +19,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../results/csv.h"
-
 /* Bootstrap defaults: 2000 resamples, a 95% interval, seed 1. */
 #define FIT_RESAMPLES 2000
 #define FIT_LEVEL 0.95
@@ -32,28 +30,16 @@ struct fit_obs {
 };
 
 /*
- * A group of rows that one model describes: the same backend, workload, p
- * (NaN for --cmd rows), label and scaling.
+ * The repetitions one model describes: one backend, workload, p (NaN for
+ * --cmd rows), label and scaling. src/results/aggregate.c groups the rows
+ * and fills in the speedups a file left empty.
  */
 struct fit_group {
-	char backend[CSV_NAME_MAX], workload[CSV_NAME_MAX], label[CSV_LABEL_MAX];
 	double p;
 	int weak;
 	struct fit_obs *obs;
 	size_t nobs;
 };
-
-/*
- * Split rows into groups, in order of first appearance. A row whose speedup
- * cell is empty gets one from the median N=1 wall time of its group (times
- * the scaled work for weak scaling). Free with fit_groups_free.
- */
-void fit_group_rows(const struct result *rows, size_t nrows, struct fit_group **groups, size_t *ngroups);
-void fit_groups_free(struct fit_group *groups, size_t ngroups);
-/* 1 when two groups have the same backend, workload, p, label and scaling. */
-int fit_group_same_key(const struct fit_group *a, const struct fit_group *b);
-/* "thread/spin p=0.9" or "exec/exec 'label'" (weak groups end in " weak"). */
-void fit_group_name(const struct fit_group *g, char *buf, size_t len);
 
 /* A model fitted to observations: P (and R^2); -1 when it cannot be fitted. */
 typedef int (*fit_model_fn)(const struct fit_obs *obs, size_t n, double *p, double *r2);
@@ -102,11 +88,6 @@ struct fit_summary {
 	double p_fit, p_lo, p_hi, r2, level;
 	struct fit_usl usl;
 	int usl_ok;
-	double cores;		/* of the group's first row */
-	size_t min_reps;	/* fewest repetitions at any N */
-	size_t nn;		/* distinct N, ascending: */
-	double *ns, *speedup, *karp_flatt;	/* median speedup, Karp-Flatt of it (strong only) */
-	size_t *reps;
 };
 
 /* Fit every model to a group; robust picks fit_amdahl_robust for strong scaling. */
