@@ -89,9 +89,13 @@ SRC := \
 	src/models/models.c \
 	src/models/stats.c \
 	src/results/aggregate.c \
+	src/results/b5_csv.c \
 	src/results/comparison.c \
 	src/results/csv.c \
 	src/results/emit.c \
+	src/results/figure.c \
+	src/results/figure_b5.c \
+	src/results/gnuplot.c \
 	src/results/rows.c \
 	src/results/summary.c \
 	src/runtime/channel.c \
@@ -202,8 +206,8 @@ test-tsan:
 		TEST_ENV='TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 exitcode=66"'
 
 # plot finds its gnuplot scripts beside the binary; the install prefix is the fallback.
-$(BUILD)/src/cmd/plot.o: CFLAGS_ALL += -DAMDAHL_DATADIR='"$(PREFIX)/share/amdahl"'
-$(BUILD)/src/cmd/plot.o: $(BUILD)/prefix-id
+$(BUILD)/src/results/gnuplot.o: CFLAGS_ALL += -DAMDAHL_DATADIR='"$(PREFIX)/share/amdahl"'
+$(BUILD)/src/results/gnuplot.o: $(BUILD)/prefix-id
 $(BUILD)/prefix-id: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@

@@ -8,6 +8,7 @@
  */
 #include "cmd.h"
 #include "../b5/b5.h"
+#include "../results/b5_csv.h"
 #include "../engine/isolate.h"
 #include "../base/list.h"
 #include "../engine/meta.h"

@@ -23,6 +23,8 @@
 #define AMDAHL_DATADIR "/usr/local/share/amdahl"
 #endif
 
+const char gnuplot_datadir[] = AMDAHL_DATADIR;
+
 /* ---- finding gnuplot and the scripts ---- */
 
 /* gnuplot's full path from PATH into buf; -1 when it is not there. */

@@ -27,6 +27,9 @@ struct gnuplot {
 	volatile sig_atomic_t *stop;	/* set by a signal handler: end gnuplot, draw nothing more; may be NULL */
 };
 
+/* Where `make install` put the scripts' folder: <prefix>/share/amdahl. */
+extern const char gnuplot_datadir[];
+
 enum gnuplot_status { GNUPLOT_OK, GNUPLOT_FAILED, GNUPLOT_INTERRUPTED };
 
 /*
