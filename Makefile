@@ -29,6 +29,8 @@ DEPS_PKGS := gcc make pkg-config libc6-dev libcriterion-dev libcsv-dev libjansso
 	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox
 # Packages only one target needs, each list installed by a deps-<name> target of its own.
 DEPS_PYTHON := python3 python3-gevent
+# The interpreter bench-python measures and tests/test_python.c runs.
+PYTHON ?= /usr/bin/python3
 
 CFLAGS_ALL := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -fopenmp -pthread -MMD -MP $(SAN) $(CFLAGS)
 # -z now: symbols are bound at start-up, not on first call in every forked process worker.
@@ -194,7 +196,7 @@ deps-python:
 # to themselves, and a test running beside them would be the noise they measure.
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
-	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) $(TEST_ENV) $(TEST_BIN) --jobs 1 $(TEST_ARGS)
+	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) PYTHON=$(PYTHON) $(TEST_ENV) $(TEST_BIN) --jobs 1 $(TEST_ARGS)
 
 # Full unwinding on malloc, so that tests/lsan.supp can tell Criterion's own
 # leak (in its runner) from one in amdahl or a test.
@@ -232,8 +234,7 @@ plots:
 # The talk's Python programs (examples/python) measured with --cmd beside the models
 # of them (suite bench/python): results/python.csv, plots/out/python-cpu.png and
 # python-io.png, and a table of each pair's speedups. PYTHON picks the interpreter
-# (Debian's by default: the one deps-python gives gevent to).
-PYTHON ?= /usr/bin/python3
+# (PYTHON, Debian's by default: the one deps-python gives gevent to).
 bench-python: deps deps-python
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)AMDAHL=$(BIN) PYTHON=$(PYTHON) PLOT_STYLE=$(PLOT_STYLE) bench/python.sh results/python.csv plots/out

@@ -15,21 +15,22 @@ import csv
 import glob
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 
-# What each figure's panels set side by side: (panel title, the example program's
-# name after cpu_/io_, its legend, the model's backend, a contrast backend or None);
-# and each figure's title and built-in workload. The models of asyncio and gevent are
-# both `green`: one OS thread, switching only where a task blocks.
-PANELS = [
-    ("threads: CPython's GIL vs the simulated GIL", "threads", "threading", "gil", "thread"),
-    ("processes", "processes", "multiprocessing", "process", None),
-    ("greenlets", "gevent", "gevent", "green", None),
-    ("one event loop", "asyncio", "asyncio", "green", None),
-]
+# The two sides of every figure: the example programs (their --name after cpu_/io_,
+# legend, gnuplot line type) and the models (backend, legend, line type). A program
+# and the model of it share a line type; PAIRS says which model models which program
+# (asyncio and gevent both by green: one OS thread, switching only where a task
+# blocks); thread, the same pthreads without a GIL, is the contrast.
+PROGRAMS = [("threads", "threading threads", 1), ("processes", "multiprocessing processes", 2),
+            ("gevent", "gevent greenlets", 3), ("asyncio", "asyncio tasks", 5)]
+MODELS = [("gil", "gil: threads + simulated GIL", 1), ("process", "process: fork()ed workers", 2),
+          ("green", "green: greenlets, one thread", 3), ("thread", "thread: no GIL", 7)]
+PAIRS = [("threads", "gil"), ("processes", "process"), ("gevent", "green"), ("asyncio", "green")]
 FIGURES = {
     "cpu": ("CPU-bound work: simulated GIL vs CPython's GIL", "spin"),
     "io": ("I/O-bound work (1 ms waits): simulated GIL vs CPython's GIL", "sleep"),
@@ -37,14 +38,15 @@ FIGURES = {
 
 
 def load(path):
-    """Group the paired speedups: {(series, n): [speedup, ...]}. A --cmd row's
-    series is its label; a backend's is (backend, workload)."""
-    groups = {}
+    """Group the rows: ({(series, n): [speedup, ...]}, {(series, n): [wall_s, ...]}).
+    A --cmd row's series is its label; a backend's is (backend, workload)."""
+    speedups, walls = {}, {}
     with open(path, newline="") as f:
         for row in csv.DictReader(f):
             key = row["label"] if row["backend"] == "cmd" else (row["backend"], row["workload"])
-            groups.setdefault((key, int(row["n"])), []).append(float(row["speedup"]))
-    return groups
+            speedups.setdefault((key, int(row["n"])), []).append(float(row["speedup"]))
+            walls.setdefault((key, int(row["n"])), []).append(float(row["wall_s"]))
+    return speedups, walls
 
 
 def series(groups, key):
@@ -72,46 +74,59 @@ def quote(s):
     return "'" + s.replace("'", "''") + "'"
 
 
-def draw(name, fig, groups, out, plotdir, table):
-    title, workload = fig
-    blocks, args = [], {}
-    for i, (ptitle, prog, legend, model, contrast) in enumerate(PANELS, 1):
-        prog = f"{name}_{prog}"
-        args.update({f"t{i}": ptitle, f"cn{i}": f"CPython {legend}", f"mn{i}": f"amdahl {model}",
-                     f"xn{i}": f"amdahl {contrast} (no GIL)" if contrast else ""})
-        keys = [prog, (model, workload)] + ([(contrast, workload)] if contrast else [])
-        for j, key in enumerate(keys):
+def blocks_of(name, workload, groups, out):
+    """The figure's series in gnuplot's block order and the -e settings naming them."""
+    blocks, sets = [], {}
+    sides = [("l", [(f"{name}_{prog}", legend, lt) for prog, legend, lt in PROGRAMS]),
+             ("r", [((backend, workload), legend, lt) for backend, legend, lt in MODELS])]
+    for side, entries in sides:
+        for i, (key, legend, lt) in enumerate(entries, 1):
             s = series(groups, key)
             if not s:
-                print(f"bench-python: no rows of '{key if isinstance(key, str) else key[0]}'"
+                print(f"bench-python: no rows of {key if isinstance(key, str) else key[0]}"
                       f" ({workload}) in {out}", file=sys.stderr)
                 sys.exit(2)
-            args[f"{'cmx'[j]}{i}"] = len(blocks)
+            sets.update({f"{side}b{i}": len(blocks), f"{side}n{i}": legend, f"{side}l{i}": lt})
             blocks.append(s)
-        cpy, mod = series(groups, prog), dict((n, m) for n, m, _, _ in series(groups, (model, workload)))
-        for n, med, _, _ in cpy:
-            if n > 1 and n in mod:
-                table.append((name, prog, model, n, med, mod[n], 100 * (mod[n] / med - 1)))
+        sets[f"n{side}"] = len(entries)
+    return blocks, sets
+
+
+def compare(name, workload, groups, walls, table):
+    """Add each pair's median speedups at N > 1 to the table, with the speedup
+    Amdahl's law allows the program when its start-up t0 (the same program doing no
+    work, N = 1) is its serial part: 1 / (f + (1 - f) / N), f = t0 / T(1)."""
+    for prog, model in PAIRS:
+        py = series(groups, f"{name}_{prog}")
+        mod = {n: med for n, med, _, _ in series(groups, (model, workload))}
+        t0 = statistics.median(walls.get((f"start_{prog}", 1), [0.0]))
+        f = t0 / statistics.median(walls[(f"{name}_{prog}", 1)])
+        table.extend((name, prog, model, n, med, 1 / (f + (1 - f) / n), mod[n])
+                     for n, med, _, _ in py if n > 1 and n in mod)
+
+
+def draw(name, fig, groups, out, plotdir):
+    """Draw PLOTDIR/python-NAME.<fmt>; 0, or 1 when gnuplot failed."""
+    title, workload = fig
+    blocks, sets = blocks_of(name, workload, groups, out)
     fmt = os.environ.get("PLOT_FORMAT", "png")
-    style = os.environ.get("PLOT_STYLE", "slides")
     image = os.path.join(plotdir, f"python-{name}.{fmt}")
-    version = subprocess.run([sys.executable, "-c", "import platform; print(platform.python_version())"],
-                             capture_output=True, text=True).stdout.strip()
-    nmax = max(n for b in blocks for n, *_ in b)
+    with open(out, newline="") as f:
+        cores = float(next(csv.DictReader(f))["cores"])
+    plots = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "plots")
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, f"{name}.dat")
         with open(data, "w") as f:
             for b in blocks:
                 f.writelines(f"{n} {med:.6g} {lo:.6g} {hi:.6g}\n" for n, med, lo, hi in b)
                 f.write("\n\n")
-        cores = next((float(r["cores"]) for r in csv.DictReader(open(out, newline=""))), 1)
-        sets = dict(datafile=data, out=image + ".tmp", fmt=fmt, style=style, title=title,
-                    subtitle=f"CPython {version} (solid) beside amdahl's models (dashed); "
-                             f"{machine(out)}; median of the paired speedups, min-max bars",
-                    plotdir=os.path.dirname(os.path.abspath(__file__)) + "/../plots",
-                    np=len(PANELS), cores=cores, nmax=nmax, **args)
+        sets.update(datafile=data, out=image + ".tmp", fmt=fmt, plotdir=plots,
+                    style=os.environ.get("PLOT_STYLE", "slides"), title=title,
+                    subtitle=f"{machine(out)}; median of the paired speedups, min-max bars",
+                    ltitle=f"CPython {platform.python_version()}", rtitle="amdahl's models",
+                    cores=cores, nmax=max(n for b in blocks for n, *_ in b))
         e = "; ".join(f"{k}={quote(v)}" if isinstance(v, str) else f"{k}={v}" for k, v in sets.items())
-        if subprocess.run(["gnuplot", "-e", e, sets["plotdir"] + "/python.gp"]).returncode != 0:
+        if subprocess.run(["gnuplot", "-e", e, os.path.join(plots, "python.gp")]).returncode:
             print(f"bench-python: gnuplot failed on {image}", file=sys.stderr)
             return 1
         os.replace(image + ".tmp", image)
@@ -124,15 +139,23 @@ def main():
         print("usage: bench/python-figures.py OUT.csv PLOTDIR", file=sys.stderr)
         return 2
     out, plotdir = sys.argv[1:]
-    groups = load(out)
+    groups, walls = load(out)
     os.makedirs(plotdir, exist_ok=True)
     table, status = [], 0
     for name, fig in FIGURES.items():
-        status = draw(name, fig, groups, out, plotdir, table) or status
-    print(f"\n{'workload':<8} {'CPython':<14} {'model':<8} {'N':>3} {'S CPython':>10}"
-          f" {'S model':>8} {'model vs CPython':>17}")
-    for name, prog, model, n, s_py, s_model, diff in table:
-        print(f"{name:<8} {prog:<14} {model:<8} {n:>3} {s_py:>10.3f} {s_model:>8.3f} {diff:>+16.1f}%")
+        status = draw(name, fig, groups, out, plotdir) or status
+        compare(name, fig[1], groups, walls, table)
+    print("\nmedian speedups; start-up bound: Amdahl's law with the program's start-up (the"
+          "\nsame program doing no work) as its serial part, the most CPython could give")
+    print(f"{'work':<4} {'CPython':<9} {'model':<7} {'N':>3} {'CPython':>8} {'start-up bound':>15}"
+          f" {'model':>7} {'model/CPython':>14}")
+    for name, prog, model, n, s_py, bound, s_mod in table:
+        print(f"{name:<4} {prog:<9} {model:<7} {n:>3} {s_py:>8.3f} {bound:>15.2f} {s_mod:>7.3f}"
+              f" {100 * (s_mod / s_py - 1):>+13.1f}%")
+    starts = [(prog, statistics.median(walls[(f"start_{prog}", 1)]))
+              for prog, *_ in PROGRAMS if (f"start_{prog}", 1) in walls]
+    print("start-up (median wall, no work): "
+          + ", ".join(f"{prog} {t * 1e3:.1f} ms" for prog, t in starts))
     return status
 
 
