@@ -73,6 +73,7 @@ SRC := \
 	src/base/clock.c \
 	src/base/list.c \
 	src/base/machine.c \
+	src/base/options.c \
 	src/base/topology.c \
 	src/base/util.c \
 	src/cmd/b5.c \
