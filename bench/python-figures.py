@@ -55,6 +55,12 @@ def series(groups, key):
             for (k, n), v in sorted(groups.items(), key=lambda kv: kv[0][1]) if k == key]
 
 
+def cores_of(out):
+    """The usable cores the run recorded (the CSV's cores column)."""
+    with open(out, newline="") as f:
+        return float(next(csv.DictReader(f))["cores"])
+
+
 def machine(out):
     """The subtitle's first part, from the runs' meta.json: CPU, cores, load."""
     metas = []
@@ -92,16 +98,18 @@ def blocks_of(name, workload, groups, out):
     return blocks, sets
 
 
-def compare(name, workload, groups, walls, table):
+def compare(name, workload, groups, walls, cores, table):
     """Add each pair's median speedups at N > 1 to the table, with the speedup
     Amdahl's law allows the program when its start-up t0 (the same program doing no
-    work, N = 1) is its serial part: 1 / (f + (1 - f) / N), f = t0 / T(1)."""
+    work, N = 1) is its serial part: 1 / (f + (1 - f) / m), f = t0 / T(1), where m
+    is N for waiting and min(N, cores) for computing."""
     for prog, model in PAIRS:
         py = series(groups, f"{name}_{prog}")
         mod = {n: med for n, med, _, _ in series(groups, (model, workload))}
         t0 = statistics.median(walls.get((f"start_{prog}", 1), [0.0]))
         f = t0 / statistics.median(walls[(f"{name}_{prog}", 1)])
-        table.extend((name, prog, model, n, med, 1 / (f + (1 - f) / n), mod[n])
+        m = (lambda n: min(n, cores)) if workload == "spin" else (lambda n: n)
+        table.extend((name, prog, model, n, med, 1 / (f + (1 - f) / m(n)), mod[n])
                      for n, med, _, _ in py if n > 1 and n in mod)
 
 
@@ -111,8 +119,7 @@ def draw(name, fig, groups, out, plotdir):
     blocks, sets = blocks_of(name, workload, groups, out)
     fmt = os.environ.get("PLOT_FORMAT", "png")
     image = os.path.join(plotdir, f"python-{name}.{fmt}")
-    with open(out, newline="") as f:
-        cores = float(next(csv.DictReader(f))["cores"])
+    cores = cores_of(out)
     plots = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "plots")
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, f"{name}.dat")
@@ -144,7 +151,7 @@ def main():
     table, status = [], 0
     for name, fig in FIGURES.items():
         status = draw(name, fig, groups, out, plotdir) or status
-        compare(name, fig[1], groups, walls, table)
+        compare(name, fig[1], groups, walls, cores_of(out), table)
     print("\nmedian speedups; start-up bound: Amdahl's law with the program's start-up (the"
           "\nsame program doing no work) as its serial part, the most CPython could give")
     print(f"{'work':<4} {'CPython':<9} {'model':<7} {'N':>3} {'CPython':>8} {'start-up bound':>15}"

@@ -94,6 +94,20 @@ static double speedup_of(const char *prog, const char *args, int n)
 	return s;
 }
 
+/*
+ * speedup_of, measured once more when S(n) misses the bound (above: a floor,
+ * else a ceiling): on a shared box one disturbed N = 1 or N = n run can move
+ * a median of three either way.
+ */
+static double speedup_near(const char *prog, const char *args, int n, double bound, int above)
+{
+	double s = speedup_of(prog, args, n);
+
+	if (above ? !(s > bound) : !(s < bound))
+		s = speedup_of(prog, args, n);
+	return s;
+}
+
 /* Run `python examples/python/PROG ARGS` directly; r holds its output. */
 static void run_example(struct cli_result *r, const char *prog, const char *args)
 {
@@ -105,24 +119,21 @@ static void run_example(struct cli_result *r, const char *prog, const char *args
 
 Test(python, cpu_threads_share_one_gil, .timeout = 120)
 {
-	double s = NAN;
+	double s;
 
 	need_python(0);
-	/* One retry: a disturbed N = 1 run can make any S(2) look better. */
-	for (int attempt = 0; attempt < 2 && !(s < 1.3); attempt++)
-		s = speedup_of("cpu_threads.py", "{N} 3000000", 2);
+	s = speedup_near("cpu_threads.py", "{N} 3000000", 2, 1.3, 0);
 	cr_assert_lt(s, 1.3, "CPU-bound threads S(2) = %.2f: two threads computed at once under the GIL", s);
 }
 
 Test(python, cpu_processes_use_both_cores, .timeout = 120)
 {
-	double s = NAN;
+	double s;
 
 	need_python(0);
 	if (usable_cpus() < 2)
 		cr_skip_test("one usable CPU: processes have no second core to use");
-	for (int attempt = 0; attempt < 2 && !(s > 1.5); attempt++)
-		s = speedup_of("cpu_processes.py", "{N} 3000000", 2);
+	s = speedup_near("cpu_processes.py", "{N} 3000000", 2, 1.5, 1);
 	if (!(s > 1.5) && busy_machine())
 		cr_skip_test("processes S(2) = %.2f, but the load average says two cores were not free", s);
 	cr_assert_gt(s, 1.5, "CPU-bound processes S(2) = %.2f", s);
@@ -133,7 +144,7 @@ Test(python, cpu_asyncio_tasks_run_one_at_a_time, .timeout = 120)
 	double s;
 
 	need_python(0);
-	s = speedup_of("cpu_asyncio.py", "{N} 1500000", 2);
+	s = speedup_near("cpu_asyncio.py", "{N} 1500000", 2, 1.3, 0);
 	cr_assert_lt(s, 1.3, "CPU-bound asyncio tasks S(2) = %.2f", s);
 }
 
@@ -142,7 +153,7 @@ Test(python, cpu_greenlets_run_one_at_a_time, .timeout = 120)
 	double s;
 
 	need_python(1);
-	s = speedup_of("cpu_gevent.py", "{N} 1500000", 2);
+	s = speedup_near("cpu_gevent.py", "{N} 1500000", 2, 1.3, 0);
 	cr_assert_lt(s, 1.3, "CPU-bound greenlets S(2) = %.2f", s);
 }
 
@@ -153,9 +164,9 @@ Test(python, io_waits_overlap_on_threads_and_tasks, .timeout = 120)
 	double s;
 
 	need_python(0);
-	s = speedup_of("io_threads.py", "{N} 400 1", 8);
+	s = speedup_near("io_threads.py", "{N} 400 1", 8, 3, 1);
 	cr_assert_gt(s, 3, "I/O-bound threads S(8) = %.2f", s);
-	s = speedup_of("io_asyncio.py", "{N} 400 1", 8);
+	s = speedup_near("io_asyncio.py", "{N} 400 1", 8, 3, 1);
 	cr_assert_gt(s, 3, "I/O-bound asyncio tasks S(8) = %.2f", s);
 }
 
@@ -164,7 +175,7 @@ Test(python, io_waits_overlap_on_greenlets, .timeout = 120)
 	double s;
 
 	need_python(1);
-	s = speedup_of("io_gevent.py", "{N} 400 1", 8);
+	s = speedup_near("io_gevent.py", "{N} 400 1", 8, 3, 1);
 	cr_assert_gt(s, 3, "I/O-bound greenlets S(8) = %.2f", s);
 }
 
