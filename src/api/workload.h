@@ -36,7 +36,7 @@ enum workload_bound {
 
 struct workload {
 	const char *name, *summary;
-	const struct param_spec *params;	/* options it owns; NULL or {NULL}-terminated */
+	const struct option_spec *params;	/* options it owns; NULL or {NULL}-terminated */
 	const struct column *columns;		/* CSV columns it fills; NULL or {NULL}-terminated */
 	unsigned needs;				/* enum workload_needs bits */
 	enum workload_bound bound;
