@@ -59,15 +59,21 @@ nudge(i) = 2**(0.045 * (i - (ns + 1) / 2.0))
 
 if (!exists("ymax")) ymax = (p >= 0 ? law(nmax) : nmax) * 1.25
 if (!exists("ymin")) ymin = 0.5
+# A log speedup axis, as the worker axis, whatever the range: doublings look alike on
+# every figure. Over a short range (a program that gains 1.5x) the ticks are finer.
 set yrange [ymin : ymax]
+set logscale y 2
+set format y '%g'
 if (ymax / ymin > 12) {
-    set logscale y 2
     set ytics 2
-    set format y '%g'
-    set ylabel 'speedup S(N) = T(1) / T(N)  (log scale)'
 } else {
-    set ylabel 'speedup S(N) = T(1) / T(N)'
+    set ytics ()
+    do for [v in '0.25 0.5 0.75 1 1.25 1.5 2 2.5 3 4 5 6 8 10 12 16'] {
+        if (real(v) >= ymin && real(v) <= ymax) { set ytics add (v real(v)) }
+    }
 }
+set mytics 1
+set ylabel (slides ? 'speedup S(N) (log scale)' : 'speedup S(N) = T(1) / T(N)  (log scale)')
 
 # N past the usable cores: shaded, with a line and a word at the boundary.
 if (cpu_bound && cores < nmax) {

@@ -406,8 +406,7 @@ int cmd_compare(int argc, char **argv)
 	if (sb.info.meta_bad || sn.info.meta_bad)
 		warnf("cannot read the meta.json of '%s'; comparing without it",
 		      sb.info.meta_bad ? sb.info.path : sn.info.path);
-	status = comparison_print(&c, o.fmt == FMT_JSON ? EMIT_JSON : o.fmt == FMT_MARKDOWN ? EMIT_MARKDOWN :
-				  EMIT_TABLE, stdout) < 0 ? EXIT_FAILED : EXIT_OK;
+	status = comparison_print(&c, emit_format_from(cmp_formats, o.fmt), stdout) < 0 ? EXIT_FAILED : EXIT_OK;
 	comparison_report_regressions(&c);
 	if (comparison_regressions(&c))
 		status = EXIT_FAILED;

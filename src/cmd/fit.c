@@ -21,19 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum fit_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN };
-
 struct fit_opts {
-	int format, resamples, robust;	/* enum fit_format */
+	int format, resamples, robust;	/* enum emit_format */
 	double level;
 	uint64_t seed;
 };
 
-static const char *const fit_formats[] = { [FMT_TABLE] = "table", [FMT_CSV] = "csv", [FMT_JSON] = "json",
-					   [FMT_MARKDOWN] = "markdown", NULL };
-
 static const struct option_spec fit_specs[] = {
-	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = fit_formats,
+	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = emit_format_names,
 	  .def = "table", OPTION_AT(struct fit_opts, format), .help = "table, csv, json or markdown" },
 	{ .name = "level", .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MAX_OPEN, .min = 50, .max = 100,
 	  .def = "95", OPTION_AT(struct fit_opts, level), .expect = "a percentage in [50, 100)",
@@ -73,12 +68,6 @@ static const struct options_usage fit_usage = {
 	.more = fit_usage_more,
 	.args_max = OPTIONS_ANY_ARGS,
 };
-
-/* The emitter's format of a --format choice. */
-static enum emit_format emit_format_of(int f)
-{
-	return f == FMT_CSV ? EMIT_CSV : f == FMT_JSON ? EMIT_JSON : f == FMT_MARKDOWN ? EMIT_MARKDOWN : EMIT_TABLE;
-}
 
 static const char *model_name(const struct fit_summary *s)
 {
@@ -295,7 +284,7 @@ int cmd_fit(int argc, char **argv)
 	}
 	aggregate_rows(&rows, &agg);
 	fitted = fit_all(&agg, argv + argi, o.resamples, o.level, o.seed, o.robust);
-	if (print_fits(fitted, agg.nseries, emit_format_of(o.format), argv + argi, nfiles, o.resamples, o.seed) < 0 ||
+	if (print_fits(fitted, agg.nseries, (enum emit_format)o.format, argv + argi, nfiles, o.resamples, o.seed) < 0 ||
 	    finish_stdout() < 0)
 		status = EXIT_FAILED;
 	for (size_t i = 0; i < agg.nseries; i++)

@@ -14,16 +14,11 @@
 #include <stdio.h>
 #include <string.h>
 
-enum theory_format { FMT_TABLE, FMT_CSV, FMT_MARKDOWN };
-
 struct theory_opts {
 	const char *plist, *nlist;
 	double cores;
-	int format;	/* enum theory_format */
+	int format;	/* enum emit_format */
 };
-
-static const char *const theory_formats[] = { [FMT_TABLE] = "table", [FMT_CSV] = "csv",
-					      [FMT_MARKDOWN] = "markdown", NULL };
 
 static const struct option_spec theory_specs[] = {
 	{ .name = "P", .short_name = 'P', .kind = OPTION_STRING, .metavar = "LIST", .def = "0.5,0.8,0.9,0.95,0.99",
@@ -33,14 +28,14 @@ static const struct option_spec theory_specs[] = {
 	{ .name = "cores", .kind = OPTION_DECIMAL, .metavar = "C", .flags = OPTION_MIN_OPEN, .min = 0, .max = 1e6,
 	  OPTION_AT(struct theory_opts, cores), .expect = "a positive number",
 	  .help = "cores for the ceiling (default: what this process may use)" },
-	{ .name = "format", .kind = OPTION_CHOICE, .metavar = "F", .choices = theory_formats, .def = "table",
-	  OPTION_AT(struct theory_opts, format), .help = "table, csv (p,n,amdahl,gustafson,ceiling) or markdown" },
+	{ .name = "format", .kind = OPTION_CHOICE, .metavar = "F", .choices = emit_format_names, .def = "table",
+	  OPTION_AT(struct theory_opts, format), .help = "table, csv (p,n,amdahl,gustafson,ceiling), json or markdown" },
 	{ .name = NULL },
 };
 
 static const struct options_usage theory_usage = {
 	.cmd = "theory",
-	.synopsis = "[-P LIST] [-N LIST] [--cores C] [--format table|csv|markdown]",
+	.synopsis = "[-P LIST] [-N LIST] [--cores C] [--format table|csv|json|markdown]",
 	.about = "Print Amdahl's law S(N) = 1/((1-P)+P/N), Gustafson's N-(1-P)(N-1) and the\n"
 		 "machine ceiling 1/((1-P)+P/min(N,C)) for every P and N.",
 	.specs = theory_specs,
@@ -78,7 +73,6 @@ int cmd_theory(int argc, char **argv)
 {
 	struct theory_opts o = { .cores = 0 };
 	const char *plist, *nlist;
-	enum theory_format fmt;
 	double cores;
 	struct dbl_list ps;
 	struct int_list ns;
@@ -89,7 +83,6 @@ int cmd_theory(int argc, char **argv)
 		return rc;
 	plist = o.plist;
 	nlist = o.nlist;
-	fmt = (enum theory_format)o.format;
 	cores = o.cores > 0 ? o.cores : machine_usable_cores();
 	if (list_parse_p(plist, &ps, err, sizeof(err)) < 0) {
 		usagef("theory", "%s", err);
@@ -100,7 +93,7 @@ int cmd_theory(int argc, char **argv)
 		list_free_p(&ps);
 		return EXIT_USAGE;
 	}
-	print_laws(&ps, &ns, cores, fmt == FMT_CSV ? EMIT_CSV : fmt == FMT_MARKDOWN ? EMIT_MARKDOWN : EMIT_TABLE);
+	print_laws(&ps, &ns, cores, (enum emit_format)o.format);
 	list_free_p(&ps);
 	list_free_n(&ns);
 	return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;

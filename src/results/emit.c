@@ -26,8 +26,8 @@ struct emit_table {
 	struct cell *cells;
 };
 
-static const char *const format_names[] = {
-	[EMIT_TABLE] = "table", [EMIT_CSV] = "csv", [EMIT_JSON] = "json", [EMIT_MARKDOWN] = "markdown",
+const char *const emit_format_names[] = {
+	[EMIT_TABLE] = "table", [EMIT_CSV] = "csv", [EMIT_JSON] = "json", [EMIT_MARKDOWN] = "markdown", NULL,
 };
 
 struct emit_table *emit_new(const struct emit_col *cols, size_t ncols)
@@ -308,28 +308,10 @@ int emit_print(const struct emit_table *t, enum emit_format f, FILE *fp)
 	return rc < 0 || ferror(fp) ? -1 : 0;
 }
 
-int emit_format_parse(const char *s, unsigned allowed, enum emit_format *out)
+enum emit_format emit_format_from(const char *const *choices, int index)
 {
-	for (size_t f = 0; f < ARRAY_SIZE(format_names); f++)
-		if ((allowed & EMIT_IN(f)) && strcmp(s, format_names[f]) == 0) {
-			*out = (enum emit_format)f;
-			return 0;
-		}
-	return -1;
-}
-
-void emit_format_list(unsigned allowed, char *buf, size_t len)
-{
-	size_t n = 0, k = 0, at = 0;
-
-	for (size_t f = 0; f < ARRAY_SIZE(format_names); f++)
-		n += (allowed & EMIT_IN(f)) != 0;
-	buf[0] = '\0';
-	for (size_t f = 0; f < ARRAY_SIZE(format_names) && at < len; f++) {
-		if (!(allowed & EMIT_IN(f)))
-			continue;
-		k++;
-		at += (size_t)snprintf(buf + at, len - at, "%s%s", k == 1 ? "" : k == n ? " or " : ", ",
-				       format_names[f]);
-	}
+	for (size_t f = 0; emit_format_names[f]; f++)
+		if (strcmp(choices[index], emit_format_names[f]) == 0)
+			return (enum emit_format)f;
+	return EMIT_TABLE;
 }

@@ -57,10 +57,11 @@ json_t *emit_json(const struct emit_table *t);
 int emit_json_print(json_t *doc, FILE *fp);
 
 /*
- * Parse a --format value among the allowed formats (EMIT_IN bits); -1 when
- * it is none of them. emit_format_list gives "table, csv or json" for a message.
+ * The formats' names, by enum emit_format, NULL-terminated: the choices of a
+ * --format option that offers all four (its index is the format).
  */
-int emit_format_parse(const char *s, unsigned allowed, enum emit_format *out);
-void emit_format_list(unsigned allowed, char *buf, size_t len);
+extern const char *const emit_format_names[];
+/* The format a --format choice names (choices[index], a subset of the names); table when none. */
+enum emit_format emit_format_from(const char *const *choices, int index);
 
 #endif

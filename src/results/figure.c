@@ -217,15 +217,19 @@ static void set_finish(struct figure_set *g, char *const *files)
 		multi |= g->ser[k].s->file != g->ser[0].s->file;
 	for (size_t k = 0; k < g->nser; k++) {
 		struct plot_series *ps = &g->ser[k];
-		char stem[64], both[160];
+		char stem[64], both[160], prog[64];
+		const char *who;
 
+		/* A program's series is named by the program (the first word of its label), not "cmd". */
+		snprintf(prog, sizeof(prog), "%.*s", (int)strcspn(ps->s->label, " \t\n"), ps->s->label);
+		who = prog[0] ? prog : ps->s->backend;
 		if (multi) {
 			figure_file_stem(files[ps->s->file], stem, sizeof(stem));
-			snprintf(both, sizeof(both), "%s:%s", stem, ps->s->backend);
+			snprintf(both, sizeof(both), "%s:%s", stem, who);
 			figure_word(ps->name, sizeof(ps->name), both);
 			ps->lt = (int)(k % 8) + 1;
 		} else {
-			figure_word(ps->name, sizeof(ps->name), ps->s->backend);
+			figure_word(ps->name, sizeof(ps->name), who);
 			ps->lt = ps->order < 1000 ? ps->order % 8 + 1 : (int)(k % 8) + 1;
 		}
 		g->cores = fmax(g->cores, ps->s->cores);
@@ -463,8 +467,9 @@ static enum gnuplot_status draw_set(const struct figure_set *g, size_t gi, const
 		/* Karp-Flatt needs N > 1 and strong scaling. */
 		if (f == 2 && (g->nmax < 2 || g->weak))
 			continue;
-		snprintf(title, sizeof(title), "%s: %s%s%s%s%s", kinds[f], g->workload, g->label[0] ? " " : "",
-			 g->label, pp, g->weak ? " (weak scaling)" : "");
+		/* A program's figure is named by the program, not by the exec workload that runs it. */
+		snprintf(title, sizeof(title), "%s: %s%s%s", kinds[f], g->label[0] ? g->label : g->workload, pp,
+			 g->weak ? " (weak scaling)" : "");
 		gnuplot_args_init(&a);
 		set_args(g, look, data, &a);
 		gnuplot_str(&a, "title", look->title ? look->title : title);
