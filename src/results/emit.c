@@ -200,6 +200,7 @@ static char **text_cells(const struct emit_table *t, enum emit_format f, size_t 
 	return text;
 }
 
+/* s in a field of width characters, right- or left-aligned. */
 static void pad(FILE *fp, const char *s, size_t width, int right)
 {
 	size_t w = 0;
@@ -212,42 +213,49 @@ static void pad(FILE *fp, const char *s, size_t width, int right)
 		fprintf(fp, "%s%*s", s, (int)(width - w), "");
 }
 
+/* One line of a table or markdown; line 1 of markdown is the rule under the titles. */
+static void text_line(const struct emit_table *t, enum emit_format f, char **text, const size_t *width,
+		      const char *right, size_t r, FILE *line)
+{
+	int md = f == EMIT_MARKDOWN, first = 1;
+	size_t row = md && r >= 2 ? r - 1 : r;
+
+	for (size_t j = 0; j < t->ncols; j++) {
+		if (!shown(&t->cols[j], f))
+			continue;
+		if (md && r == 1)
+			fprintf(line, "%s%s", first ? "|" : "", right[j] ? "---:|" : "---|");
+		else if (md)
+			fprintf(line, "%s %s |", first ? "|" : "", text[row * t->ncols + j]);
+		else
+			fprintf(line, "%s", first ? "" : "  "), pad(line, text[row * t->ncols + j], width[j], right[j]);
+		first = 0;
+	}
+}
+
 static void print_text(const struct emit_table *t, enum emit_format f, FILE *fp)
 {
-	size_t nrows = t->ncells / t->ncols, *width = xcalloc(t->ncols, sizeof(*width)), last = 0;
+	size_t nrows = t->ncells / t->ncols, *width = xcalloc(t->ncols, sizeof(*width));
 	char **text = text_cells(t, f, width), *right = xcalloc(t->ncols, 1);
 	int md = f == EMIT_MARKDOWN;
 
 	/* A column with any number in it is right-aligned (a "failed" among times, say). */
-	for (size_t j = 0; j < t->ncols; j++) {
-		if (shown(&t->cols[j], f))
-			last = j;
+	for (size_t j = 0; j < t->ncols; j++)
 		for (size_t r = 0; r < nrows && !right[j]; r++)
 			right[j] = (char)numeric(&t->cells[r * t->ncols + j]);
-	}
 	for (size_t r = 0; r <= nrows + md; r++) {
-		size_t row = md && r >= 2 ? r - 1 : r;	/* markdown: line 1 is the rule under the titles */
-		int first = 1;
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *line = open_memstream(&buf, &len);
 
-		for (size_t j = 0; j < t->ncols; j++) {
-			if (!shown(&t->cols[j], f))
-				continue;
-			if (md && r == 1) {
-				fputs(first ? "|" : "", fp);
-				fputs(right[j] ? "---:|" : "---|", fp);
-			} else if (md) {
-				fprintf(fp, "%s %s |", first ? "|" : "", text[row * t->ncols + j]);
-			} else {
-				fputs(first ? "" : "  ", fp);
-				/* The last column is not padded: no trailing spaces. */
-				if (j == last && !right[j])
-					fputs(text[row * t->ncols + j], fp);
-				else
-					pad(fp, text[row * t->ncols + j], width[j], right[j]);
-			}
-			first = 0;
-		}
-		fputc('\n', fp);
+		if (!line)
+			continue;
+		text_line(t, f, text, width, right, r, line);
+		fclose(line);
+		while (len > 0 && buf[len - 1] == ' ')	/* no trailing spaces */
+			buf[--len] = '\0';
+		fprintf(fp, "%s\n", buf);
+		free(buf);
 	}
 	for (size_t i = 0; i < (nrows + 1) * t->ncols; i++)
 		free(text[i]);
