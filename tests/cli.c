@@ -7,6 +7,7 @@
 #include "../src/results/csv.h"
 #include "../src/models/stats.h"
 
+#include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
@@ -194,4 +195,26 @@ void cli_free(struct cli_result *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+char *cli_printed_path(const char *out, const char *dir, const char *start, const char *ext)
+{
+	char want[4096];
+	const char *at = out;
+	size_t elen = strlen(ext);
+
+	snprintf(want, sizeof(want), "%s/%s", dir, start);
+	while ((at = strstr(at, want))) {
+		size_t len = strcspn(at, "\n");
+		if ((at == out || at[-1] == '\n') && len > elen && strncmp(at + len - elen, ext, elen) == 0) {
+			char *p = malloc(len + 1);
+			cr_assert_not_null(p);
+			memcpy(p, at, len);
+			p[len] = '\0';
+			return p;
+		}
+		at += len;
+	}
+	cr_assert_fail("no %s...%s among the paths plot printed: %s", want, ext, out);
+	return NULL;
 }

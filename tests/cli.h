@@ -33,6 +33,13 @@ void cli_free(struct cli_result *r);
  */
 double cli_median_speedup(const char *csv, const char *backend, const char *workload, int n);
 
+/*
+ * The line of out (what plot printed, one path a line) that starts with
+ * dir/start and ends with ext, malloc'ed; fails the test when there is none.
+ * A figure named after a label that is not a file name carries a hash.
+ */
+char *cli_printed_path(const char *out, const char *dir, const char *start, const char *ext);
+
 /* Read a whole file; NULL when missing. */
 char *cli_slurp(const char *path);
 /* Count lines of a file; -1 when missing. */

@@ -115,30 +115,6 @@ static char *path_in(const char *dir, const char *name)
 	return p;
 }
 
-/*
- * The path plot printed that starts with dir/start and ends with ext: a name
- * made from a label that is not a file name carries a hash, "-1a2b3c".
- */
-static char *printed_path(const char *out, const char *dir, const char *start, const char *ext)
-{
-	char want[4096];
-	const char *at = out;
-
-	snprintf(want, sizeof(want), "%s/%s", dir, start);
-	while ((at = strstr(at, want))) {
-		size_t len = strcspn(at, "\n");
-		if ((at == out || at[-1] == '\n') && len > strlen(ext) && strncmp(at + len - strlen(ext), ext, strlen(ext)) == 0) {
-			char *p = malloc(len + 1);
-			memcpy(p, at, len);
-			p[len] = '\0';
-			return p;
-		}
-		at += len;
-	}
-	cr_assert_fail("no %s...%s among the paths plot printed: %s", want, ext, out);
-	return NULL;
-}
-
 static void plot_ok(const char *const *args, struct cli_result *r)
 {
 	cli_run(r, 60, args);
@@ -413,7 +389,7 @@ Test(plot, cmd_rows_are_named_by_their_label_not_a_p)
 	plot_ok(args, &r);
 	cr_assert(png_info(png, &(unsigned){ 0 }, &(unsigned){ 0 }) < 0);
 	/* The label is no file name: a hash of it follows, and stderr says which figures are its. */
-	png2 = printed_path(r.out, out, "speedup-exec-sleep_0.1_N-", ".png");
+	png2 = cli_printed_path(r.out, out, "speedup-exec-sleep_0.1_N-", ".png");
 	cr_assert_eq(strlen(png2), strlen(out) + strlen("/speedup-exec-sleep_0.1_N-123456.png"), "%s", png2);
 	{
 		char base[64];

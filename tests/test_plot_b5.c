@@ -80,30 +80,6 @@ static void assert_png(const char *path, unsigned w, unsigned h, long min_bytes)
 	cr_assert(size > min_bytes, "%s has %ld bytes, expected more than %ld", path, size, min_bytes);
 }
 
-/*
- * The path plot printed that starts with dir/start and ends with ext: a name
- * made from a label that is not a file name carries a hash, "-1a2b3c".
- */
-static char *printed_path(const char *out, const char *dir, const char *start, const char *ext)
-{
-	char want[4096];
-	const char *at = out;
-
-	snprintf(want, sizeof(want), "%s/%s", dir, start);
-	while ((at = strstr(at, want))) {
-		size_t len = strcspn(at, "\n");
-		if ((at == out || at[-1] == '\n') && len > strlen(ext) && strncmp(at + len - strlen(ext), ext, strlen(ext)) == 0) {
-			char *p = malloc(len + 1);
-			memcpy(p, at, len);
-			p[len] = '\0';
-			return p;
-		}
-		at += len;
-	}
-	cr_assert_fail("no %s...%s among the paths plot printed: %s", want, ext, out);
-	return NULL;
-}
-
 /* A small, fast B5 CSV from the real binary: thread, 1 and 2 messengers, 10 orders. */
 static void b5_csv(const char *path)
 {
@@ -330,7 +306,7 @@ Test(plot_fit, a_cmd_group_is_drawn_at_its_fitted_p, .timeout = 60)
 	cmd_csv(csv, 8);
 	cli_run(&r, 30, table);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-	png = printed_path(r.out, out, "speedup-exec-prog_-t_N-", ".png");
+	png = cli_printed_path(r.out, out, "speedup-exec-prog_-t_N-", ".png");
 	assert_png(png, 800, 520, 10 * 1024);
 	/* The table prints the fit: P, then the interval around it. */
 	p = number_after(r.out, "fitted P = ");
@@ -350,8 +326,8 @@ Test(plot_fit, a_cmd_group_is_drawn_at_its_fitted_p, .timeout = 60)
 	/* The figure's key carries it too. */
 	cli_run(&r, 30, vec);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-	svg = printed_path(r.out, out, "speedup-exec-prog_-t_N-", ".svg");
-	kf = printed_path(r.out, out, "karp-flatt-exec-prog_-t_N-", ".svg");
+	svg = cli_printed_path(r.out, out, "speedup-exec-prog_-t_N-", ".svg");
+	kf = cli_printed_path(r.out, out, "karp-flatt-exec-prog_-t_N-", ".svg");
 	cli_free(&r);
 	text = cli_slurp(svg);
 	cr_assert(text, "no %s", svg);
@@ -382,7 +358,7 @@ Test(plot_fit, a_cmd_group_with_one_n_is_drawn_without_a_model, .timeout = 60)
 	cli_run(&r, 30, args);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	cr_assert(strstr(r.out, "no fitted P"), "%s", r.out);
-	svg = printed_path(r.out, out, "speedup-exec-prog_-t_N-", ".svg");
+	svg = cli_printed_path(r.out, out, "speedup-exec-prog_-t_N-", ".svg");
 	cli_free(&r);
 	text = cli_slurp(svg);
 	cr_assert(text && strstr(text, "<svg"), "no %s", svg);
