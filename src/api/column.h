@@ -10,7 +10,10 @@
  *
  * Column ids: every plugin column in one walk of backend_registry, then
  * workload_registry, each plugin's table in order; a name met before is the
- * same column (memory and message both fill gbps). Where a column goes in the
+ * same column (memory and message both fill gbps). Values the harness itself
+ * measures per repetition beyond wall and CPU time (the explain stacks' parts)
+ * join the same way: one more table in column.c's walk, and every row, pipe
+ * message, CSV and aggregated cell carries them. Where a column goes in the
  * run CSV is src/results/csv.h's rule: the columns of the first published
  * header keep their places, a new one is appended after `label`.
  */
@@ -32,7 +35,7 @@ struct column {
 	const char *unit;	/* "s", "GB/s", "KiB", "updates"; "" when none */
 	enum column_agg agg;
 	int integer;		/* a whole number >= 0 (written without a fraction) */
-	const char *help;	/* one line for docs and `amdahl info` */
+	const char *help;	/* one line: what it measures */
 };
 
 /* Values by column id travel in arrays of this many (struct timing). */
