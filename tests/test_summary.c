@@ -179,7 +179,7 @@ Test(summary, every_plugin_column_has_an_id_and_a_name_of_its_own)
 	cr_assert_eq(column_id("no_such_column"), -1);
 }
 
-/* /dev/zero never ends: each reader refuses it at its first bytes, exit 2, one line. */
+/* /dev/zero never ends: each reader refuses it at its first bytes (the old reader grew without bound), exit 2, one line. */
 Test(summary, dev_zero_is_refused_by_fit_compare_and_plot, .timeout = 30)
 {
 	static const char *const cmds[] = {
@@ -193,7 +193,7 @@ Test(summary, dev_zero_is_refused_by_fit_compare_and_plot, .timeout = 30)
 		struct cli_result r;
 		size_t lines = 0;
 
-		snprintf(sh, sizeof(sh), "cd '%s' && ulimit -v 1000000 && %s", dir, cmds[i]);
+		snprintf(sh, sizeof(sh), "cd '%s' && %s", dir, cmds[i]);
 		cli_sh(&r, 20, sh);
 		for (const char *c = r.err; *c; c++)
 			lines += *c == '\n';
