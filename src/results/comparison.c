@@ -22,26 +22,6 @@ static const char *const section_title[] = {
 	[CMP_PFIT] = "fitted P (change: the law's speedup at N with it)",
 };
 
-/* The columns of the time and speedup sections (base and new: seconds, or a speedup). */
-enum { CI_COL_TIME = 6, CI_COL_PFIT = 5 };	/* the interval column: its title names the level */
-static const struct emit_col time_cols[] = {
-	{ .name = "point" }, { .name = "n", .title = "N", .fmt = "%g" }, { .name = "reps" },
-	{ .name = "base", .title = "base (s)", .fmt = "%.6f" }, { .name = "new", .title = "new (s)", .fmt = "%.6f" },
-	{ .name = "change" }, [CI_COL_TIME] = { .name = "ci" }, { .name = "p" },
-	{ .name = "verdict", .markdown = 1 },
-};
-static const struct emit_col speedup_cols[] = {
-	{ .name = "point" }, { .name = "n", .title = "N", .fmt = "%g" }, { .name = "reps" },
-	{ .name = "base", .fmt = "%.4f" }, { .name = "new", .fmt = "%.4f" },
-	{ .name = "change" }, [CI_COL_TIME] = { .name = "ci" }, { .name = "p" },
-	{ .name = "verdict", .markdown = 1 },
-};
-static const struct emit_col pfit_cols[] = {
-	{ .name = "point" }, { .name = "n", .title = "N", .fmt = "%g" }, { .name = "base_p", .title = "base P" },
-	{ .name = "new_p", .title = "new P" }, { .name = "change" }, [CI_COL_PFIT] = { .name = "ci" },
-	{ .name = "verdict", .markdown = 1 },
-};
-
 const char *cmp_verdict_name(enum cmp_verdict v)
 {
 	return verdict_names[v];
@@ -215,18 +195,30 @@ static void print_head(const struct comparison *c, FILE *fp, int md)
 
 static int print_section(const struct comparison *c, enum cmp_kind k, FILE *fp, enum emit_format f)
 {
-	const struct emit_col *proto = k == CMP_TIME ? time_cols : k == CMP_SPEEDUP ? speedup_cols : pfit_cols;
-	size_t ncols = k == CMP_PFIT ? ARRAY_SIZE(pfit_cols) : ARRAY_SIZE(time_cols), n = 0;
-	struct emit_col cols[ARRAY_SIZE(time_cols)];
-	struct emit_table *t;
-	int md = f == EMIT_MARKDOWN, rc = 0, of_ceiling = 0;
 	char ci[32];
+	/* The columns of each section; the interval's title names its level. */
+	const struct emit_col time_cols[] = {
+		{ .name = "point" }, { .name = "n", .title = "N", .fmt = "%g" }, { .name = "reps" },
+		{ .name = "base", .title = "base (s)", .fmt = "%.6f" }, { .name = "new", .title = "new (s)", .fmt = "%.6f" },
+		{ .name = "change" }, { .name = "ci", .title = ci }, { .name = "p" }, { .name = "verdict", .markdown = 1 },
+	};
+	const struct emit_col speedup_cols[] = {
+		{ .name = "point" }, { .name = "n", .title = "N", .fmt = "%g" }, { .name = "reps" },
+		{ .name = "base", .fmt = "%.4f" }, { .name = "new", .fmt = "%.4f" },
+		{ .name = "change" }, { .name = "ci", .title = ci }, { .name = "p" }, { .name = "verdict", .markdown = 1 },
+	};
+	const struct emit_col pfit_cols[] = {
+		{ .name = "point" }, { .name = "n", .title = "N", .fmt = "%g" }, { .name = "base_p", .title = "base P" },
+		{ .name = "new_p", .title = "new P" }, { .name = "change" }, { .name = "ci", .title = ci },
+		{ .name = "verdict", .markdown = 1 },
+	};
+	struct emit_table *t = k == CMP_TIME ? emit_new(time_cols, ARRAY_SIZE(time_cols)) :
+			       k == CMP_SPEEDUP ? emit_new(speedup_cols, ARRAY_SIZE(speedup_cols)) :
+			       emit_new(pfit_cols, ARRAY_SIZE(pfit_cols));
+	int md = f == EMIT_MARKDOWN, rc = 0, of_ceiling = 0;
+	size_t n = 0;
 
-	memcpy(cols, proto, ncols * sizeof(*cols));
 	snprintf(ci, sizeof(ci), "%g%% CI", c->level * 100);
-	cols[k == CMP_PFIT ? CI_COL_PFIT : CI_COL_TIME].title = ci;
-	t = emit_new(cols, ncols);
-
 	for (size_t i = 0; i < c->nitems; i++)
 		if (c->items[i].kind == k) {
 			item_row(t, &c->items[i], md);
