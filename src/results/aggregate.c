@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int same_p(double a, double b)
+int agg_same_p(double a, double b)
 {
 	return (isnan(a) && isnan(b)) || a == b;
 }
@@ -21,7 +21,7 @@ static int same_p(double a, double b)
 static int same_key(const struct agg_series *s, const struct run_row *r)
 {
 	return s->file == r->file && s->backend == r->backend && s->workload == r->workload &&
-	       s->label == r->label && same_p(s->p, r->p) && s->weak == (r->weak != 0);
+	       s->label == r->label && agg_same_p(s->p, r->p) && s->weak == (r->weak != 0);
 }
 
 static size_t key_hash(const struct run_row *r)
@@ -279,15 +279,21 @@ void aggregate_free(struct aggregate *a)
 	memset(a, 0, sizeof(*a));
 }
 
-const struct agg_series *aggregate_match(const struct aggregate *a, const struct agg_series *like)
+const struct agg_series *aggregate_find(const struct aggregate *a, const char *backend, const char *workload,
+					const char *label, double p, int weak)
 {
 	for (size_t i = 0; i < a->nseries; i++) {
 		const struct agg_series *s = &a->series[i];
-		if (strcmp(s->backend, like->backend) == 0 && strcmp(s->workload, like->workload) == 0 &&
-		    strcmp(s->label, like->label) == 0 && same_p(s->p, like->p) && s->weak == like->weak)
+		if (strcmp(s->backend, backend) == 0 && strcmp(s->workload, workload) == 0 &&
+		    strcmp(s->label, label) == 0 && agg_same_p(s->p, p) && s->weak == (weak != 0))
 			return s;
 	}
 	return NULL;
+}
+
+const struct agg_series *aggregate_match(const struct aggregate *a, const struct agg_series *like)
+{
+	return aggregate_find(a, like->backend, like->workload, like->label, like->p, like->weak);
 }
 
 const struct agg_cell *agg_series_cell(const struct agg_series *s, int n)

@@ -73,8 +73,13 @@ struct aggregate {
 void aggregate_rows(const struct run_rows *rows, struct aggregate *out);
 void aggregate_free(struct aggregate *a);
 
-/* The series of another aggregate with the same key (backend, workload, p, label, scaling), or NULL. */
+/* The series with this key (backend, workload, --cmd label, p, scaling), the first of any file, or NULL. */
+const struct agg_series *aggregate_find(const struct aggregate *a, const char *backend, const char *workload,
+					const char *label, double p, int weak);
+/* The series of another aggregate with the same key as like, or NULL. */
 const struct agg_series *aggregate_match(const struct aggregate *a, const struct agg_series *like);
+/* Two values of p name the same P (NaN, a --cmd row's, equals NaN). */
+int agg_same_p(double a, double b);
 /* The cell at N, or NULL. */
 const struct agg_cell *agg_series_cell(const struct agg_series *s, int n);
 /* Set the P that model, ceiling and of_ceiling use (a fitted one, for a --cmd series). */

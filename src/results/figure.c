@@ -152,18 +152,13 @@ static int backend_order(const char *name)
 	return 1000;
 }
 
-static int same_p(double a, double b)
-{
-	return (isnan(a) && isnan(b)) || a == b;
-}
-
 static struct figure_set *find_set(struct figures *f, const struct agg_series *s)
 {
 	struct figure_set *g;
 
 	for (size_t i = 0; i < f->nsets; i++) {
 		g = &f->sets[i];
-		if (strcmp(g->workload, s->workload) == 0 && strcmp(g->label, s->label) == 0 && same_p(g->p, s->p) &&
+		if (strcmp(g->workload, s->workload) == 0 && strcmp(g->label, s->label) == 0 && agg_same_p(g->p, s->p) &&
 		    g->weak == s->weak)
 			return g;
 	}

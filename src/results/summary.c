@@ -29,22 +29,6 @@ static const char summary_legend[] =
 	"  (Gustafson's with --scaling weak); ceiling: the law at min(n, cores), what the usable cores can\n"
 	"  give (none for a workload that waits); of_ceiling: median_speedup / ceiling\n";
 
-static int same_p(double a, double b)
-{
-	return (isnan(a) && isnan(b)) || a == b;
-}
-
-static const struct agg_series *find_series(const struct aggregate *a, const struct summary_point *pt)
-{
-	for (size_t i = 0; i < a->nseries; i++) {
-		const struct agg_series *s = &a->series[i];
-		if (strcmp(s->backend, pt->backend) == 0 && strcmp(s->workload, pt->workload) == 0 &&
-		    strcmp(s->label, pt->label ? pt->label : "") == 0 && same_p(s->p, pt->p) &&
-		    s->weak == (pt->weak != 0))
-			return s;
-	}
-	return NULL;
-}
 
 static const char *smt_mark(const struct summary_opts *o, int n)
 {
@@ -88,7 +72,8 @@ int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_op
 	if (o->points) {
 		for (size_t i = 0; i < o->npoints; i++) {
 			const struct summary_point *pt = &o->points[i];
-			const struct agg_series *s = find_series(&a, pt);
+			const struct agg_series *s = aggregate_find(&a, pt->backend, pt->workload,
+								    pt->label ? pt->label : "", pt->p, pt->weak);
 			const char *what = pt->label && pt->label[0] ? pt->label : pt->workload;
 
 			summary_line(t, o, pt->backend, what, pt->p, pt->n, s ? agg_series_cell(s, pt->n) : NULL,
