@@ -91,6 +91,7 @@ SRC := \
 	src/runtime/channel.c \
 	src/runtime/condition.c \
 	src/runtime/event.c \
+	src/runtime/green.c \
 	src/runtime/lock.c \
 	src/runtime/queue.c \
 	src/runtime/semaphore.c \
