@@ -91,8 +91,10 @@ SRC := \
 	src/runtime/channel.c \
 	src/runtime/condition.c \
 	src/runtime/event.c \
+	src/runtime/gil.c \
 	src/runtime/green.c \
 	src/runtime/lock.c \
+	src/runtime/procs.c \
 	src/runtime/queue.c \
 	src/runtime/semaphore.c \
 	src/workloads/exec.c \

@@ -26,21 +26,22 @@ static uint64_t read_chunk(const struct chunk *c)
 }
 
 /* A blocking put or get: only try while holding the GIL; block without it. */
-static int gil_put(struct channel *ch, const struct chunk *c)
+static int gil_put(struct channel *ch, struct gil_thread *me, const struct chunk *c)
 {
-	if (!ch->gil)
+	if (!me)
 		return sync_queue_put(ch->q, c, -1);
 	if (sync_queue_put(ch->q, c, 0) == 0)
 		return 0;
-	ch->gil->release(ch->gil->ctx);
+	gil_drop(me);
 	sync_queue_put(ch->q, c, -1);
-	ch->gil->acquire(ch->gil->ctx);
+	gil_take(me);
 	return 0;
 }
 
 static void *consumer_main(void *p)
 {
 	struct channel *ch = p;
+	struct gil_thread *me = ch->gil ? &ch->consumer_gil : NULL;
 	struct chunk *c = ch->rx;
 	uint64_t got = 0, sum = 0;
 	int holding = 0;
@@ -48,32 +49,34 @@ static void *consumer_main(void *p)
 	for (;;) {
 		if (!holding || sync_queue_get(ch->q, c, 0) < 0) {
 			if (holding)
-				ch->gil->release(ch->gil->ctx);
+				gil_drop(me);
 			sync_queue_get(ch->q, c, -1);
-			if (ch->gil)
-				ch->gil->acquire(ch->gil->ctx);
-			holding = ch->gil != NULL;
+			if (me)
+				gil_take(me);
+			holding = me != NULL;
 		}
 		if (c->stop)
 			break;
 		sum += read_chunk(c);
 		got += c->len;
 		if (holding)
-			ch->gil->tick(ch->gil->ctx);
+			gil_tick(me);
 	}
 	if (holding)
-		ch->gil->release(ch->gil->ctx);
+		gil_exit(me);
 	ch->received = got;
 	ch->checksum = sum;
 	return NULL;
 }
 
-int channel_open(struct channel *ch, const struct channel_gil *gil, struct job *job)
+int channel_open(struct channel *ch, struct gil *gil, struct job *job)
 {
 	int err;
 
 	memset(ch, 0, sizeof(*ch));
 	ch->gil = gil;
+	if (gil)
+		gil_thread_init(&ch->consumer_gil, gil);
 	ch->mem_bytes = sync_queue_bytes(CHANNEL_CAPACITY, sizeof(struct chunk));
 	ch->mem = malloc(ch->mem_bytes);
 	ch->rx = malloc(sizeof(struct chunk));
@@ -99,7 +102,7 @@ int channel_open(struct channel *ch, const struct channel_gil *gil, struct job *
 	return 0;
 }
 
-int channel_send(struct channel *ch, struct job *job, const void *buf, size_t len)
+int channel_send(struct channel *ch, struct job *job, struct gil_thread *me, const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
 	struct chunk c;
@@ -111,7 +114,7 @@ int channel_send(struct channel *ch, struct job *job, const void *buf, size_t le
 
 		c.len = (uint32_t)n;
 		memcpy(c.data, p, n);
-		gil_put(ch, &c);
+		gil_put(ch, me, &c);
 		p += n;
 		len -= n;
 		atomic_fetch_add_explicit(&ch->sent, n, memory_order_relaxed);
@@ -144,5 +147,5 @@ int channel_close(struct channel *ch, struct job *job)
 int channel_transfer(struct job *job, int worker, const void *buf, size_t len)
 {
 	(void)worker;
-	return channel_send(job->hooks.ctx, job, buf, len);
+	return channel_send(job->hooks.ctx, job, NULL, buf, len);
 }
