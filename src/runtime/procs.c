@@ -41,7 +41,7 @@ int procs_spawn(struct procs *p, procs_fn fn, void *arg)
 	if (pid == 0) {
 		/* Die with the parent; if it died before the line above, go now. */
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != p->parent)
-			_exit(127);
+			_exit(127);	/* the status tests look for */
 		_exit(fn(arg, i));
 	}
 	p->pids[i] = pid;
