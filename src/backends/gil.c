@@ -18,21 +18,20 @@
  * them at 1 and 0 whatever the load on the machine.
  */
 #include "../api/backend.h"
-#include "../base/util.h"
 #include "../runtime/channel.h"
 #include "../runtime/gil.h"
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-static const struct param_spec gil_params[] = {
-	{ "switch-interval", "SECONDS", "5ms",
-	  "gil backend: how long a waiter lets the holder run before asking for the GIL" },
-	{ NULL, NULL, NULL, NULL },
+static const struct option_spec gil_params[] = {
+	{ .name = "switch-interval", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS, .def = "5ms",
+	  .min = 1e-6, .max = 10, .expect = "seconds from 1us to 10s",
+	  .help = "gil backend: how long a waiter lets the holder run before asking for the GIL" },
+	{ .name = NULL },
 };
 
 struct gil_ctx;
@@ -53,23 +52,6 @@ struct gil_ctx {
 	struct channel chan;
 	struct gil_worker *w;	/* [0] the calling worker, [1 + i] worker i */
 };
-
-static int parse_interval(const char *s, double *out)
-{
-	return parse_seconds(s, out) < 0 || *out < 1e-6 || *out > 10 ? -1 : 0;
-}
-
-static int gil_check(const struct params *ps, char *err, size_t errlen)
-{
-	const char *v = params_get(ps, gil_params, "switch-interval");
-	double d;
-
-	if (parse_interval(v, &d) < 0) {
-		snprintf(err, errlen, "bad --switch-interval '%s': expected seconds from 1us to 10s", v);
-		return -1;
-	}
-	return 0;
-}
 
 static struct gil_thread *thread_of(struct job *job, int worker)
 {
@@ -164,9 +146,8 @@ static int check_model(struct gil_ctx *ctx)
 
 static int gil_ctx_init(struct gil_ctx *ctx, struct job *job, int n, int chan)
 {
-	double interval = 0.005;
+	double interval = params_decimal(job->params, gil_params, "switch-interval");
 
-	parse_interval(params_get(job->params, gil_params, "switch-interval"), &interval);
 	ctx->job = job;
 	ctx->n = n;
 	ctx->w = calloc((size_t)n + 1, sizeof(*ctx->w));
@@ -244,7 +225,6 @@ const struct backend backend_gil = {
 	.name = "gil",
 	.summary = "pthreads that must hold one global interpreter lock to compute (CPython's GIL)",
 	.params = gil_params,
-	.check = gil_check,
 	.refuse = gil_refuse,
 	.run = gil_run,
 };

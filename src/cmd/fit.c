@@ -9,10 +9,10 @@
 #include "cmd.h"
 #include "../results/csv.h"
 #include "../models/fit.h"
+#include "../base/options.h"
 #include "../base/util.h"
 
 #include <csv.h>
-#include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -22,32 +22,56 @@
 
 enum fit_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN };
 
-static void usage(FILE *fp)
+struct fit_opts {
+	int format, resamples, robust;	/* enum fit_format */
+	double level;
+	uint64_t seed;
+};
+
+static const char *const fit_formats[] = { [FMT_TABLE] = "table", [FMT_CSV] = "csv", [FMT_JSON] = "json",
+					   [FMT_MARKDOWN] = "markdown", NULL };
+
+static const struct option_spec fit_specs[] = {
+	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = fit_formats,
+	  .def = "table", OPTION_AT(struct fit_opts, format), .help = "table, csv, json or markdown" },
+	{ .name = "level", .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MAX_OPEN, .min = 50, .max = 100,
+	  .def = "95", OPTION_AT(struct fit_opts, level), .expect = "a percentage in [50, 100)",
+	  .help = "confidence level of the interval, in percent" },
+	{ .name = "resamples", .kind = OPTION_INT, .metavar = "B", .min = 100, .max = 1000000, .def = OPTION_TEXT(FIT_RESAMPLES),
+	  OPTION_AT(struct fit_opts, resamples), .help = "bootstrap resamples" },
+	{ .name = "robust", .kind = OPTION_FLAG, OPTION_AT(struct fit_opts, robust),
+	  .help = "fit Amdahl's line by Tukey's bisquare (iteratively reweighted\nleast squares, "
+	  "gsl_multifit_robust): a repetition that other\nwork on the box slowed far beyond the rest weighs little" },
+	{ .name = "seed", .kind = OPTION_INT, .metavar = "S", .min = 0, .max = 18446744073709551615.0,
+	  .def = OPTION_TEXT(FIT_SEED), OPTION_AT(struct fit_opts, seed), .expect = "a non-negative integer", .help = "bootstrap seed" },
+	{ .name = NULL },
+};
+
+static void fit_usage_more(FILE *fp)
 {
-	fputs("usage: amdahl fit FILE.csv... [--format table|csv|json|markdown]\n\n"
-	      "Fit the scaling models to each backend/workload/p group of run CSVs (groups\n"
-	      "of --cmd rows by label), one row per group and file:\n\n"
-	      "  p_fit        Amdahl's P: least squares of every repetition's wall time on\n"
-	      "               x = 1/min(N,cores), T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
-	      "               weak-scaling groups: Gustafson's P from the scaled speedups\n"
-	      "  p_lo, p_hi   95% percentile bootstrap interval: 2000 resamples of the\n"
-	      "               repetitions within each N, fixed seed (same input, same output)\n"
-	      "  r2           R^2 of that fit\n"
-	      "  karp_flatt   e(N) = (1/S - 1/N)/(1 - 1/N) of the median speedup at each N\n"
-	      "  sigma,kappa  Universal Scalability Law N/S - 1 = sigma(N-1) + kappa N(N-1),\n"
-	      "               least squares through the origin, both >= 0; usl_r2 on the speedups\n"
-	      "  n_star       its peak, sqrt((1-sigma)/kappa), when kappa > 0\n\n"
-	      "  -f, --format F      table (default), csv, json or markdown\n"
-	      "      --level PCT     confidence level of the interval, in percent (default 95)\n"
-	      "      --resamples B   bootstrap resamples (default 2000)\n"
-	      "      --robust        fit Amdahl's line by Tukey's bisquare (iteratively reweighted\n"
-	      "                      least squares, gsl_multifit_robust): a repetition that other\n"
-	      "                      work on the box slowed far beyond the rest weighs little\n"
-	      "      --seed S        bootstrap seed (default 1)\n"
-	      "  -h, --help          this help\n\n"
-	      "The CSV has the columns backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa first,\n"
+	fputs("\nThe CSV has the columns backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa first,\n"
 	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file.\n", fp);
 }
+
+static const struct options_usage fit_usage = {
+	.cmd = "fit",
+	.synopsis = "FILE.csv... [--format table|csv|json|markdown]",
+	.about = "Fit the scaling models to each backend/workload/p group of run CSVs (groups\n"
+		 "of --cmd rows by label), one row per group and file:\n\n"
+		 "  p_fit        Amdahl's P: least squares of every repetition's wall time on\n"
+		 "               x = 1/min(N,cores), T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
+		 "               weak-scaling groups: Gustafson's P from the scaled speedups\n"
+		 "  p_lo, p_hi   95% percentile bootstrap interval: 2000 resamples of the\n"
+		 "               repetitions within each N, fixed seed (same input, same output)\n"
+		 "  r2           R^2 of that fit\n"
+		 "  karp_flatt   e(N) = (1/S - 1/N)/(1 - 1/N) of the median speedup at each N\n"
+		 "  sigma,kappa  Universal Scalability Law N/S - 1 = sigma(N-1) + kappa N(N-1),\n"
+		 "               least squares through the origin, both >= 0; usl_r2 on the speedups\n"
+		 "  n_star       its peak, sqrt((1-sigma)/kappa), when kappa > 0",
+	.specs = fit_specs,
+	.more = fit_usage_more,
+	.args_max = OPTIONS_ANY_ARGS,
+};
 
 static const char *model_name(const struct fit_summary *s)
 {
@@ -246,19 +270,11 @@ static void print_json(const struct fitted *f, size_t n, char **files, int nfile
 
 int cmd_fit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "resamples", required_argument, NULL, 'r' },
-		{ "robust", no_argument, NULL, 'R' },
-		{ "seed", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum fit_format fmt = FMT_TABLE;
-	double level = FIT_LEVEL, v;
-	uint64_t seed = FIT_SEED, u;
-	int resamples = FIT_RESAMPLES, nfiles, c, status = EXIT_OK, robust = 0;
+	struct fit_opts o;
+	enum fit_format fmt;
+	double level;
+	uint64_t seed;
+	int resamples, nfiles, status = EXIT_OK, robust, argi;
 	struct result **rows;
 	size_t *nrows, nfit = 0;
 	struct fit_group **groups;
@@ -266,60 +282,16 @@ int cmd_fit(int argc, char **argv)
 	struct fitted *fitted = NULL;
 	char err[4400];
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "table") == 0)
-				fmt = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = FMT_JSON;
-			else if (strcmp(optarg, "markdown") == 0)
-				fmt = FMT_MARKDOWN;
-			else {
-				usagef("fit", "bad --format '%s': expected table, csv, json or markdown", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'l':
-			if (parse_double(optarg, &v) < 0 || v < 50 || v >= 100) {
-				usagef("fit", "bad --level '%s': expected a percentage in [50, 100)", optarg);
-				return EXIT_USAGE;
-			}
-			level = v / 100;
-			break;
-		case 'r':
-			if (parse_u64(optarg, &u) < 0 || u < 100 || u > 1000000) {
-				usagef("fit", "bad --resamples '%s': expected 100 to 1000000", optarg);
-				return EXIT_USAGE;
-			}
-			resamples = (int)u;
-			break;
-		case 'R':
-			robust = 1;
-			break;
-		case 's':
-			if (parse_u64(optarg, &u) < 0) {
-				usagef("fit", "bad --seed '%s': expected a non-negative integer", optarg);
-				return EXIT_USAGE;
-			}
-			seed = u;
-			break;
-		case 'h':
-			usage(stdout);
-			return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-		case ':':
-			usagef("fit", "option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			usagef("fit", "unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	nfiles = argc - optind;
+	memset(&o, 0, sizeof(o));
+	if ((status = options_command(&fit_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
+		return status;
+	status = EXIT_OK;
+	fmt = (enum fit_format)o.format;
+	level = o.level;
+	seed = o.seed;
+	resamples = o.resamples;
+	robust = o.robust;
+	nfiles = argc - argi;
 	if (nfiles < 1) {
 		usagef("fit", "no run CSV given");
 		return EXIT_USAGE;
@@ -331,7 +303,7 @@ int cmd_fit(int argc, char **argv)
 	ngroups = xcalloc((size_t)nfiles, sizeof(*ngroups));
 	/* Read every file first: a bad one is rejected before anything is printed. */
 	for (int i = 0; i < nfiles; i++) {
-		if (csv_read_results(argv[optind + i], &rows[i], &nrows[i], err, sizeof(err)) < 0) {
+		if (csv_read_results(argv[argi + i], &rows[i], &nrows[i], err, sizeof(err)) < 0) {
 			errorf("%s", err);
 			status = EXIT_USAGE;
 			goto out;
@@ -343,7 +315,7 @@ int cmd_fit(int argc, char **argv)
 		for (size_t j = 0; j < ngroups[i]; j++) {
 			struct fitted *f = &fitted[nfit++];
 			char name[CSV_LABEL_MAX + 200];
-			f->file = argv[optind + i];
+			f->file = argv[argi + i];
 			f->g = &groups[i][j];
 			fit_summarize(f->g, resamples, level, seed, robust, &f->s);
 			fit_group_name(f->g, name, sizeof(name));
@@ -359,7 +331,7 @@ int cmd_fit(int argc, char **argv)
 	if (fmt == FMT_CSV)
 		print_csv(fitted, nfit);
 	else if (fmt == FMT_JSON)
-		print_json(fitted, nfit, argv + optind, nfiles, resamples, seed);
+		print_json(fitted, nfit, argv + argi, nfiles, resamples, seed);
 	else if (nfit)
 		print_table(fitted, nfit, fmt == FMT_MARKDOWN);
 	if (finish_stdout() < 0)
