@@ -85,6 +85,11 @@ SRC := \
 	src/cmd/plot.c \
 	src/cmd/run.c \
 	src/cmd/theory.c \
+	src/demo/common.c \
+	src/demo/convoy.c \
+	src/demo/deadlock.c \
+	src/demo/print.c \
+	src/demo/race.c \
 	src/engine/calibrate.c \
 	src/engine/exec.c \
 	src/engine/isolate.c \

@@ -1,12 +1,15 @@
 /*
- * Tests of `amdahl demo` (src/cmd/demo.c), run as a process: the race loses
- * deposits without a lock and none with any lock, the deadlock is found with
- * its cycle and the command returns in time, and the locked print is the
- * sentence. The race uses relaxed atomics for its racy get-update-store, so
+ * Tests of `amdahl demo` (src/cmd/demo.c, src/demo/), run as a process: the
+ * race loses deposits without a lock and none with any lock, the deadlock is
+ * found with its cycle and the command returns in time, the locked print is
+ * the sentence, and the convoy costs an I/O-bound thread about a switch
+ * interval per operation under the GIL and next to nothing on plain threads. The race uses relaxed atomics for its racy get-update-store, so
  * it loses updates by design yet has no data race in C's sense: ThreadSanitizer
  * builds run it too.
  */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +183,64 @@ static void usage_error(const char *const *args, const char *needle)
 	cli_free(&r);
 }
 
+/* One convoy row: per_op_us and slowdown of mode at cpu_threads k. */
+static void convoy_row(const char *csv, const char *mode, int k, int ops, double *per_op, double *slowdown)
+{
+	for (const char *p = row(csv, mode); p; p = row(strchr(p, '\n') + 1, mode)) {
+		int kk, n;
+		double total;
+
+		cr_assert_eq(sscanf(p + strlen(mode), ",%d,%d,%lf,%lf,%lf", &kk, &n, &total, per_op, slowdown), 5,
+			     "%s", p);
+		if (kk == k) {
+			cr_assert_eq(n, ops, "%s", p);
+			return;
+		}
+	}
+	cr_assert_fail("no %s row at cpu_threads %d: %s", mode, k, csv);
+}
+
+/*
+ * The convoy effect of the new GIL (Beazley, PyCon 2010). The bounds follow
+ * from the model, not from a timing: beside a CPU-bound thread that never
+ * blocks, every take of the GIL by the I/O thread finds it held and returns
+ * only after a waited-out switch interval and the holder's drop, so an
+ * operation lasts at least the interval (half of it is the bound: a few
+ * operations may find the GIL free while the CPU-bound thread is still being
+ * woken). On plain threads, with a core free for each, the I/O thread does
+ * not wait for anyone. Twice, at 5 and 20 ms: the cost follows the interval.
+ */
+Test(demo, convoy_costs_an_interval_per_operation_under_the_gil, .timeout = 60)
+{
+	static const char *const intervals[] = { "5ms", "20ms" };
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) < 2)
+		cr_skip_test("one usable CPU: the plain threads would share it");
+	for (int i = 0; i < 2; i++) {
+		const char *args[] = { "demo", "convoy", "--format", "csv", "--iterations", "20",
+				       "--switch-interval", intervals[i], NULL };
+		double interval_us = i ? 20000 : 5000, us, slow;
+		struct cli_result r;
+
+		cli_run(&r, 50, args);
+		cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+		cr_assert(strncmp(r.out, "mode,cpu_threads,io_ops,total_s,per_op_us,slowdown\n", 51) == 0, "%s", r.out);
+		convoy_row(r.out, "gil", 0, 20, &us, &slow);
+		cr_assert_geq(us, 100, "an operation of 100 us took %.1f us", us);
+		cr_assert_lt(us, 0.5 * interval_us, "alone, the I/O thread waited for the GIL: %.1f us", us);
+		convoy_row(r.out, "gil", 1, 20, &us, &slow);
+		cr_assert_geq(us, 0.5 * interval_us, "beside a CPU-bound thread: %.1f us an operation, interval %s",
+			      us, intervals[i]);
+		convoy_row(r.out, "thread", 0, 20, &us, &slow);
+		cr_assert_geq(us, 100);
+		convoy_row(r.out, "thread", 1, 20, &us, &slow);
+		cr_assert_lt(slow, 3, "plain threads: slowdown %.2f beside a CPU-bound thread", slow);
+		cli_free(&r);
+	}
+}
+
 Test(demo, bad_usage_is_exit_2_naming_the_value, .timeout = 30)
 {
 	usage_error((const char *[]){ "demo", NULL }, "which demo");
@@ -191,6 +252,8 @@ Test(demo, bad_usage_is_exit_2_naming_the_value, .timeout = 30)
 	usage_error((const char *[]){ "demo", "deadlock", "--threads", "27", NULL }, "'27'");
 	usage_error((const char *[]){ "demo", "print", "--threads", "3", NULL }, "'3'");
 	usage_error((const char *[]){ "demo", "race", "extra", NULL }, "'extra'");
+	usage_error((const char *[]){ "demo", "convoy", "--io-us", "0", NULL }, "'0'");
+	usage_error((const char *[]){ "demo", "convoy", "--switch-interval", "0", NULL }, "'0'");
 }
 
 Test(demo, help_goes_to_stdout, .timeout = 30)
