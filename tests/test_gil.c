@@ -21,16 +21,15 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "count.h"
 #include "../src/api/backend.h"
 #include "../src/api/params.h"
 #include "../src/runtime/gil.h"
 
 extern const struct backend backend_gil;
 
-#define MAXW 64
-
 struct count_state {
-	_Atomic uint64_t units[MAXW + 1];	/* [worker + 1] */
+	struct count_core core;
 	_Atomic int inside, max_inside;
 	_Atomic int last;
 	_Atomic uint64_t handovers;		/* a unit by another worker than the one before */
@@ -39,82 +38,38 @@ struct count_state {
 	volatile uint64_t sink;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void count_units(struct job *job, int worker, uint64_t units)
+/* One unit: computes (or waits), counting how many compute at once. */
+static void gil_unit(struct job *job, int worker, uint64_t u)
 {
 	struct count_state *s = job->state;
+	int in = atomic_fetch_add(&s->inside, 1) + 1, max = atomic_load(&s->max_inside);
+	uint64_t x = (uint64_t)worker;
 
-	for (uint64_t u = 0; u < units; u++) {
-		int in = atomic_fetch_add(&s->inside, 1) + 1, max = atomic_load(&s->max_inside);
-		uint64_t x = (uint64_t)worker;
-
-		while (in > max && !atomic_compare_exchange_weak(&s->max_inside, &max, in))
-			;
-		if (atomic_exchange(&s->last, worker) != worker)
-			atomic_fetch_add(&s->handovers, 1);
-		for (int i = 0; i < s->spin_steps; i++)
-			x = x * UINT64_C(6364136223846793005) + 1;
-		s->sink = x;
-		atomic_fetch_add(&s->units[worker + 1], 1);
-		atomic_fetch_sub(&s->inside, 1);
-		if (s->wait_ns)
-			job_wait(job, worker, s->wait_ns);
-		else
-			job_tick(job, worker);
-	}
+	(void)u;
+	while (in > max && !atomic_compare_exchange_weak(&s->max_inside, &max, in))
+		;
+	if (atomic_exchange(&s->last, worker) != worker)
+		atomic_fetch_add(&s->handovers, 1);
+	for (int i = 0; i < s->spin_steps; i++)
+		x = x * UINT64_C(6364136223846793005) + 1;
+	s->sink = x;
+	atomic_fetch_sub(&s->inside, 1);
+	if (s->wait_ns)
+		job_wait(job, worker, s->wait_ns);
+	else
+		job_tick(job, worker);
 }
-
-static void count_serial(struct job *job, uint64_t units)
-{
-	count_units(job, -1, units);
-}
-
-static void count_parallel(struct job *job, int worker, int nworkers, uint64_t units)
-{
-	(void)nworkers;
-	count_units(job, worker, units);
-}
-
-static const struct workload count_workload = {
-	.name = "count", .summary = "counts units",
-	.serial = count_serial, .parallel = count_parallel,
-};
 
 static void job_make(struct job *job, struct params *ps, struct count_state *s, double p, uint64_t units,
 		     int n, int phases)
 {
-	job_init(job, &count_workload, ps, p, phases, SCALING_STRONG, units, n);
-	job->state = s;
+	s->core.unit = gil_unit;
+	count_job(job, &count_workload, ps, s, p, units, n, phases);
 }
 
 static void check_exact(struct job *job, struct count_state *s, int n)
 {
-	uint64_t serial = 0, par = 0, total = 0;
-
-	for (int k = 0; k < job->phases; k++) {
-		serial += job_serial_units(job, k);
-		for (int w = 0; w < n; w++)
-			par += job_share(job_parallel_units(job, k, n), w, n);
-	}
-	cr_assert_eq(atomic_load(&s->units[0]), serial, "serial units %lu, expected %lu",
-		     (unsigned long)atomic_load(&s->units[0]), (unsigned long)serial);
-	for (int w = 0; w < n; w++) {
-		uint64_t want = 0;
-		for (int k = 0; k < job->phases; k++)
-			want += job_share(job_parallel_units(job, k, n), w, n);
-		cr_assert_eq(atomic_load(&s->units[w + 1]), want, "worker %d ran %lu units, expected %lu", w,
-			     (unsigned long)atomic_load(&s->units[w + 1]), (unsigned long)want);
-		total += atomic_load(&s->units[w + 1]);
-	}
-	cr_assert_eq(total, par);
-	cr_assert_eq(serial + par, job->units);
+	count_check_exact(job, &s->core, n);
 }
 
 Test(gil, exact_units_and_mutual_exclusion, .timeout = 60)
@@ -300,9 +255,9 @@ Test(gil, wait_releases_the_gil, .timeout = 60)
 	atomic_store(&s->last, -2);
 	job_make(&job, &ps, s, 1.0, 40, n, 1);
 	timing_init(&t);
-	t0 = now_s();
+	t0 = count_now();
 	cr_assert_eq(backend_gil.run(&count_workload, &job, n, &t), 0, "%s", job.err);
-	wall = now_s() - t0;
+	wall = count_now() - t0;
 	check_exact(&job, s, n);
 	/* Waits overlap: about 25 ms; 120 ms is a very wide bound. */
 	cr_assert_lt(wall, 0.12, "8 waiting threads took %.3f s: the GIL was held while waiting", wall);

@@ -10,10 +10,12 @@
  *
  * The calling worker is the main greenlet: it runs the serial sections,
  * spawns the N workers, and joins them. For the message workload a consumer
- * greenlet reads a sync_queue (gevent.queue.Queue) that the workers put into;
- * put and get only try, and park the greenlet, never the thread.
+ * greenlet reads a sync_queue (gevent.queue.Queue) that the workers put into,
+ * in the chunks of the thread backends' channel (channel_frame); put and get
+ * only try, and park the greenlet, never the thread.
  */
 #include "../api/backend.h"
+#include "../runtime/channel.h"
 #include "../runtime/green.h"
 #include "../runtime/queue.h"
 
@@ -21,15 +23,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define GREEN_CHUNK 4096	/* channel items, as the thread backends' */
-#define GREEN_CAPACITY 64
-
-struct chunk {
-	uint32_t len;
-	uint32_t stop;
-	unsigned char data[GREEN_CHUNK];
-};
 
 struct worker_arg;
 
@@ -79,53 +72,46 @@ static void barrier_wait(void *p)
 
 /* ---- the channel: a queue between greenlets ---- */
 
-static void chan_put(struct green_ctx *ctx, const struct chunk *c)
+static void chan_put(struct green_ctx *ctx, const struct channel_chunk *c)
 {
 	while (sync_queue_put(ctx->q, c, 0) < 0)
 		green_park(ctx->hub, &ctx->put_waiters);
 	green_wake(ctx->hub, &ctx->get_waiters);
 }
 
-static void chan_get(struct green_ctx *ctx, struct chunk *c)
+static void chan_get(struct green_ctx *ctx, struct channel_chunk *c)
 {
 	while (sync_queue_get(ctx->q, c, 0) < 0)
 		green_park(ctx->hub, &ctx->get_waiters);
 	green_wake(ctx->hub, &ctx->put_waiters);
 }
 
+static void put_chunk(void *p, const struct channel_chunk *c)
+{
+	struct green_ctx *ctx = p;
+
+	chan_put(ctx, c);
+	ctx->sent += c->len;
+}
+
 static int hook_transfer(struct job *job, int worker, const void *buf, size_t len)
 {
-	struct green_ctx *ctx = job->hooks.ctx;
-	const unsigned char *p = buf;
-	struct chunk c;
-
 	(void)worker;
-	c.stop = 0;
-	do {
-		size_t n = len < GREEN_CHUNK ? len : GREEN_CHUNK;
-
-		c.len = (uint32_t)n;
-		memcpy(c.data, p, n);
-		chan_put(ctx, &c);
-		ctx->sent += n;
-		p += n;
-		len -= n;
-	} while (len > 0);
+	channel_frame(buf, len, put_chunk, job->hooks.ctx);
 	return 0;
 }
 
 static void run_consumer(struct green_hub *hub, void *p)
 {
 	struct green_ctx *ctx = p;
-	struct chunk c;
+	struct channel_chunk c;
 
 	(void)hub;
 	for (;;) {
 		chan_get(ctx, &c);
 		if (c.stop)
 			break;
-		for (uint32_t i = 0; i < c.len; i++)
-			ctx->checksum += c.data[i];
+		ctx->checksum += channel_chunk_sum(&c);
 		ctx->received += c.len;
 	}
 }
@@ -166,7 +152,7 @@ static void run_main(struct green_hub *hub, void *p)
 	while (ctx->workers_left > 0)	/* join */
 		green_park(hub, &ctx->joiner);
 	if (ctx->q) {
-		struct chunk stop;
+		struct channel_chunk stop;
 		memset(&stop, 0, sizeof(stop));
 		stop.stop = 1;
 		chan_put(ctx, &stop);
@@ -175,10 +161,10 @@ static void run_main(struct green_hub *hub, void *p)
 
 static int chan_open(struct green_ctx *ctx)
 {
-	size_t bytes = sync_queue_bytes(GREEN_CAPACITY, sizeof(struct chunk));
+	size_t bytes = sync_queue_bytes(CHANNEL_CAPACITY, sizeof(struct channel_chunk));
 
 	ctx->qmem = malloc(bytes);
-	ctx->q = ctx->qmem ? sync_queue_init(ctx->qmem, GREEN_CAPACITY, sizeof(struct chunk), 0) : NULL;
+	ctx->q = ctx->qmem ? sync_queue_init(ctx->qmem, CHANNEL_CAPACITY, sizeof(struct channel_chunk), 0) : NULL;
 	if (!ctx->q)
 		return job_fail(ctx->job, "green: cannot make the channel's queue");
 	return green_spawn(ctx->hub, run_consumer, ctx) < 0 ? job_fail(ctx->job, "green: cannot spawn the "

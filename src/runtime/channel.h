@@ -27,6 +27,19 @@
 #define CHANNEL_CHUNK 4096
 #define CHANNEL_CAPACITY 64	/* chunks in flight */
 
+/* One item of a channel's queue: a framed chunk of a message, or the stop. */
+struct channel_chunk {
+	uint32_t len;		/* payload bytes in data */
+	uint32_t stop;		/* 1: the last item, the consumer ends */
+	unsigned char data[CHANNEL_CHUNK];
+};
+
+/* The framing every channel shares (the green backend's too): cut len bytes
+ * into chunks, a copy each, and hand them to put(ctx, chunk) in order. */
+void channel_frame(const void *buf, size_t len, void (*put)(void *ctx, const struct channel_chunk *c), void *ctx);
+/* The consumer's reading of a chunk: the sum of its bytes. */
+uint64_t channel_chunk_sum(const struct channel_chunk *c);
+
 struct channel {
 	struct sync_queue *q;
 	void *mem;
