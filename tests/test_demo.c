@@ -183,62 +183,98 @@ static void usage_error(const char *const *args, const char *needle)
 	cli_free(&r);
 }
 
-/* One convoy row: per_op_us and slowdown of mode at cpu_threads k. */
-static void convoy_row(const char *csv, const char *mode, int k, int ops, double *per_op, double *slowdown)
+/* A convoy row: mode at cpu_threads k, with io_ops = ops. */
+struct convoy_row {
+	double per_op_us, slowdown, gil_wait_us;
+	int gil_waits;		/* -1: empty (no GIL) */
+};
+
+static struct convoy_row convoy_row(const char *csv, const char *mode, int k, int ops)
 {
 	for (const char *p = row(csv, mode); p; p = row(strchr(p, '\n') + 1, mode)) {
-		int kk, n;
+		struct convoy_row r = { .gil_waits = -1 };
+		int kk, n, got;
 		double total;
 
-		cr_assert_eq(sscanf(p + strlen(mode), ",%d,%d,%lf,%lf,%lf", &kk, &n, &total, per_op, slowdown), 5,
-			     "%s", p);
+		got = sscanf(p + strlen(mode), ",%d,%d,%lf,%lf,%lf,%d,%lf", &kk, &n, &total, &r.per_op_us, &r.slowdown,
+			     &r.gil_waits, &r.gil_wait_us);
+		cr_assert(got == 5 || got == 7, "%s", p);
 		if (kk == k) {
 			cr_assert_eq(n, ops, "%s", p);
-			return;
+			return r;
 		}
 	}
 	cr_assert_fail("no %s row at cpu_threads %d: %s", mode, k, csv);
+	return (struct convoy_row){ 0 };
+}
+
+/* The 1-minute load average is at least the number of usable CPUs. */
+static int busy_machine(int cpus)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+	double load = 0;
+	int ok;
+
+	if (!fp)
+		return 0;
+	ok = fscanf(fp, "%lf", &load) == 1;
+	fclose(fp);
+	return ok && load >= cpus;
 }
 
 /*
- * The convoy effect of the new GIL (Beazley, PyCon 2010). The bounds follow
- * from the model, not from a timing: beside a CPU-bound thread that never
- * blocks, every take of the GIL by the I/O thread finds it held and returns
- * only after a waited-out switch interval and the holder's drop, so an
- * operation lasts at least the interval (half of it is the bound: a few
- * operations may find the GIL free while the CPU-bound thread is still being
- * woken). On plain threads, with a core free for each, the I/O thread does
- * not wait for anyone. Twice, at 5 and 20 ms: the cost follows the interval.
+ * The convoy effect of the new GIL (Beazley, PyCon 2010). A property of the
+ * model first: beside one CPU-bound thread, which never drops the GIL unless
+ * asked, and with the I/O thread the only one to ask, every operation that
+ * found the GIL held waited at least one full switch interval for it. Then
+ * the timing that follows: with a core for each thread, nearly every
+ * operation finds the GIL held, so an operation lasts about an interval (the
+ * bound is half of one); on plain threads the I/O thread waits for nobody.
+ * Twice, at 5 and 20 ms: the cost follows the interval. On a busy machine a
+ * CPU-bound thread that is not running lets operations find the GIL free:
+ * the timing is then skipped, the property still holds.
  */
 Test(demo, convoy_costs_an_interval_per_operation_under_the_gil, .timeout = 60)
 {
 	static const char *const intervals[] = { "5ms", "20ms" };
 	cpu_set_t set;
+	int cpus, busy = 0;
 
 	CPU_ZERO(&set);
-	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) < 2)
+	cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 2;
+	if (cpus < 2)
 		cr_skip_test("one usable CPU: the plain threads would share it");
 	for (int i = 0; i < 2; i++) {
 		const char *args[] = { "demo", "convoy", "--format", "csv", "--iterations", "20",
 				       "--switch-interval", intervals[i], NULL };
-		double interval_us = i ? 20000 : 5000, us, slow;
+		double interval_us = i ? 20000 : 5000;
+		struct convoy_row alone, beside, plain;
 		struct cli_result r;
 
 		cli_run(&r, 50, args);
 		cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
-		cr_assert(strncmp(r.out, "mode,cpu_threads,io_ops,total_s,per_op_us,slowdown\n", 51) == 0, "%s", r.out);
-		convoy_row(r.out, "gil", 0, 20, &us, &slow);
-		cr_assert_geq(us, 100, "an operation of 100 us took %.1f us", us);
-		cr_assert_lt(us, 0.5 * interval_us, "alone, the I/O thread waited for the GIL: %.1f us", us);
-		convoy_row(r.out, "gil", 1, 20, &us, &slow);
-		cr_assert_geq(us, 0.5 * interval_us, "beside a CPU-bound thread: %.1f us an operation, interval %s",
-			      us, intervals[i]);
-		convoy_row(r.out, "thread", 0, 20, &us, &slow);
-		cr_assert_geq(us, 100);
-		convoy_row(r.out, "thread", 1, 20, &us, &slow);
-		cr_assert_lt(slow, 3, "plain threads: slowdown %.2f beside a CPU-bound thread", slow);
+		cr_assert(strncmp(r.out, "mode,cpu_threads,io_ops,total_s,per_op_us,slowdown,", 51) == 0, "%s", r.out);
+		alone = convoy_row(r.out, "gil", 0, 20);
+		beside = convoy_row(r.out, "gil", 1, 20);
+		cr_assert_geq(alone.per_op_us, 100, "an operation of 100 us took %.1f us", alone.per_op_us);
+		cr_assert_eq(alone.gil_waits, 0, "alone, the I/O thread waited for the GIL");
+		cr_assert_geq(beside.gil_waits, 1, "beside a CPU-bound thread, no operation found the GIL held");
+		cr_assert_geq(beside.gil_wait_us, interval_us, "a wait for the GIL of %.1f us, interval %s",
+			      beside.gil_wait_us, intervals[i]);
+		plain = convoy_row(r.out, "thread", 1, 20);
+		cr_assert_eq(plain.gil_waits, -1, "plain threads have no GIL to wait for");
+		if (beside.per_op_us < 0.5 * interval_us || plain.slowdown >= 3)
+			busy |= busy_machine(cpus);
+		if (!busy) {
+			cr_assert_geq(beside.per_op_us, 0.5 * interval_us, "beside a CPU-bound thread: %.1f us an "
+				      "operation, interval %s", beside.per_op_us, intervals[i]);
+			cr_assert_lt(plain.slowdown, 3, "plain threads: slowdown %.2f", plain.slowdown);
+		}
 		cli_free(&r);
 	}
+	if (busy)
+		cr_skip_test("the model's waits held; the timings were skipped: the load average says the CPUs "
+			     "were not free");
 }
 
 Test(demo, bad_usage_is_exit_2_naming_the_value, .timeout = 30)

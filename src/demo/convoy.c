@@ -14,7 +14,13 @@
  * free core.
  *
  * stdout: mode,cpu_threads,io_ops,total_s,per_op_us,slowdown — the columns
- * of examples/python/convoy.py, which measures CPython the same way.
+ * of examples/python/convoy.py, which measures CPython the same way — and
+ * two that only the model can count: gil_waits, the operations after which
+ * the GIL was held by another thread, and gil_wait_us, how long each of them
+ * waited for it (at least one switch interval beside one CPU-bound thread:
+ * only the I/O thread asks it to drop the GIL). Operations that found the
+ * GIL free (a CPU-bound thread not yet running again, on a busy machine)
+ * waited for nothing; per_op_us averages over both kinds.
  */
 #include "demo.h"
 #include "../base/clock.h"
@@ -80,6 +86,13 @@ static void *cpu_main(void *p)
 	return NULL;
 }
 
+/* What one row measured. */
+struct convoy_row {
+	double total_s;			/* the I/O thread's R operations */
+	unsigned long gil_waits;	/* takes of the GIL that found it held */
+	double gil_wait_s;		/* time in them */
+};
+
 /* The I/O-bound thread's loop: R blocking operations, timed. */
 static double io_loop(struct convoy *c, struct gil_thread *io)
 {
@@ -118,11 +131,13 @@ static int start_cpu(struct convoy *c, struct cpu_thread *cpu, int k)
 
 /* One row: the I/O thread beside k CPU-bound threads; its time into total_s.
  * The calling thread is the I/O thread, the interpreter's main thread. */
-static int convoy_once(struct convoy *c, int k, double *total_s)
+static int convoy_once(struct convoy *c, int k, struct convoy_row *row)
 {
 	struct cpu_thread *cpu = calloc((size_t)k + 1, sizeof(*cpu));
 	struct gil_thread io;
 	int started;
+
+	memset(&io, 0, sizeof(io));
 
 	if (!cpu) {
 		errorf("convoy: out of memory for %d threads", k);
@@ -139,7 +154,11 @@ static int convoy_once(struct convoy *c, int k, double *total_s)
 			clock_sleep(100e-6);
 		clock_sleep(0.02);
 		convoy_take(c, &io);
-		*total_s = io_loop(c, &io);
+		row->gil_waits = io.waits;
+		row->gil_wait_s = io.wait_s;
+		row->total_s = io_loop(c, &io);
+		row->gil_waits = io.waits - row->gil_waits;
+		row->gil_wait_s = io.wait_s - row->gil_wait_s;
 		if (c->gil)
 			gil_exit(&io);
 	}
@@ -150,24 +169,32 @@ static int convoy_once(struct convoy *c, int k, double *total_s)
 	return started == k ? 0 : -1;
 }
 
+static void print_row(const struct demo_opts *o, const char *mode, int k, uint64_t ops, const struct convoy_row *r,
+		      double alone_us, int with_gil)
+{
+	double us = r->total_s / (double)ops * 1e6;
+	double wait_us = r->gil_waits ? r->gil_wait_s / (double)r->gil_waits * 1e6 : 0;
+
+	printf(o->csv ? "%s,%d,%llu,%.6f,%.1f,%.2f," : "%-6s %11d %6llu %9.4f %10.1f %8.2f ", mode, k,
+	       (unsigned long long)ops, r->total_s, us, us / alone_us);
+	if (!with_gil)
+		puts(o->csv ? "," : "         -           -");
+	else
+		printf(o->csv ? "%lu,%.1f\n" : "%10lu %11.1f\n", r->gil_waits, wait_us);
+}
+
 /* Both rows of one mode; 0, or -1 after a message. */
 static int convoy_mode(const char *mode, struct gil *gil, const struct demo_opts *o, int k, uint64_t ops,
 		       double io_s)
 {
 	struct convoy c = { .gil = gil, .ops = ops, .io_ns = (uint64_t)(io_s * 1e9) };
-	double total[2], alone_us = 0;
+	struct convoy_row rows[2];
 	struct gil_stats st;
 
-	if (convoy_once(&c, 0, &total[0]) < 0 || convoy_once(&c, k, &total[1]) < 0)
+	if (convoy_once(&c, 0, &rows[0]) < 0 || convoy_once(&c, k, &rows[1]) < 0)
 		return -1;
-	for (int row = 0; row < 2; row++) {
-		double us = total[row] / (double)ops * 1e6;
-
-		if (row == 0)
-			alone_us = us;
-		printf(o->csv ? "%s,%d,%llu,%.6f,%.1f,%.2f\n" : "%-6s %11d %6llu %9.4f %10.1f %8.2f\n", mode,
-		       row ? k : 0, (unsigned long long)ops, total[row], us, us / alone_us);
-	}
+	for (int i = 0; i < 2; i++)
+		print_row(o, mode, i ? k : 0, ops, &rows[i], rows[0].total_s / (double)ops * 1e6, gil != NULL);
 	fflush(stdout);
 	if (!gil)
 		return 0;
@@ -190,10 +217,10 @@ static int convoy_demo(const struct demo_opts *o)
 		return EXIT_FAILED;
 	}
 	if (o->csv)
-		puts("mode,cpu_threads,io_ops,total_s,per_op_us,slowdown");
+		puts("mode,cpu_threads,io_ops,total_s,per_op_us,slowdown,gil_waits,gil_wait_us");
 	else
-		printf("%-6s %11s %6s %9s %10s %8s\n", "mode", "cpu_threads", "io_ops", "total_s", "per_op_us",
-		       "slowdown");
+		printf("%-6s %11s %6s %9s %10s %8s %10s %11s\n", "mode", "cpu_threads", "io_ops", "total_s",
+		       "per_op_us", "slowdown", "gil_waits", "gil_wait_us");
 	rc = convoy_mode("gil", &gil, o, k, ops, (double)o->io_us * 1e-6);
 	if (rc == 0)
 		rc = convoy_mode("thread", NULL, o, k, ops, (double)o->io_us * 1e-6);
