@@ -209,18 +209,16 @@ static void *mix_thread(void *p)
 	return NULL;
 }
 
-Test(gil, runtime_gil_admits_one_under_load, .timeout = 90)
+/* One run of six mixing threads on a fresh GIL; its counts into st. */
+static void mix_run(struct gil_stats *st)
 {
-	struct hogs *h = calloc(1, sizeof(*h));
 	struct mix_arg a[6];
 	_Atomic int inside = 0;
-	struct gil_stats st;
 	struct gil gil;
 	pthread_t t[6];
 	int max = 0;
 
 	cr_assert_eq(gil_init(&gil, 50e-6), 0);
-	hogs_start(h);
 	for (int i = 0; i < 6; i++) {
 		a[i] = (struct mix_arg){ &gil, &inside, 0 };
 		cr_assert_eq(pthread_create(&t[i], NULL, mix_thread, &a[i]), 0);
@@ -229,16 +227,30 @@ Test(gil, runtime_gil_admits_one_under_load, .timeout = 90)
 		pthread_join(t[i], NULL);
 		max = atomic_load(&a[i].max_inside) > max ? atomic_load(&a[i].max_inside) : max;
 	}
-	hogs_stop(h);
-	gil_stats(&gil, &st);
-	cr_assert_eq(max, 1, "%d threads computed at once", max);
-	cr_assert_eq(st.max_computing, 1, "the GIL counted %d holders at once", st.max_computing);
-	cr_assert_eq(st.violations, 0, "%lu violations", st.violations);
-	/* Six threads that each compute for tens of intervals: a waiter must
-	 * have asked, and a holder must have waited for the switch. */
-	cr_assert_gt(st.drop_requests, 0);
-	cr_assert_gt(st.forced_switches, 0);
+	gil_stats(&gil, st);
 	gil_destroy(&gil);
+	cr_assert_eq(max, 1, "%d threads computed at once", max);
+	cr_assert_eq(st->max_computing, 1, "the GIL counted %d holders at once", st->max_computing);
+	cr_assert_eq(st->violations, 0, "%lu violations", st->violations);
+}
+
+/* Every run must keep one holder. The runs go on (at most 20) until one has
+ * had drop requests and forced switches, the paths where a GIL could let a
+ * second thread in: whether a waiter's 50 us timer fires while the holder
+ * computes is up to the scheduler, not to the test. */
+Test(gil, runtime_gil_admits_one_under_load, .timeout = 90)
+{
+	struct hogs *h = calloc(1, sizeof(*h));
+	struct gil_stats st = { 0 };
+	int run = 0;
+
+	hogs_start(h);
+	do
+		mix_run(&st);
+	while (++run < 20 && (st.drop_requests == 0 || st.forced_switches == 0));
+	hogs_stop(h);
+	cr_assert(st.drop_requests > 0 && st.forced_switches > 0,
+		  "in %d runs, no waiter asked for the GIL and no holder was made to switch", run);
 	free(h);
 }
 
