@@ -109,6 +109,7 @@ SRC := \
 	src/runtime/procs.c \
 	src/runtime/queue.c \
 	src/runtime/semaphore.c \
+	src/runtime/workrec.c \
 	src/workloads/exec.c \
 	src/workloads/fault.c \
 	src/workloads/lock.c \

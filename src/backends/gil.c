@@ -20,6 +20,7 @@
 #include "../api/backend.h"
 #include "../runtime/channel.h"
 #include "../runtime/gil.h"
+#include "../runtime/workrec.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -99,7 +100,7 @@ static void *worker_main(void *p)
 	struct job_sync sync = { barrier_wait, me };
 
 	gil_take(&me->ts);
-	job_run_worker(me->ctx->job, me->worker, me->ctx->n, &sync);
+	workrec_run_worker(me->ctx->job, me->worker, me->ctx->n, &sync);
 	gil_exit(&me->ts);
 	return NULL;
 }
@@ -198,6 +199,11 @@ static int gil_run(const struct workload *w, struct job *job, int n, struct timi
 		return -1;
 	for (int i = 0; i < started; i++)
 		pthread_join(ctx->w[i + 1].tid, NULL);
+	for (int i = -1; i < started; i++) {	/* time waiting for the GIL is a part of its own */
+		struct worker_record *r = workrec_of(job, i);
+		if (r)
+			r->gil_wait_s = ctx->w[i + 1].ts.wait_s;
+	}
 	rc = started < n ? -1 : 0;
 	if (chan && channel_close(&ctx->chan, job) < 0)
 		rc = -1;

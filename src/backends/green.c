@@ -18,6 +18,7 @@
 #include "../runtime/channel.h"
 #include "../runtime/green.h"
 #include "../runtime/queue.h"
+#include "../runtime/workrec.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -124,7 +125,7 @@ static void run_worker(struct green_hub *hub, void *p)
 	struct green_ctx *ctx = a->ctx;
 	struct job_sync sync = { barrier_wait, ctx };
 
-	job_run_worker(ctx->job, a->worker, ctx->n, &sync);
+	workrec_run_worker(ctx->job, a->worker, ctx->n, &sync);
 	if (--ctx->workers_left == 0)
 		green_wake(hub, &ctx->joiner);
 }

@@ -14,6 +14,7 @@
  */
 #include "../api/backend.h"
 #include "../runtime/procs.h"
+#include "../runtime/workrec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -198,7 +199,7 @@ static int worker_main(void *p, int i)
 	struct job_sync sync = { barrier_wait, ps };
 
 	ps->parent = 0;
-	job_run_worker(ps->job, i, ps->n, &sync);
+	workrec_run_worker(ps->job, i, ps->n, &sync);	/* the record goes back through its map */
 	return 0;
 }
 
