@@ -7,9 +7,7 @@
  * it loses updates by design yet has no data race in C's sense: ThreadSanitizer
  * builds run it too.
  */
-#define _GNU_SOURCE
 #include <criterion/criterion.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,20 +206,6 @@ static struct convoy_row convoy_row(const char *csv, const char *mode, int k, in
 	return (struct convoy_row){ 0 };
 }
 
-/* The 1-minute load average is at least the number of usable CPUs. */
-static int busy_machine(int cpus)
-{
-	FILE *fp = fopen("/proc/loadavg", "r");
-	double load = 0;
-	int ok;
-
-	if (!fp)
-		return 0;
-	ok = fscanf(fp, "%lf", &load) == 1;
-	fclose(fp);
-	return ok && load >= cpus;
-}
-
 /*
  * The convoy effect of the new GIL (Beazley, PyCon 2010). A property of the
  * model first: beside one CPU-bound thread, which never drops the GIL unless
@@ -237,12 +221,9 @@ static int busy_machine(int cpus)
 Test(demo, convoy_costs_an_interval_per_operation_under_the_gil, .timeout = 60)
 {
 	static const char *const intervals[] = { "5ms", "20ms" };
-	cpu_set_t set;
-	int cpus, busy = 0;
+	int busy = 0;
 
-	CPU_ZERO(&set);
-	cpus = sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 2;
-	if (cpus < 2)
+	if (cli_usable_cpus() < 2)
 		cr_skip_test("one usable CPU: the plain threads would share it");
 	for (int i = 0; i < 2; i++) {
 		const char *args[] = { "demo", "convoy", "--format", "csv", "--iterations", "20",
@@ -264,7 +245,7 @@ Test(demo, convoy_costs_an_interval_per_operation_under_the_gil, .timeout = 60)
 		plain = convoy_row(r.out, "thread", 1, 20);
 		cr_assert_eq(plain.gil_waits, -1, "plain threads have no GIL to wait for");
 		if (beside.per_op_us < 0.5 * interval_us || plain.slowdown >= 3)
-			busy |= busy_machine(cpus);
+			busy |= cli_busy_machine();
 		if (!busy) {
 			cr_assert_geq(beside.per_op_us, 0.5 * interval_us, "beside a CPU-bound thread: %.1f us an "
 				      "operation, interval %s", beside.per_op_us, intervals[i]);

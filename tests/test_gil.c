@@ -319,21 +319,6 @@ Test(gil, refuses_only_what_it_cannot_run)
 	cr_assert_not_null(backend_gil.refuse(&odd));
 }
 
-/* The 1-minute load average is at least the number of CPUs: other programs
- * (or the suite's other tests) keep the cores busy. */
-static int busy_machine(void)
-{
-	FILE *fp = fopen("/proc/loadavg", "r");
-	double load = 0;
-	int ok;
-
-	if (!fp)
-		return 0;
-	ok = fscanf(fp, "%lf", &load) == 1;
-	fclose(fp);
-	return ok && load >= (double)sysconf(_SC_NPROCESSORS_ONLN);
-}
-
 Test(gil, cli_spin_gets_no_speedup_but_threads_do, .timeout = 60)
 {
 	const char *args[] = { "run", "-b", "thread,gil", "-w", "spin", "-P", "1", "-N", "1,2", "--reps", "5",
@@ -354,7 +339,7 @@ Test(gil, cli_spin_gets_no_speedup_but_threads_do, .timeout = 60)
 	/* With more runnable threads than cores, N=1 and N=2 get different shares
 	 * of the CPUs (a GIL waiter that wakes is even favoured by the scheduler):
 	 * no speedup means anything then. */
-	if (!(thr2 > 1.3 && gil2 < 1.3) && busy_machine())
+	if (!(thr2 > 1.3 && gil2 < 1.3) && cli_busy_machine())
 		cr_skip_test("S(2): thread %.2f, gil %.2f, but the load average says two cores were not free",
 			     thr2, gil2);
 	cr_assert_lt(gil2, 1.3, "gil spin S(2) = %.2f: the GIL did not exclude", gil2);
