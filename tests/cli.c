@@ -10,6 +10,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <math.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -217,4 +218,25 @@ char *cli_printed_path(const char *out, const char *dir, const char *start, cons
 	}
 	cr_assert_fail("no %s...%s among the paths plot printed: %s", want, ext, out);
 	return NULL;
+}
+
+int cli_usable_cpus(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+int cli_busy_machine(void)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+	double load = 0;
+	int ok;
+
+	if (!fp)
+		return 0;
+	ok = fscanf(fp, "%lf", &load) == 1;
+	fclose(fp);
+	return ok && load >= cli_usable_cpus();
 }
