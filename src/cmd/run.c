@@ -183,6 +183,15 @@ static int max_workers(void)
 	return max;
 }
 
+/* Whether p is among the first n of v: a plugin named twice is measured once. */
+static int listed(const void *const *v, size_t n, const void *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return 1;
+	return 0;
+}
+
 static int resolve_plugins(const struct run_opts *o, const struct backend ***bs, size_t *nb,
 			   const struct workload ***ws, size_t *nw)
 {
@@ -200,8 +209,8 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		} else if (b->unavailable) {
 			errorf("backend '%s' is not available in this build: %s", *w, b->unavailable);
 			rc = -1;
-		} else if (*nb < 64) {
-			(*bs)[(*nb)++] = b;
+		} else if (*nb < 64 && !listed((const void *const *)*bs, *nb, b)) {
+			(*bs)[(*nb)++] = b;	/* -b thread,thread measures thread once */
 		}
 	}
 	for (char **w = ww; *w && rc == 0; w++) {
@@ -212,7 +221,7 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		} else if ((wl->needs & WORKLOAD_EXTERNAL) && !o->cmds.len) {
 			usagef("run", "workload '%s' runs programs given with --cmd", *w);
 			rc = -1;
-		} else if (*nw < 64) {
+		} else if (*nw < 64 && !listed((const void *const *)*ws, *nw, wl)) {
 			(*ws)[(*nw)++] = wl;
 		}
 	}

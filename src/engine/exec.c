@@ -48,18 +48,50 @@ char *exec_expand(const char *tmpl, int n)
 	return out;
 }
 
+/* Whether every quote of a command line is closed (backslash escapes honoured outside '...'). */
+static int quotes_closed(const char *s)
+{
+	char open = 0;
+
+	for (; *s; s++) {
+		if (open != '\'' && *s == '\\' && s[1])
+			s++;
+		else if (!open && (*s == '\'' || *s == '"'))
+			open = *s;
+		else if (open && *s == open)
+			open = 0;
+	}
+	return !open;
+}
+
+/* What a wordexp error means for this line, in the user's words. */
+static const char *split_reason(int rc, const char *line)
+{
+	switch (rc) {
+	case 0: return " (it is empty)";
+	case WRDE_BADCHAR: return " (it has | & ; < > ( ) { } or a newline: use --shell)";
+	case WRDE_CMDSUB: return " (command substitution needs --shell)";
+	case WRDE_BADVAL: return " (it names an undefined variable)";
+	case WRDE_NOSPACE: return " (out of memory)";
+	case WRDE_SYNTAX:
+		if (!quotes_closed(line))
+			return " (unbalanced quotes)";
+		if (strstr(line, "$(("))
+			return " (an arithmetic expansion $((...)) that cannot be evaluated)";
+		return " (a shell syntax error, such as an unclosed ${...})";
+	default: return "";
+	}
+}
+
 static int split_words(const char *line, wordexp_t *we, char *err, size_t errlen)
 {
 	int rc = wordexp(line, we, WRDE_NOCMD);
 
 	if (rc == 0 && we->we_wordc > 0)
 		return 0;
-	if (rc == 0)
+	if (rc == 0 || rc == WRDE_NOSPACE)
 		wordfree(we);
-	snprintf(err, errlen, "cannot split command '%s' into words%s", line,
-		 rc == WRDE_BADCHAR ? " (it has | & ; < > ( ) { } or a newline: use --shell)" :
-		 rc == WRDE_CMDSUB ? " (command substitution needs --shell)" :
-		 rc == WRDE_SYNTAX ? " (unbalanced quotes)" : rc == 0 ? " (it is empty)" : "");
+	snprintf(err, errlen, "cannot split command '%s' into words%s", line, split_reason(rc, line));
 	return -1;
 }
 
