@@ -83,6 +83,7 @@ SRC := \
 	src/engine/exec.c \
 	src/engine/isolate.c \
 	src/engine/meta.c \
+	src/engine/output.c \
 	src/engine/sweep.c \
 	src/models/compare_stats.c \
 	src/models/fit.c \

@@ -7,6 +7,7 @@
 #include "../src/results/csv.h"
 #include "../src/models/stats.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <fcntl.h>
@@ -72,6 +73,23 @@ char *cli_slurp(const char *path)
 		buf[len] = '\0';
 	fclose(fp);
 	return buf;
+}
+
+const char *cli_in_progress(const char *dir, const char *name)
+{
+	static char path[4200];
+	char prefix[300];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	snprintf(path, sizeof(path), "%s/.%s.none", dir, name);
+	snprintf(prefix, sizeof(prefix), ".%s.", name);
+	while (d && (e = readdir(d)))
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && !strstr(e->d_name, "meta.json"))
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+	if (d)
+		closedir(d);
+	return path;
 }
 
 long cli_lines(const char *path)

@@ -35,6 +35,9 @@ double cli_median_speedup(const char *csv, const char *backend, const char *work
 
 /* Read a whole file; NULL when missing. */
 char *cli_slurp(const char *path);
+/* The file a run writes its rows to before it renames it to dir/name (a
+ * dot-file beside it); a path that does not exist when there is none. */
+const char *cli_in_progress(const char *dir, const char *name);
 /* Count lines of a file; -1 when missing. */
 long cli_lines(const char *path);
 /* The path of the binary under test. */

@@ -504,11 +504,12 @@ Test(cli_run, sigint_keeps_whole_rows_and_exits_130, .timeout = 60)
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	/* Wait until some rows are in the file, then interrupt mid-sweep. */
+	/* Wait until some rows are in the file being written (a temporary file
+	 * beside the target, renamed at the end), then interrupt mid-sweep. */
 	deadline = now_s() + 30;
-	while (cli_lines(out) < 4 && now_s() < deadline)
+	while (cli_lines(cli_in_progress(dir, "int.csv")) < 4 && now_s() < deadline)
 		usleep(5000);
-	cr_assert_geq(cli_lines(out), 4, "no rows within 30 s");
+	cr_assert_geq(cli_lines(cli_in_progress(dir, "int.csv")), 4, "no rows within 30 s");
 	cr_assert_eq(kill(pid, SIGINT), 0);
 	deadline = now_s() + 15;
 	while (waitpid(pid, &status, WNOHANG) == 0) {

@@ -12,6 +12,7 @@
 #include "../base/list.h"
 #include "../base/options.h"
 #include "../engine/meta.h"
+#include "../engine/output.h"
 #include "../models/stats.h"
 #include "../engine/sweep.h"
 #include "../base/util.h"
@@ -25,7 +26,7 @@
 #include <unistd.h>
 
 struct b5_opts {
-	const char *backend, *messengers, *pickers, *bikes, *wait, *out;
+	const char *backend, *messengers, *pickers, *bikes, *wait, *out, *meta;
 	int orders, reps, quiet, fault;
 	double pick_ms, deliver_ms, poll_ms, timeout;
 };
@@ -64,6 +65,9 @@ static const struct option_spec b5_specs[] = {
 	  .help = "per run (default 60 + 10 x the least wall)" },
 	{ .name = "out", .short_name = 'o', .kind = OPTION_STRING, .metavar = "FILE", B5_AT(out),
 	  .help = "CSV file (default stdout); metadata in FILE.meta.json" },
+	{ .name = "meta", .kind = OPTION_STRING, .metavar = "FILE", B5_AT(meta),
+	  .help = "write the metadata (JSON) here (default FILE.meta.json\nbeside -o FILE; none for stdout, a device "
+	  "or a pipe)" },
 	{ .name = "fault", .kind = OPTION_CHOICE, .metavar = "KIND", .choices = b5_faults, .def = "none",
 	  B5_AT(fault), .help = "test the harness: one messenger loses or duplicates\nan order, hangs, or "
 	  "crashes (lose, duplicate, hang,\ncrash)" },
@@ -334,9 +338,10 @@ int cmd_b5(int argc, char **argv)
 	struct b5_opts o;
 	struct outcome oc;
 	struct b5_plan pl;
-	char err[256], meta_path[4200];
+	char err[4400];
 	json_t *meta;
-	FILE *out = stdout;
+	struct output out;
+	struct output_outcome status_of;
 	size_t total, done = 0;
 	int rc, status, argi;
 
@@ -359,19 +364,15 @@ int cmd_b5(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (o.out) {
-		out = fopen(o.out, "w");
-		if (!out) {
-			errorf("cannot write '%s': %s", o.out, strerror(errno));
-			plan_free(&pl);
-			return EXIT_USAGE;
-		}
-		meta_path_for(o.out, meta_path, sizeof(meta_path));
+	if (output_open(&out, o.out, o.meta, o.quiet, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		plan_free(&pl);
+		return EXIT_USAGE;
 	}
 	meta = meta_new(argc + 1, argv - 1);
 	memset(&oc, 0, sizeof(oc));
 	sweep_install_sigint();
-	if (b5_csv_write_header(out) < 0)
+	if (b5_csv_write_header(out.fp) < 0)
 		oc.write_error = 1;
 	for (size_t bi = 0; bi < pl.nbackends && !oc.interrupted; bi++)
 		for (size_t wi = 0; wi < pl.nwaits && !oc.interrupted; wi++)
@@ -392,7 +393,7 @@ int cmd_b5(int argc, char **argv)
 									++done, total, pl.backends[bi]->name,
 									c.wait == B5_WAIT_POLL ? "poll" : "cond",
 									c.messengers);
-							measure(&o, pl.backends[bi], &c, rep, out, &oc);
+							measure(&o, pl.backends[bi], &c, rep, out.fp, &oc);
 						}
 	if (!o.quiet && isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
@@ -400,31 +401,17 @@ int cmd_b5(int argc, char **argv)
 		errorf("interrupted: %zu finished rows kept", oc.nrows);
 	else if (!o.quiet && oc.nrows)
 		summary(&oc);
-	if (oc.write_error)
-		errorf("cannot write the results to '%s'", o.out ? o.out : "standard output");
-	status = oc.interrupted ? EXIT_INTERRUPTED : (oc.failed || oc.write_error) ? EXIT_FAILED : EXIT_OK;
 	if (oc.failed && !oc.interrupted)
 		errorf("%zu run%s failed; %zu rows written", oc.failed, oc.failed == 1 ? "" : "s", oc.nrows);
 	json_object_set_new(meta, "b5", json_pack("{s:i,s:f,s:f,s:f,s:i}", "orders", o.orders, "pick_ms",
 						  o.pick_ms, "deliver_ms", o.deliver_ms, "poll_ms", o.poll_ms,
 						  "reps", o.reps));
-	json_object_set_new(meta, "rows", json_integer((json_int_t)oc.nrows));
-	json_object_set_new(meta, "status", json_integer(status));
 	if (!isnan(meta_loadavg()))
 		json_object_set_new(meta, "loadavg_after", json_real(meta_loadavg()));
-	if (o.out && meta_write(meta, meta_path) < 0) {
-		errorf("cannot write '%s': %s", meta_path, strerror(errno));
-		if (status == EXIT_OK)
-			status = EXIT_FAILED;
-	}
+	status_of = (struct output_outcome){ .rows = oc.nrows, .failed = oc.failed > 0,
+					     .interrupted = oc.interrupted, .write_error = oc.write_error };
+	status = output_close(&out, meta, &status_of);
 	json_decref(meta);
-	if (out == stdout) {
-		if (finish_stdout() < 0 && status == EXIT_OK)
-			status = EXIT_FAILED;
-	} else if (fclose(out) != 0 && status == EXIT_OK) {
-		errorf("cannot write '%s': %s", o.out, strerror(errno));
-		status = EXIT_FAILED;
-	}
 	free(oc.rows);
 	plan_free(&pl);
 	return status;

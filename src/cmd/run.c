@@ -9,6 +9,7 @@
 #include "../base/machine.h"
 #include "../base/options.h"
 #include "../engine/meta.h"
+#include "../engine/output.h"
 #include "../engine/sweep.h"
 #include "../base/topology.h"
 #include "../base/util.h"
@@ -28,7 +29,7 @@
 #define RUN_P "0.9"
 
 struct run_opts {
-	const char *backend, *workload, *plist, *nlist, *out;
+	const char *backend, *workload, *plist, *nlist, *out, *meta;
 	struct option_list cmds, names, env;
 	int shell, show_output, ignore_failure;
 	const char *setup, *prepare;
@@ -80,6 +81,9 @@ static const struct option_spec run_specs[] = {
 	  .help = "warn when a point's coefficient of variation\nexceeds it" },
 	{ .name = "out", .short_name = 'o', .kind = OPTION_STRING, .metavar = "FILE", RUN_AT(out),
 	  .help = "CSV file (default stdout); metadata in FILE.meta.json" },
+	{ .name = "meta", .kind = OPTION_STRING, .metavar = "FILE", RUN_AT(meta),
+	  .help = "write the metadata (JSON) here (default FILE.meta.json\nbeside -o FILE; none for stdout, a device "
+	  "or a pipe)" },
 	{ .name = "seed", .kind = OPTION_INT, .metavar = "S", .min = 0, .max = 18446744073709551615.0, .def = "1",
 	  RUN_AT(seed), .expect = "a non-negative integer", .help = "seed of the round order" },
 	{ .name = "quiet", .short_name = 'q', .kind = OPTION_FLAG, RUN_AT(quiet),
@@ -272,9 +276,10 @@ int cmd_run(int argc, char **argv)
 	const char *env[OPTION_LIST_MAX + 1];
 	const struct backend **bs = NULL;
 	const struct workload **ws = NULL;
-	char err[4300], meta_path[4200];
+	char err[4300];
 	json_t *meta = NULL;
-	FILE *out = stdout;
+	struct output out;
+	struct output_outcome oc;
 	int rc, status;
 
 	memset(&o, 0, sizeof(o));
@@ -315,14 +320,10 @@ int cmd_run(int argc, char **argv)
 		status = EXIT_USAGE;
 		goto out;
 	}
-	if (o.out) {
-		out = fopen(o.out, "w");
-		if (!out) {
-			errorf("cannot write '%s': %s", o.out, strerror(errno));
-			status = EXIT_USAGE;
-			goto out;
-		}
-		meta_path_for(o.out, meta_path, sizeof(meta_path));
+	if (output_open(&out, o.out, o.meta, o.quiet, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		status = EXIT_USAGE;
+		goto out;
 	}
 	if (topology_placement_init(&placement, o.pin, err, sizeof(err)) < 0 && o.pin != TOPOLOGY_PIN_NONE)
 		warnf("--pin %s: %s; pinning in the order of the affinity mask", topology_pin_name(o.pin), err);
@@ -343,13 +344,11 @@ int cmd_run(int argc, char **argv)
 	cfg.placement = &placement;
 	cfg.quiet = o.quiet;
 	cfg.progress = !o.quiet && isatty(STDERR_FILENO);
-	cfg.out = out;
+	cfg.out = out.fp;
 	sweep_install_sigint();
 	rc = sweep_run(&cfg, &outcome);
-	if (outcome.write_error)
-		errorf("cannot write the results to '%s': %s", o.out ? o.out : "standard output",
-		       strerror(errno ? errno : EIO));
-	status = outcome.interrupted ? EXIT_INTERRUPTED : rc < 0 ? EXIT_FAILED : EXIT_OK;
+	oc = (struct output_outcome){ .rows = outcome.rows, .failed = rc < 0 && !outcome.interrupted,
+				      .interrupted = outcome.interrupted, .write_error = outcome.write_error };
 	if (outcome.interrupted)
 		errorf("interrupted: %zu finished row%s kept", outcome.rows, outcome.rows == 1 ? "" : "s");
 	else if (rc < 0 && outcome.failed_points)
@@ -367,25 +366,12 @@ int cmd_run(int argc, char **argv)
 		topology_cpus_format(placement.cpus, placement.ncpus, err, sizeof(err));
 		json_object_set_new(meta, "pin_cpus", json_string(err));
 		json_object_set_new(meta, "work_s", json_real(o.work));
-		json_object_set_new(meta, "rows", json_integer((json_int_t)outcome.rows));
 		json_object_set_new(meta, "elapsed_s", json_real(outcome.elapsed_s));
-		json_object_set_new(meta, "status", json_integer(status));
 		if (isfinite(meta_loadavg()))
 			json_object_set_new(meta, "loadavg_after", json_real(meta_loadavg()));
 	}
-	if (o.out && meta_write(meta, meta_path) < 0) {
-		errorf("cannot write '%s': %s", meta_path, strerror(errno));
-		if (status == EXIT_OK)
-			status = EXIT_FAILED;
-	}
 	sweep_outcome_free(&outcome);
-	if (out == stdout) {
-		if (finish_stdout() < 0 && status == EXIT_OK)
-			status = EXIT_FAILED;
-	} else if (fclose(out) != 0 && status == EXIT_OK) {
-		errorf("cannot write '%s': %s", o.out, strerror(errno));
-		status = EXIT_FAILED;
-	}
+	status = output_close(&out, meta, &oc);
 out:
 	json_decref(meta);
 	topology_placement_free(&placement);
