@@ -80,11 +80,15 @@ SRC := \
 	src/cmd/run.c \
 	src/cmd/theory.c \
 	src/engine/calibrate.c \
+	src/engine/engine.c \
 	src/engine/exec.c \
 	src/engine/isolate.c \
 	src/engine/meta.c \
 	src/engine/output.c \
+	src/engine/stop.c \
 	src/engine/sweep.c \
+	src/engine/sweep_rows.c \
+	src/engine/sweep_summary.c \
 	src/models/compare_stats.c \
 	src/models/fit.c \
 	src/models/models.c \

@@ -4,6 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "isolate.h"
+#include "stop.h"
 #include "../base/clock.h"
 
 #include <errno.h>
@@ -34,10 +35,8 @@ int isolate_start(struct isolate *iso, isolate_fn fn, void *arg)
 		struct sigaction sa;
 
 		setpgid(0, 0);
+		engine_stop_default();
 		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = SIG_DFL;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
 		sa.sa_handler = SIG_IGN;
 		sigaction(SIGPIPE, &sa, NULL);
 		close(fds[0]);
@@ -92,13 +91,22 @@ int isolate_finish(struct isolate *iso)
 {
 	int status = 0;
 
+	if (iso->pid <= 0)
+		return 0;
 	/* The leader is not reaped yet, so its group id cannot have been reused. */
 	kill(-iso->pid, SIGKILL);
 	while (waitpid(iso->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	close(iso->fd);
 	iso->fd = -1;
+	iso->pid = -1;
 	return status;
+}
+
+int isolate_end(struct isolate *iso, char *what, size_t len)
+{
+	snprintf(what, len, "its process group was ended");
+	return isolate_finish(iso);
 }
 
 int isolate_send(int fd, const void *msg, size_t len)

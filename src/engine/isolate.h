@@ -37,9 +37,12 @@ enum isolate_read isolate_read(struct isolate *iso, void *msg, size_t len, doubl
 			       volatile sig_atomic_t *stop);
 /*
  * End the child's process group (SIGKILL) and reap the child. Returns its
- * wait status. Safe to call once per started child, whatever its state.
+ * wait status (0 when it was finished already). Safe to call whatever the
+ * child's state; pid is -1 afterwards.
  */
 int isolate_finish(struct isolate *iso);
+/* isolate_finish, saying in what what was ended ("its process group was ended"). */
+int isolate_end(struct isolate *iso, char *what, size_t len);
 /* Write a message from the child; -1 on error. */
 int isolate_send(int fd, const void *msg, size_t len);
 /* "exited with status 3", "killed by SIGSEGV" for a wait status. */

@@ -141,10 +141,23 @@ static int place_rows(struct output *o, const struct output_outcome *oc, int sta
 	return 0;
 }
 
+/* One line on how the run ended, when it did not end well. */
+static void say_end(const struct output_outcome *oc)
+{
+	const char *rows = oc->rows == 1 ? "" : "s";
+
+	if (oc->interrupted)
+		errorf("interrupted: %zu finished row%s kept", oc->rows, rows);
+	else if (oc->failures)
+		errorf("%zu %s%s failed; %zu finished row%s kept", oc->failures, oc->unit ? oc->unit : "point",
+		       oc->failures == 1 ? "" : "s", oc->rows, rows);
+}
+
 int output_close(struct output *o, json_t *meta, const struct output_outcome *oc)
 {
 	int status = output_status(oc), bad;
 
+	say_end(oc);
 	if (oc->write_error)
 		errorf("cannot write the results to '%s'", o->path ? o->path : "standard output");
 	bad = close_rows(o) < 0;

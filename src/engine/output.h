@@ -26,7 +26,9 @@ struct output {
 /* How the run went, for the status and the sidecar. */
 struct output_outcome {
 	size_t rows;			/* whole rows written */
-	int failed;			/* a point failed */
+	int failed;			/* something failed: exit 1 */
+	size_t failures;		/* how many units failed, for the message */
+	const char *unit;		/* "point", "run" */
 	int interrupted;		/* SIGINT, SIGTERM or SIGHUP */
 	int write_error;		/* a row could not be written */
 };
@@ -43,11 +45,12 @@ int output_open(struct output *o, const char *path, const char *meta_path, int q
 int output_status(const struct output_outcome *oc);
 
 /*
- * Close the rows and put them in place (a run that fails before its first
- * row leaves an existing target as it was), then write meta (its "rows" and
- * "status" set here) to the sidecar. Reports any write error and returns the
- * exit status: output_status, or 1 when the rows or the sidecar could not
- * be written.
+ * Say how the run ended ("interrupted: 12 finished rows kept", "2 points
+ * failed; ..."), close the rows and put them in place (a run that fails
+ * before its first row leaves an existing target as it was), then write meta
+ * (its "rows" and "status" set here) to the sidecar. Reports any write error
+ * and returns the exit status: output_status, or 1 when the rows or the
+ * sidecar could not be written.
  */
 int output_close(struct output *o, json_t *meta, const struct output_outcome *oc);
 
