@@ -91,6 +91,7 @@ SRC := \
 	src/engine/isolate.c \
 	src/engine/meta.c \
 	src/engine/output.c \
+	src/engine/reap.c \
 	src/engine/stop.c \
 	src/engine/sweep.c \
 	src/engine/sweep_rows.c \

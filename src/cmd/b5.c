@@ -14,7 +14,6 @@
 #include "../engine/meta.h"
 #include "../engine/output.h"
 #include "../models/stats.h"
-#include "../engine/stop.h"
 #include "../base/util.h"
 
 #include <errno.h>
@@ -372,8 +371,9 @@ static void b5_measure(struct b5_run *br, struct output_outcome *oc)
 
 	if (b5_csv_write_header(br->out) < 0)
 		br->write_error = 1;
-	engine_stop_install();
+	engine_open();
 	engine_run(&plan, &rep, !br->o->quiet && isatty(STDERR_FILENO), &eo);
+	engine_close();
 	*oc = (struct output_outcome){ .rows = br->nrows, .failed = eo.failures > 0, .failures = eo.failures,
 				       .unit = "run", .interrupted = eo.interrupted, .write_error = br->write_error };
 }

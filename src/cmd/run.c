@@ -10,7 +10,7 @@
 #include "../base/options.h"
 #include "../engine/meta.h"
 #include "../engine/output.h"
-#include "../engine/stop.h"
+#include "../engine/engine.h"
 #include "../engine/sweep.h"
 #include "../base/topology.h"
 #include "../base/util.h"
@@ -371,8 +371,9 @@ static int run_measure(const struct run_opts *o, struct sweep_config *cfg, int a
 	meta = meta_new(argc + 1, argv - 1);
 	run_config(o, cfg, &placement);
 	cfg->out = out.fp;
-	engine_stop_install();
+	engine_open();
 	rc = sweep_run(cfg, &so);
+	engine_close();
 	oc = (struct output_outcome){ .rows = so.rows, .failed = rc < 0 && !so.interrupted,
 				      .failures = so.failed_points, .unit = "point",
 				      .interrupted = so.interrupted, .write_error = so.write_error };

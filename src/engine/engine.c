@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include "engine.h"
 #include "isolate.h"
+#include "reap.h"
 #include "stop.h"
 #include "../base/clock.h"
 #include "../base/util.h"
@@ -298,6 +299,17 @@ static int run_rounds(struct engine *e)
 	gsl_rng_free(rng);
 	free(order);
 	return rc;
+}
+
+void engine_open(void)
+{
+	engine_stop_install();
+	reap_init();
+}
+
+void engine_close(void)
+{
+	reap_finish();
 }
 
 int engine_run(const struct engine_plan *plan, const struct engine_reporter *rep, int progress,

@@ -95,6 +95,14 @@ struct engine_reporter {
 };
 
 /*
+ * Before a command measures: SIGINT, SIGTERM and SIGHUP set the stop flag
+ * (stop.h); this process becomes a subreaper, so that nothing it starts can
+ * outlive it (reap.h). After: engine_close removes the run's scratch folder.
+ */
+void engine_open(void);
+void engine_close(void);
+
+/*
  * Visit every point as the plan says, report, and fill out. progress: draw
  * a progress line on stderr. Returns 0 when every repetition was measured
  * and none failed, else -1.
