@@ -180,6 +180,8 @@ static pid_t start(const char *const *args)
 		int null = open("/dev/null", O_RDWR), efd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
 		setsid();
+		/* As from a terminal: the test's own runner may ignore SIGHUP. */
+		signal(SIGHUP, SIG_DFL);
 		dup2(null, 0);
 		dup2(null, 1);
 		dup2(efd, 2);

@@ -10,7 +10,7 @@
 
 extern volatile sig_atomic_t engine_stop;
 
-/* Catch SIGINT, SIGTERM and SIGHUP into engine_stop. */
+/* Catch SIGINT, SIGTERM and SIGHUP into engine_stop (SIGHUP stays ignored under nohup). */
 void engine_stop_install(void);
 /* Put those three back to their default in a child that is about to measure or exec. */
 void engine_stop_default(void);
