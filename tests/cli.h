@@ -33,6 +33,10 @@ void cli_free(struct cli_result *r);
  */
 double cli_median_speedup(const char *csv, const char *backend, const char *workload, int n);
 
+/* The CPUs this process may run on (its affinity mask: `taskset -c 0 make test` gives 1).
+ * A test that needs two cores skips below that, saying so. */
+int cli_usable_cpus(void);
+
 /* Read a whole file; NULL when missing. */
 char *cli_slurp(const char *path);
 /* The file a run writes its rows to before it renames it to dir/name (a
