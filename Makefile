@@ -24,9 +24,10 @@ OPT     ?= -O2
 Q       := $(if $(V),,@)
 PREFIX  ?= /usr/local
 
-# Debian packages amdahl builds, tests and plots with.
+# Debian packages amdahl builds, tests and plots with (zstd: the README's worked
+# example, which the suite runs).
 DEPS_PKGS := gcc make pkg-config libc6-dev libcriterion-dev libcsv-dev libjansson-dev \
-	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox
+	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox zstd
 # Packages only one target needs, each list installed by a deps-<name> target of its own.
 DEPS_PYTHON := python3 python3-gevent
 # The interpreter bench-python measures and tests/test_python.c runs.
