@@ -247,15 +247,15 @@ Test(isolate, what_ignores_sigterm_or_left_the_group_is_ended_too, .timeout = 20
 			 "(1 of them had left its process group)");
 }
 
+/* Sleeping in short naps: ThreadSanitizer runs a signal handler at its next
+ * intercepted call, which pause() is not. */
 static int sleepy_in_group(void *arg, int fd)
 {
 	(void)arg;
 	(void)fd;
-	if (fork() == 0)	/* a worker, in the child's group */
-		for (;;)
-			pause();
+	fork();		/* a worker, in the child's group */
 	for (;;)
-		pause();
+		usleep(10000);
 	return 0;
 }
 
@@ -266,6 +266,12 @@ Test(isolate, the_child_dies_with_its_parent, .timeout = 20)
 	pid_t mid, child = 0;
 	double deadline;
 
+#ifdef __SANITIZE_THREAD__
+	/* In a child of a child of the Criterion worker, ThreadSanitizer keeps the
+	 * death signal queued for a handler it never runs; escape::sigkill_* check
+	 * the same on the binary, which it does not disturb. */
+	cr_skip_test("ThreadSanitizer defers the parent-death handler in a forked child");
+#endif
 	cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
 	cr_assert_eq(pipe(fds), 0);
 	mid = fork();
@@ -285,7 +291,11 @@ Test(isolate, the_child_dies_with_its_parent, .timeout = 20)
 	deadline = clock_now() + 2;
 	while (!group_gone(child, 0.01) && clock_now() < deadline)
 		;
-	cr_assert(group_gone(child, 0.01), "the child's group outlived its parent");
+	if (!group_gone(child, 0.01)) {
+		kill(-child, SIGKILL);	/* nothing of the test left behind */
+		group_gone(child, 1);
+		cr_assert_fail("the child's group outlived its parent");
+	}
 }
 
 Test(isolate, describe_unknown_status)
