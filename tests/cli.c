@@ -194,6 +194,33 @@ static int spawn(struct cli_result *r, double limit_s, const char *file, char *c
 	return 0;
 }
 
+pid_t cli_start(const char *const *args, const char *err_path)
+{
+	const char *argv[64];
+	int n = 0;
+	pid_t pid;
+
+	argv[n++] = cli_bin();
+	for (; args && *args && n < 63; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		int efd = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : null;
+
+		setsid();
+		signal(SIGHUP, SIG_DFL);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(efd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
 int cli_run(struct cli_result *r, double limit_s, const char *const *args)
 {
 	const char *argv[64];

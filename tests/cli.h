@@ -7,6 +7,7 @@
 #define AMDAHL_TEST_CLI_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct cli_result {
 	int status;		/* exit status, or 128+signal */
@@ -36,6 +37,14 @@ double cli_median_speedup(const char *csv, const char *backend, const char *work
 /* The CPUs this process may run on (its affinity mask: `taskset -c 0 make test` gives 1).
  * A test that needs two cores skips below that, saying so. */
 int cli_usable_cpus(void);
+
+/*
+ * Start `amdahl args...` (NULL-terminated) without waiting: stdin and stdout
+ * /dev/null, stderr into err_path (or /dev/null when NULL), in a session of
+ * its own (so a process group of its own too), SIGHUP at its default as from
+ * a terminal. Returns its pid; the caller waits for it.
+ */
+pid_t cli_start(const char *const *args, const char *err_path);
 
 /* Read a whole file; NULL when missing. */
 char *cli_slurp(const char *path);

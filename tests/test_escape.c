@@ -163,31 +163,12 @@ static double gone_within(double s)
 
 static pid_t start(const char *const *args)
 {
-	const char *argv[40];
 	char err[4200];
-	int n = 0;
 	pid_t pid;
 
-	argv[n++] = cli_bin();
-	while (*args && n < 39)
-		argv[n++] = *args++;
-	argv[n] = NULL;
 	snprintf(err, sizeof(err), "%s/stderr", dir);
-	fflush(NULL);
-	pid = fork();
+	pid = cli_start(args, err);
 	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR), efd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		setsid();
-		/* As from a terminal: the test's own runner may ignore SIGHUP. */
-		signal(SIGHUP, SIG_DFL);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(efd, 2);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
 	return pid;
 }
 

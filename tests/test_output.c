@@ -53,29 +53,12 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* amdahl with args, its output to /dev/null, in a process group of its own. */
+/* amdahl with args, its output to /dev/null, in a session of its own. */
 static pid_t start(const char *const *args)
 {
-	const char *argv[40];
-	int n = 0;
-	pid_t pid;
+	pid_t pid = cli_start(args, NULL);
 
-	argv[n++] = cli_bin();
-	while (*args && n < 39)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	fflush(NULL);
-	pid = fork();
 	cr_assert_geq(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		dup2(null, 0);
-		dup2(null, 1);
-		dup2(null, 2);
-		setpgid(0, 0);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
 	return pid;
 }
 
