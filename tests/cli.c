@@ -54,14 +54,6 @@ void cli_tmpdir_free(char *dir)
 	free(dir);
 }
 
-int cli_usable_cpus(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
-}
-
 char *cli_slurp(const char *path)
 {
 	FILE *fp = fopen(path, "rb");

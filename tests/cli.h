@@ -34,10 +34,6 @@ void cli_free(struct cli_result *r);
  */
 double cli_median_speedup(const char *csv, const char *backend, const char *workload, int n);
 
-/* The CPUs this process may run on (its affinity mask: `taskset -c 0 make test` gives 1).
- * A test that needs two cores skips below that, saying so. */
-int cli_usable_cpus(void);
-
 /*
  * Start `amdahl args...` (NULL-terminated) without waiting: stdin and stdout
  * /dev/null, stderr into err_path (or /dev/null when NULL), in a session of
