@@ -86,6 +86,7 @@ SRC := \
 	src/models/compare_stats.c \
 	src/models/fit.c \
 	src/models/models.c \
+	src/models/ranktest.c \
 	src/models/stats.c \
 	src/results/csv.c \
 	src/runtime/channel.c \
