@@ -85,9 +85,12 @@ SRC := \
 	src/engine/sweep.c \
 	src/models/compare_stats.c \
 	src/models/fit.c \
+	src/models/interval.c \
+	src/models/jackknife.c \
 	src/models/models.c \
 	src/models/ranktest.c \
 	src/models/stats.c \
+	src/models/usl.c \
 	src/results/csv.c \
 	src/runtime/channel.c \
 	src/runtime/condition.c \

@@ -375,8 +375,8 @@ static void run_gates(struct ctx *c, const struct side *sb, const struct side *s
 		}
 		nn = xmalloc(gn->nobs * sizeof(double));
 		kn = distinct_n(gn, nn);
-		fit_summarize(gb, c->o->resamples, CMP_LEVEL, CMP_SEED, 0, &fb);
-		fit_summarize(gn, c->o->resamples, CMP_LEVEL, CMP_SEED, 0, &fn);
+		fit_summarize(gb, CMP_LEVEL, 0, USL_NLS, &fb);
+		fit_summarize(gn, CMP_LEVEL, 0, USL_NLS, &fn);
 		/* The ceiling of a --cmd point needs a P: the base run's fitted one. */
 		pref = isfinite(gb->p) ? gb->p : fb.p_fit;
 		for (size_t a = 0, b = 0; a < kb || b < kn;) {

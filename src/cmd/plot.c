@@ -555,27 +555,16 @@ static int same_group_key(const struct group *g, const struct fit_group *fg)
 }
 
 /*
- * Amdahl's P of one --cmd series from its wall times. Tukey's bisquare line
- * (fit_amdahl_robust) rather than plain least squares: on a shared machine one
- * repetition that other work slowed down would otherwise drag P down, and a
- * figure should show what the program does, not what its neighbours did. With
- * too few repetitions for the robust fit, plain least squares. The interval is
- * the percentile bootstrap over the repetitions of each N, with fit.h's seed,
- * so the same CSV gives the same key.
+ * Amdahl's P of one --cmd series from its wall times: the one fit amdahl
+ * shows everywhere (fit_p_interval: least squares on N <= cores, jackknife
+ * interval over rounds), so the figure's key and `amdahl fit` agree.
  */
 static struct pfit fit_obs_p(const struct fit_obs *obs, size_t n)
 {
 	struct pfit pf = { .ok = 0, .p = NAN, .lo = NAN, .hi = NAN, .r2 = NAN };
-	fit_model_fn model = fit_amdahl_robust;
+	double raw;
 
-	if (model(obs, n, &pf.p, &pf.r2) < 0) {
-		model = fit_amdahl;
-		if (model(obs, n, &pf.p, &pf.r2) < 0)
-			return pf;
-	}
-	pf.ok = 1;
-	if (fit_bootstrap(obs, n, model, FIT_RESAMPLES, FIT_LEVEL, FIT_SEED, &pf.lo, &pf.hi) < 0)
-		pf.lo = pf.hi = NAN;
+	pf.ok = fit_p_interval(obs, n, fit_amdahl, FIT_LEVEL, &pf.p, &pf.lo, &pf.hi, &raw, &pf.r2) == FIT_OK;
 	return pf;
 }
 
