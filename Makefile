@@ -67,6 +67,7 @@ SRC := \
 	src/base/clock.c \
 	src/base/list.c \
 	src/base/machine.c \
+	src/base/options.c \
 	src/base/topology.c \
 	src/base/util.c \
 	src/cmd/b5.c \

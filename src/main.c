@@ -3,6 +3,7 @@
  * main only finds the subcommand in the table and returns what it returns.
  */
 #include "cmd/cmd.h"
+#include "base/machine.h"
 #include "base/util.h"
 
 #include <stdio.h>
@@ -27,7 +28,8 @@ static const struct command {
 static void usage(FILE *fp)
 {
 	fputs("usage: amdahl <command> [options]\n"
-	      "       amdahl <command> --help\n\ncommands:\n", fp);
+	      "       amdahl <command> --help\n"
+	      "       amdahl --version\n\ncommands:\n", fp);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (commands[i].summary)
 			fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
@@ -43,6 +45,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("amdahl %s (%s; %s)\n", machine_git_commit(), machine_compiler(), machine_cflags());
 		return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)

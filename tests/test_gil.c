@@ -181,13 +181,13 @@ Test(gil, switch_interval_is_checked)
 	struct params ps = { 0 };
 	char err[256];
 
-	cr_assert_eq(backend_gil.check(&ps, err, sizeof(err)), 0, "the default is refused: %s", err);
+	cr_assert_eq(params_check(&ps, backend_gil.params, err, sizeof(err)), 0, "the default is refused: %s", err);
 	params_set(&ps, "switch-interval", "0.5ms");
-	cr_assert_eq(backend_gil.check(&ps, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(params_check(&ps, backend_gil.params, err, sizeof(err)), 0, "%s", err);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		params_set(&ps, "switch-interval", bad[i]);
 		err[0] = '\0';
-		cr_assert_eq(backend_gil.check(&ps, err, sizeof(err)), -1, "'%s' accepted", bad[i]);
+		cr_assert_eq(params_check(&ps, backend_gil.params, err, sizeof(err)), -1, "'%s' accepted", bad[i]);
 		cr_assert(strstr(err, "--switch-interval"), "message '%s'", err);
 	}
 }

@@ -29,7 +29,7 @@ Test(mpi, registry_entry_is_listed_with_its_options, .timeout = 120)
 	int hostfile = 0, args = 0;
 
 	cr_assert_not_null(b, "the mpi backend must stay registered in every build");
-	for (const struct param_spec *p = b->params; p && p->name; p++) {
+	for (const struct option_spec *p = b->params; p && p->name; p++) {
 		hostfile |= strcmp(p->name, "hostfile") == 0;
 		args |= strcmp(p->name, "mpirun-args") == 0;
 	}

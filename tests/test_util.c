@@ -3,6 +3,7 @@
  * (never a silent 0 from junk), durations with suffixes, comma splitting.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -52,7 +53,7 @@ Test(util, parse_double_accepts_plain_numbers)
 Test(util, parse_double_rejects_junk)
 {
 	static const char *const bad[] = { "", "nan", "NaN", "inf", "-inf", "1x", "x1", "1,5", "0.5 ",
-					   "1e400", "--1" };
+					   "1e400", "--1", "0x10", " 2", "+2", "infinity", "0x1p3" };
 	double v = 42;
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -60,6 +61,16 @@ Test(util, parse_double_rejects_junk)
 		cr_assert_float_eq(v, 42.0, 1e-15, "'%s' changed the output on failure", bad[i]);
 	}
 	cr_assert_eq(parse_double(NULL, &v), -1);
+}
+
+Test(util, parse_double_minus_zero_is_zero)
+{
+	double v = 42;
+
+	cr_assert_eq(parse_double("-0", &v), 0);
+	cr_assert(v == 0 && !signbit(v), "-0 must read as 0, not -0");
+	cr_assert_eq(parse_double("-0.0e5", &v), 0);
+	cr_assert(!signbit(v));
 }
 
 Test(util, parse_u64_range_and_junk)

@@ -210,10 +210,10 @@ Test(workloads, memory_rejects_bad_sizes, .timeout = 60)
 	struct params ps = { 0 };
 	char err[256];
 
-	cr_assert_eq(w->check(&ps, err, sizeof(err)), 0, "auto refused: %s", err);
+	cr_assert_eq(params_check(&ps, w->params, err, sizeof(err)), 0, "auto refused: %s", err);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		params_set(&ps, "array-mb", bad[i]);
-		cr_assert_eq(w->check(&ps, err, sizeof(err)), -1, "'%s' accepted", bad[i]);
+		cr_assert_eq(params_check(&ps, w->params, err, sizeof(err)), -1, "'%s' accepted", bad[i]);
 	}
 }
 

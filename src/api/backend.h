@@ -17,7 +17,7 @@
 struct backend {
 	const char *name, *summary;
 	const char *unavailable;		/* NULL when usable, else why not */
-	const struct param_spec *params;	/* options it owns; NULL or {NULL}-terminated */
+	const struct option_spec *params;	/* options it owns; NULL or {NULL}-terminated */
 	/* Validate its options before anything runs; a message into err means exit 2. */
 	int (*check)(const struct params *ps, char *err, size_t errlen);
 	/* NULL when it can run w, else the reason it cannot (exit 2). May be NULL. */

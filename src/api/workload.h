@@ -23,7 +23,7 @@ enum workload_needs {
 
 struct workload {
 	const char *name, *summary;
-	const struct param_spec *params;	/* options it owns; NULL or {NULL}-terminated */
+	const struct option_spec *params;	/* options it owns; NULL or {NULL}-terminated */
 	unsigned needs;				/* enum workload_needs bits */
 	/* Validate its options before anything runs; a message into err means exit 2. */
 	int (*check)(const struct params *ps, char *err, size_t errlen);

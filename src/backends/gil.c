@@ -28,10 +28,11 @@
 #include <string.h>
 #include <time.h>
 
-static const struct param_spec gil_params[] = {
-	{ "switch-interval", "SECONDS", "5ms",
-	  "gil backend: how long a waiter lets the holder run before asking for the GIL" },
-	{ NULL, NULL, NULL, NULL },
+static const struct option_spec gil_params[] = {
+	{ .name = "switch-interval", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS, .def = "5ms",
+	  .min = 1e-6, .max = 10, .expect = "seconds from 1us to 10s",
+	  .help = "gil backend: how long a waiter lets the holder run before asking for the GIL" },
+	{ .name = NULL },
 };
 
 struct gil {
@@ -58,23 +59,6 @@ struct gil_arg {
 	struct gil_ctx *ctx;
 	int worker;
 };
-
-static int parse_interval(const char *s, double *out)
-{
-	return parse_seconds(s, out) < 0 || *out < 1e-6 || *out > 10 ? -1 : 0;
-}
-
-static int gil_check(const struct params *ps, char *err, size_t errlen)
-{
-	const char *v = params_get(ps, gil_params, "switch-interval");
-	double d;
-
-	if (parse_interval(v, &d) < 0) {
-		snprintf(err, errlen, "bad --switch-interval '%s': expected seconds from 1us to 10s", v);
-		return -1;
-	}
-	return 0;
-}
 
 static int gil_init(struct gil *g, double interval_s)
 {
@@ -216,11 +200,10 @@ static int gil_run(const struct workload *w, struct job *job, int n, struct timi
 	struct job_sync sync;
 	struct gil_arg *args;
 	pthread_t *tids;
-	double interval = 0.005;
+	double interval = params_decimal(job->params, gil_params, "switch-interval");
 	int started = 0, rc = 0, err = 0, chan = (w->needs & WORKLOAD_NEEDS_CHANNEL) != 0;
 
 	(void)out;
-	parse_interval(params_get(job->params, gil_params, "switch-interval"), &interval);
 	ctx = calloc(1, sizeof(*ctx));
 	tids = calloc((size_t)n, sizeof(*tids));
 	args = calloc((size_t)n, sizeof(*args));
@@ -303,7 +286,6 @@ const struct backend backend_gil = {
 	.name = "gil",
 	.summary = "pthreads that must hold one global interpreter lock to compute (CPython's GIL)",
 	.params = gil_params,
-	.check = gil_check,
 	.refuse = gil_refuse,
 	.run = gil_run,
 };

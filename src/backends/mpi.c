@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,12 +46,19 @@ extern char **environ;
 #define MPI_UNAVAILABLE "OpenMPI not found: apt-get install libopenmpi-dev openmpi-bin"
 #endif
 
-static const struct param_spec mpi_params[] = {
-	{ "hostfile", "FILE", "", "mpi backend: mpirun's --hostfile (none: this machine only)" },
-	{ "mpirun-args", "'ARGS'", "", "mpi backend: more mpirun options, split as a shell would" },
-	{ AMDAHL_MPI_WAIT_PARAM, "passive|active", AMDAHL_MPI_WAIT_DEFAULT,
-	  "mpi backend: ranks waiting at a barrier sleep between polls, or poll as MPI does" },
-	{ NULL, NULL, NULL, NULL },
+static int hostfile_parse(const char *text, void *base, char *err, size_t errlen);
+static int mpirun_args_parse(const char *text, void *base, char *err, size_t errlen);
+
+static const char *const mpi_waits[] = { "passive", "active", NULL };
+
+static const struct option_spec mpi_params[] = {
+	{ .name = "hostfile", .kind = OPTION_STRING, .metavar = "FILE", .def = "", .parse = hostfile_parse,
+	  .help = "mpi backend: mpirun's --hostfile (none: this machine only)" },
+	{ .name = "mpirun-args", .kind = OPTION_STRING, .metavar = "'ARGS'", .def = "", .parse = mpirun_args_parse,
+	  .help = "mpi backend: more mpirun options, split as a shell would" },
+	{ .name = AMDAHL_MPI_WAIT_PARAM, .kind = OPTION_CHOICE, .choices = mpi_waits, .def = AMDAHL_MPI_WAIT_DEFAULT,
+	  .help = "mpi backend: ranks waiting at a barrier sleep between polls, or poll as MPI does" },
+	{ .name = NULL },
 };
 
 /* A NULL-terminated vector of strings that grows. */
@@ -211,27 +219,46 @@ static int find_in_path(const char *prog)
 	return found;
 }
 
-static int mpi_check(const struct params *ps, char *err, size_t errlen)
+/* --hostfile: a regular file this user can read (mpirun would fail late on a folder). */
+static int hostfile_parse(const char *text, void *base, char *err, size_t errlen)
 {
-	const char *hostfile = params_get(ps, mpi_params, "hostfile");
-	const char *args = params_get(ps, mpi_params, "mpirun-args");
-	const char *wait = params_get(ps, mpi_params, AMDAHL_MPI_WAIT_PARAM);
-	struct vec words = { 0 };
-	int bad = split_words(args, &words);
+	struct stat st;
+	int fd;
 
+	(void)base;
+	if (!*text)
+		return 0;
+	fd = open(text, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read --hostfile '%s': %s", text, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "bad --hostfile '%s': not a regular file", text);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static int mpirun_args_parse(const char *text, void *base, char *err, size_t errlen)
+{
+	struct vec words = { 0 };
+	int bad = split_words(text, &words);
+
+	(void)base;
 	vec_free(&words);
 	if (bad < 0) {
-		snprintf(err, errlen, "bad --mpirun-args '%s': a quote is not closed", args);
+		snprintf(err, errlen, "bad --mpirun-args '%s': a quote is not closed", text);
 		return -1;
 	}
-	if (strcmp(wait, "passive") != 0 && strcmp(wait, "active") != 0) {
-		snprintf(err, errlen, "bad --mpi-wait '%s': expected passive or active", wait);
-		return -1;
-	}
-	if (*hostfile && access(hostfile, R_OK) < 0) {
-		snprintf(err, errlen, "cannot read --hostfile '%s': %s", hostfile, strerror(errno));
-		return -1;
-	}
+	return 0;
+}
+
+static int mpi_check(const struct params *ps, char *err, size_t errlen)
+{
+	(void)ps;
 	if (!find_in_path("mpirun")) {
 		snprintf(err, errlen, "mpirun not found in PATH: apt-get install openmpi-bin");
 		return -1;
@@ -347,7 +374,7 @@ static void build_argv(struct vec *argv, const struct job *job, int n, const cha
 	vec_pushf(argv, "%llu", (unsigned long long)job->seed);
 	for (size_t i = 0; job->params && i < job->params->len; i++) {
 		vec_pushf(argv, "--param");
-		vec_pushf(argv, "%s=%s", job->params->v[i].name, job->params->v[i].value);
+		vec_pushf(argv, "%s=%s", job->params->v[i].name, job->params->v[i].text);
 	}
 }
 
@@ -561,8 +588,8 @@ static void forward_messages(const struct reply *r)
 
 static int mpi_run(const struct workload *w, struct job *job, int n, struct timing *out)
 {
-	const char *hostfile = params_get(job->params, mpi_params, "hostfile");
-	const char *args = params_get(job->params, mpi_params, "mpirun-args");
+	const char *hostfile = params_text(job->params, mpi_params, "hostfile");
+	const char *args = params_text(job->params, mpi_params, "mpirun-args");
 	struct vec argv = { 0 }, env = { 0 };
 	struct reply *r = xcalloc(1, sizeof(*r));
 	char self[PATH_MAX], boot[64], myboot[64], why[1100];

@@ -27,16 +27,17 @@ struct topology {
 	int numa_count;
 };
 
-static const char *const pin_names[] = {
+const char *const topology_pin_names[] = {
 	[TOPOLOGY_PIN_NONE] = "none",
 	[TOPOLOGY_PIN_COMPACT] = "compact",
 	[TOPOLOGY_PIN_SPREAD] = "spread",
+	NULL,
 };
 
 int topology_pin_parse(const char *s, enum topology_pin *out)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(pin_names); i++)
-		if (strcmp(s, pin_names[i]) == 0) {
+	for (size_t i = 0; topology_pin_names[i]; i++)
+		if (strcmp(s, topology_pin_names[i]) == 0) {
 			*out = (enum topology_pin)i;
 			return 0;
 		}
@@ -45,7 +46,7 @@ int topology_pin_parse(const char *s, enum topology_pin *out)
 
 const char *topology_pin_name(enum topology_pin pin)
 {
-	return (size_t)pin < ARRAY_SIZE(pin_names) ? pin_names[pin] : "none";
+	return (size_t)pin < ARRAY_SIZE(topology_pin_names) - 1 ? topology_pin_names[pin] : "none";
 }
 
 /* ---- loading ---- */

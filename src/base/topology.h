@@ -24,6 +24,8 @@ enum topology_pin {
 	TOPOLOGY_PIN_SPREAD,	/* consecutive workers as far apart as the topology allows */
 };
 
+/* The policies' names, in enum order, NULL-terminated (the --pin choices). */
+extern const char *const topology_pin_names[];
 /* "none", "compact", "spread"; 0, or -1 for anything else. */
 int topology_pin_parse(const char *s, enum topology_pin *out);
 const char *topology_pin_name(enum topology_pin pin);

@@ -1,6 +1,7 @@
 /*
  * Shared helpers: messages, checked number parsing, allocation.
  */
+#define _GNU_SOURCE
 #include "util.h"
 
 #include <errno.h>
@@ -10,13 +11,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void vmessage(const char *kind, const char *fmt, va_list ap)
+/*
+ * Every message is one line: a value the user gave may hold a newline or
+ * another control character, and is shown escaped (\n, \t, \x1b).
+ */
+static void put_escaped(const char *s, FILE *fp)
 {
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '\n')
+			fputs("\\n", fp);
+		else if (*c == '\t')
+			fputs("\\t", fp);
+		else if (*c == '\r')
+			fputs("\\r", fp);
+		else if (*c < 0x20 || *c == 0x7f)
+			fprintf(fp, "\\x%02x", *c);
+		else
+			fputc(*c, fp);
+	}
+}
+
+static void vmessage(const char *kind, const char *tail, const char *fmt, va_list ap)
+{
+	char *text = NULL;
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
 	fputs("amdahl: ", stderr);
 	if (kind)
 		fputs(kind, stderr);
-	vfprintf(stderr, fmt, ap);
+	put_escaped(text ? text : fmt, stderr);
+	if (tail)
+		fputs(tail, stderr);
 	fputc('\n', stderr);
+	free(text);
 }
 
 void errorf(const char *fmt, ...)
@@ -24,7 +52,7 @@ void errorf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(NULL, fmt, ap);
+	vmessage(NULL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -33,22 +61,19 @@ void warnf(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage("warning: ", fmt, ap);
+	vmessage("warning: ", NULL, fmt, ap);
 	va_end(ap);
 }
 
 void usagef(const char *cmd, const char *fmt, ...)
 {
+	char tail[96];
 	va_list ap;
 
-	fputs("amdahl: ", stderr);
+	snprintf(tail, sizeof(tail), "; try 'amdahl %s%s--help'", cmd ? cmd : "", cmd ? " " : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(NULL, tail, fmt, ap);
 	va_end(ap);
-	if (cmd)
-		fprintf(stderr, "; try 'amdahl %s --help'\n", cmd);
-	else
-		fputs("; try 'amdahl --help'\n", stderr);
 }
 
 int parse_double(const char *s, double *out)
@@ -56,13 +81,17 @@ int parse_double(const char *s, double *out)
 	char *end;
 	double v;
 
-	if (!s || !*s)
+	/* strtod also reads hex ("0x10"), "inf", "nan" and leading blanks: a
+	 * decimal option takes plain decimals only, as the integer ones do. */
+	if (!s || !((*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+		return -1;
+	if (s[strspn(s, "0123456789.eE+-")] != '\0')
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
 	if (errno || *end || end == s || !isfinite(v))
 		return -1;
-	*out = v;
+	*out = v == 0 ? 0.0 : v;	/* "-0" is 0: no "-0" reaches a CSV */
 	return 0;
 }
 

@@ -19,13 +19,16 @@ enum exit_status {
 	EXIT_INTERRUPTED = 130,
 };
 
-/* "amdahl: <message>" on stderr, one line. */
+/* "amdahl: <message>" on stderr, one line: control characters in it are escaped. */
 void errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* errorf plus "try 'amdahl <cmd> --help'", for usage errors. */
 void usagef(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Parse a whole string as a finite double / unsigned integer; -1 on any junk. */
+/*
+ * Parse a whole string as a plain finite decimal ("-0" gives 0; no hex, no
+ * blanks, no inf or nan) / an unsigned integer (digits only); -1 on any junk.
+ */
 int parse_double(const char *s, double *out);
 int parse_u64(const char *s, uint64_t *out);
 /* A duration: "0.3", "300ms", "2s", "1m"; must be finite and > 0. */

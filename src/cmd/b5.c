@@ -10,13 +10,13 @@
 #include "../b5/b5.h"
 #include "../engine/isolate.h"
 #include "../base/list.h"
+#include "../base/options.h"
 #include "../engine/meta.h"
 #include "../models/stats.h"
 #include "../engine/sweep.h"
 #include "../base/util.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,41 +24,57 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-enum {
-	OPT_PICKERS = 256, OPT_BIKES, OPT_ORDERS, OPT_PICK, OPT_DELIVER, OPT_WAIT, OPT_POLL,
-	OPT_TIMEOUT, OPT_FAULT,
+struct b5_opts {
+	const char *backend, *messengers, *pickers, *bikes, *wait, *out;
+	int orders, reps, quiet, fault;
+	double pick_ms, deliver_ms, poll_ms, timeout;
 };
 
-static void usage(FILE *fp)
+static const char *const b5_faults[] = {
+	[B5_FAULT_NONE] = "none", [B5_FAULT_LOSE] = "lose", [B5_FAULT_DUPLICATE] = "duplicate",
+	[B5_FAULT_HANG] = "hang", [B5_FAULT_CRASH] = "crash", NULL,
+};
+
+#define B5_AT(field) OPTION_AT(struct b5_opts, field)
+#define B5_MS(nm, field, hi, dflt, text) \
+	{ .name = nm, .kind = OPTION_DECIMAL, .metavar = "MS", .min = 0, .max = hi, .def = dflt, B5_AT(field), \
+	  .expect = "milliseconds from 0 to " #hi, .help = text }
+
+static const struct option_spec b5_specs[] = {
+	{ .name = "backend", .short_name = 'b', .kind = OPTION_STRING, .metavar = "LIST", .def = "thread",
+	  B5_AT(backend), .help = "thread, gil, green, process" },
+	{ .name = "messengers", .short_name = 'm', .kind = OPTION_STRING, .metavar = "LIST", .def = "10",
+	  B5_AT(messengers), .help = "messengers: 1,2,4 or 1-8 or 1..64:x2" },
+	{ .name = "pickers", .kind = OPTION_STRING, .metavar = "LIST", .def = "3", B5_AT(pickers),
+	  .help = "order pickers" },
+	{ .name = "bikes", .kind = OPTION_STRING, .metavar = "LIST", .def = "15", B5_AT(bikes),
+	  .help = "cargo bikes" },
+	{ .name = "orders", .kind = OPTION_INT, .metavar = "N", .min = 1, .max = B5_ORDERS_MAX, .def = "30",
+	  B5_AT(orders), .help = "orders per run" },
+	B5_MS("pick-ms", pick_ms, 60000, "5", "time to load one bike"),
+	B5_MS("deliver-ms", deliver_ms, 60000, "10", "time to deliver one order"),
+	{ .name = "wait", .kind = OPTION_STRING, .metavar = "cond|poll", .def = "cond", B5_AT(wait),
+	  .help = "how workers wait for an item: cond blocks on the\nqueue's condition variable; poll is the "
+	  "talk's\nwhile True: try, sleep --poll-ms, try again; both:\ncond,poll" },
+	B5_MS("poll-ms", poll_ms, 1000, "1", "pause between polls; 0 yields"),
+	{ .name = "reps", .short_name = 'r', .kind = OPTION_INT, .metavar = "R", .min = 1, .max = 100000,
+	  .def = "3", B5_AT(reps), .help = "runs per point" },
+	{ .name = "timeout", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS | OPTION_MIN_OPEN, .min = 0,
+	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", B5_AT(timeout),
+	  .help = "per run (default 60 + 10 x the least wall)" },
+	{ .name = "out", .short_name = 'o', .kind = OPTION_STRING, .metavar = "FILE", B5_AT(out),
+	  .help = "CSV file (default stdout); metadata in FILE.meta.json" },
+	{ .name = "fault", .kind = OPTION_CHOICE, .metavar = "KIND", .choices = b5_faults, .def = "none",
+	  B5_AT(fault), .help = "test the harness: one messenger loses or duplicates\nan order, hangs, or "
+	  "crashes (lose, duplicate, hang,\ncrash)" },
+	{ .name = "quiet", .short_name = 'q', .kind = OPTION_FLAG, B5_AT(quiet),
+	  .help = "no progress and no summary on stderr" },
+	{ .name = NULL },
+};
+
+static void b5_usage_more(FILE *fp)
 {
-	fputs("usage: amdahl b5 [options]\n\n"
-	      "Buy Beer Brought By Bicycle: a dispatcher puts --orders orders in a queue;\n"
-	      "order pickers take an order and an empty bike, load it (--pick-ms) and queue\n"
-	      "the loaded bike; messengers deliver it (--deliver-ms), park the bike back in\n"
-	      "the empty queue and mark the order done; the dispatcher joins the order queue.\n"
-	      "One CSV row per run. Each run is checked: every order delivered exactly once,\n"
-	      "or the run fails (exit 1, its row kept).\n\n"
-	      "  -b, --backend LIST       thread, gil, green, process (default thread)\n"
-	      "  -m, --messengers LIST    messengers: 1,2,4 or 1-8 or 1..64:x2 (default 10)\n"
-	      "      --pickers LIST       order pickers (default 3)\n"
-	      "      --bikes LIST         cargo bikes (default 15)\n"
-	      "      --orders N           orders per run (default 30)\n"
-	      "      --pick-ms MS         time to load one bike (default 5)\n"
-	      "      --deliver-ms MS      time to deliver one order (default 10)\n"
-	      "      --wait cond|poll     how workers wait for an item: cond blocks on the\n"
-	      "                           queue's condition variable; poll is the talk's\n"
-	      "                           while True: try, sleep --poll-ms, try again; both:\n"
-	      "                           cond,poll (default cond)\n"
-	      "      --poll-ms MS         pause between polls; 0 yields (default 1)\n"
-	      "  -r, --reps R             runs per point (default 3)\n"
-	      "      --timeout SECONDS    per run (default 60 + 10 x the least wall)\n"
-	      "  -o, --out FILE           CSV file (default stdout); metadata in FILE.meta.json\n"
-	      "      --fault KIND         test the harness: one messenger loses or duplicates\n"
-	      "                           an order, hangs, or crashes (lose, duplicate, hang,\n"
-	      "                           crash)\n"
-	      "  -q, --quiet              no progress and no summary on stderr\n"
-	      "  -h, --help               this help\n\n"
-	      "CSV columns: backend,messengers,pickers,bikes,orders,delivered,lost,duplicated,\n"
+	fputs("\nCSV columns: backend,messengers,pickers,bikes,orders,delivered,lost,duplicated,\n"
 	      "wall_s,cpu_s,throughput,bound,wait,rep,pick_ms,deliver_ms,poll_ms,bottleneck,\n"
 	      "wall_min_s,attained,misrouted\n\n"
 	      "The law: with pick time p, delivery time d, P pickers, M messengers and B bikes,\n"
@@ -72,110 +88,17 @@ static void usage(FILE *fp)
 	      "      --pickers 3 --bikes 15 --orders 30 --pick-ms 5 --deliver-ms 10 -o b5.csv\n", fp);
 }
 
-struct b5_opts {
-	const char *backend, *messengers, *pickers, *bikes, *wait, *out;
-	int orders, reps, quiet;
-	double pick_ms, deliver_ms, poll_ms, timeout;
-	enum b5_fault fault;
+static const struct options_usage b5_usage = {
+	.cmd = "b5",
+	.about = "Buy Beer Brought By Bicycle: a dispatcher puts --orders orders in a queue;\n"
+		 "order pickers take an order and an empty bike, load it (--pick-ms) and queue\n"
+		 "the loaded bike; messengers deliver it (--deliver-ms), park the bike back in\n"
+		 "the empty queue and mark the order done; the dispatcher joins the order queue.\n"
+		 "One CSV row per run. Each run is checked: every order delivered exactly once,\n"
+		 "or the run fails (exit 1, its row kept).",
+	.specs = b5_specs,
+	.more = b5_usage_more,
 };
-
-static int parse_count(const char *name, const char *val, long lo, long hi, int *out)
-{
-	uint64_t v;
-
-	if (parse_u64(val, &v) < 0 || v < (uint64_t)lo || v > (uint64_t)hi) {
-		usagef("b5", "bad --%s '%s': expected an integer from %ld to %ld", name, val, lo, hi);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
-static int parse_ms(const char *name, const char *val, double hi, double *out)
-{
-	if (parse_double(val, out) < 0 || *out < 0 || *out > hi) {
-		usagef("b5", "bad --%s '%s': expected milliseconds from 0 to %g", name, val, hi);
-		return -1;
-	}
-	return 0;
-}
-
-/* 1: --help printed; 0: parsed; -1: a usage error was reported. */
-static int parse_args(int argc, char **argv, struct b5_opts *o)
-{
-	static const struct option opts[] = {
-		{ "backend", required_argument, NULL, 'b' },
-		{ "bikes", required_argument, NULL, OPT_BIKES },
-		{ "deliver-ms", required_argument, NULL, OPT_DELIVER },
-		{ "fault", required_argument, NULL, OPT_FAULT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "messengers", required_argument, NULL, 'm' },
-		{ "orders", required_argument, NULL, OPT_ORDERS },
-		{ "out", required_argument, NULL, 'o' },
-		{ "pick-ms", required_argument, NULL, OPT_PICK },
-		{ "pickers", required_argument, NULL, OPT_PICKERS },
-		{ "poll-ms", required_argument, NULL, OPT_POLL },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "reps", required_argument, NULL, 'r' },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "wait", required_argument, NULL, OPT_WAIT },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, rc = 0;
-
-	optind = 1;
-	opterr = 0;
-	while (rc == 0 && (c = getopt_long(argc, argv, ":b:m:r:o:qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b': o->backend = optarg; break;
-		case 'm': o->messengers = optarg; break;
-		case OPT_PICKERS: o->pickers = optarg; break;
-		case OPT_BIKES: o->bikes = optarg; break;
-		case OPT_WAIT: o->wait = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'q': o->quiet = 1; break;
-		case 'h': usage(stdout); rc = 1; break;
-		case OPT_ORDERS: rc = parse_count("orders", optarg, 1, B5_ORDERS_MAX, &o->orders); break;
-		case 'r': rc = parse_count("reps", optarg, 1, 100000, &o->reps); break;
-		case OPT_PICK: rc = parse_ms("pick-ms", optarg, 60000, &o->pick_ms); break;
-		case OPT_DELIVER: rc = parse_ms("deliver-ms", optarg, 60000, &o->deliver_ms); break;
-		case OPT_POLL: rc = parse_ms("poll-ms", optarg, 1000, &o->poll_ms); break;
-		case OPT_TIMEOUT:
-			if (parse_seconds(optarg, &o->timeout) < 0 || o->timeout > 7 * 86400) {
-				usagef("b5", "bad --timeout '%s': expected a positive number of seconds", optarg);
-				rc = -1;
-			}
-			break;
-		case OPT_FAULT:
-			if (strcmp(optarg, "lose") == 0)
-				o->fault = B5_FAULT_LOSE;
-			else if (strcmp(optarg, "duplicate") == 0)
-				o->fault = B5_FAULT_DUPLICATE;
-			else if (strcmp(optarg, "hang") == 0)
-				o->fault = B5_FAULT_HANG;
-			else if (strcmp(optarg, "crash") == 0)
-				o->fault = B5_FAULT_CRASH;
-			else {
-				usagef("b5", "bad --fault '%s': expected lose, duplicate, hang or crash", optarg);
-				rc = -1;
-			}
-			break;
-		case ':':
-			usagef("b5", "option '%s' needs a value", argv[optind - 1]);
-			rc = -1;
-			break;
-		default:
-			usagef("b5", "unknown option '%s'", argv[optind - 1]);
-			rc = -1;
-			break;
-		}
-	}
-	if (rc == 0 && optind < argc) {
-		usagef("b5", "unexpected argument '%s'", argv[optind]);
-		rc = -1;
-	}
-	return rc;
-}
 
 /* The most workers of one kind this user may start: B5_WORKERS_MAX, lowered by RLIMIT_NPROC. */
 static int max_workers(void)
@@ -408,22 +331,19 @@ static void summary(const struct outcome *oc)
 
 int cmd_b5(int argc, char **argv)
 {
-	struct b5_opts o = {
-		.backend = "thread", .messengers = "10", .pickers = "3", .bikes = "15", .wait = "cond",
-		.orders = 30, .reps = 3, .pick_ms = 5, .deliver_ms = 10, .poll_ms = 1,
-	};
+	struct b5_opts o;
 	struct outcome oc;
 	struct b5_plan pl;
 	char err[256], meta_path[4200];
 	json_t *meta;
 	FILE *out = stdout;
 	size_t total, done = 0;
-	int rc, status;
+	int rc, status, argi;
 
-	rc = parse_args(argc, argv, &o);
-	if (rc > 0)
-		return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-	if (rc < 0 || plan_make(&o, &pl) < 0)
+	memset(&o, 0, sizeof(o));
+	if ((rc = options_command(&b5_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
+		return rc;
+	if (plan_make(&o, &pl) < 0)
 		return EXIT_USAGE;
 	total = pl.nbackends * pl.nwaits * pl.ps.len * pl.bs.len * pl.ms.len * (size_t)o.reps;
 	{

@@ -21,9 +21,9 @@
 #include "../engine/meta.h"
 #include "../models/models.h"
 #include "../models/stats.h"
+#include "../base/options.h"
 #include "../base/util.h"
 
-#include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -37,32 +37,56 @@ enum cmp_format { FMT_TABLE, FMT_MARKDOWN, FMT_JSON };
 #define CMP_LEVEL 0.95
 #define CMP_SEED 1
 
-static void usage(FILE *fp)
-{
-	fputs("usage: amdahl compare BASE.csv NEW.csv [--threshold 5%] [--format table|markdown|json]\n\n"
-	      "Compare a new run with a base run at every point (backend/workload/p/N, --cmd\n"
-	      "points by label) that both files hold. Exit 0 when nothing regressed, 1 when\n"
-	      "something did (each one named on stderr), 2 for bad usage or input.\n\n"
-	      "  wall time  median new/base with a 95% percentile bootstrap interval (2000\n"
-	      "             resamples, fixed seed) and a one-sided Mann-Whitney U test over the\n"
-	      "             repetitions (normal approximation, tie-corrected). It regresses when\n"
-	      "             the slowdown is significant (p < alpha) and beyond the threshold.\n"
-	      "             Judged only when the two meta.json sidecars (and the cores column)\n"
-	      "             describe the same machine, or with --same-machine.\n"
-	      "  speedup    the same test on the speedups at every N > 1, whatever the machine:\n"
-	      "             it regresses when significantly lower by more than the threshold.\n"
-	      "             With different core counts, each speedup is taken relative to its\n"
-	      "             own machine's ceiling 1/((1-p)+p/min(N,cores)).\n"
-	      "  fitted P   Amdahl's P (Gustafson's for weak scaling) fitted to each file, with\n"
-	      "             its bootstrap interval: it regresses when the intervals do not overlap\n"
-	      "             and the law's speedup at the largest common N drops beyond the threshold.\n\n"
-	      "  -t, --threshold PCT   smallest change that counts, in percent: 5% or 5 (default 5%)\n"
-	      "  -a, --alpha A         significance level of the test (default 0.05)\n"
-	      "      --same-machine    judge wall times even when the sidecars differ\n"
-	      "      --resamples B     bootstrap resamples for the intervals (default 2000)\n"
-	      "  -f, --format F        table (default), markdown (for a pull-request comment) or json\n"
-	      "  -h, --help            this help\n", fp);
-}
+struct opts {
+	double threshold, alpha;
+	int same_machine, resamples;
+	int fmt;	/* enum cmp_format */
+};
+
+static const char *const cmp_formats[] = { [FMT_TABLE] = "table", [FMT_MARKDOWN] = "markdown",
+					   [FMT_JSON] = "json", NULL };
+
+static const struct option_spec compare_specs[] = {
+	{ .name = "threshold", .short_name = 't', .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MIN_OPEN |
+	  OPTION_MAX_OPEN, .min = 0, .max = 100, .def = "5%", OPTION_AT(struct opts, threshold),
+	  .expect = "a percentage in (0, 100), e.g. 5%",
+	  .help = "smallest change that counts, in percent: 5% or 5" },
+	{ .name = "alpha", .short_name = 'a', .kind = OPTION_DECIMAL, .metavar = "A",
+	  .flags = OPTION_MIN_OPEN | OPTION_MAX_OPEN, .min = 0, .max = 0.5, .def = "0.05",
+	  OPTION_AT(struct opts, alpha), .help = "significance level of the test" },
+	{ .name = "same-machine", .kind = OPTION_FLAG, OPTION_AT(struct opts, same_machine),
+	  .help = "judge wall times even when the sidecars differ" },
+	{ .name = "resamples", .kind = OPTION_INT, .metavar = "B", .min = 100, .max = 1000000,
+	  .def = OPTION_TEXT(CMP_RESAMPLES), OPTION_AT(struct opts, resamples),
+	  .help = "bootstrap resamples for the intervals" },
+	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = cmp_formats,
+	  .def = "table", OPTION_AT(struct opts, fmt),
+	  .help = "table, markdown (for a pull-request comment) or json" },
+	{ .name = NULL },
+};
+
+static const struct options_usage compare_usage = {
+	.cmd = "compare",
+	.synopsis = "BASE.csv NEW.csv [--threshold 5%] [--format table|markdown|json]",
+	.about = "Compare a new run with a base run at every point (backend/workload/p/N, --cmd\n"
+		 "points by label) that both files hold. Exit 0 when nothing regressed, 1 when\n"
+		 "something did (each one named on stderr), 2 for bad usage or input.\n\n"
+		 "  wall time  median new/base with a 95% percentile bootstrap interval (2000\n"
+		 "             resamples, fixed seed) and a one-sided Mann-Whitney U test over the\n"
+		 "             repetitions (normal approximation, tie-corrected). It regresses when\n"
+		 "             the slowdown is significant (p < alpha) and beyond the threshold.\n"
+		 "             Judged only when the two meta.json sidecars (and the cores column)\n"
+		 "             describe the same machine, or with --same-machine.\n"
+		 "  speedup    the same test on the speedups at every N > 1, whatever the machine:\n"
+		 "             it regresses when significantly lower by more than the threshold.\n"
+		 "             With different core counts, each speedup is taken relative to its\n"
+		 "             own machine's ceiling 1/((1-p)+p/min(N,cores)).\n"
+		 "  fitted P   Amdahl's P (Gustafson's for weak scaling) fitted to each file, with\n"
+		 "             its bootstrap interval: it regresses when the intervals do not overlap\n"
+		 "             and the law's speedup at the largest common N drops beyond the threshold.",
+	.specs = compare_specs,
+	.args_max = 2,
+};
 
 enum verdict { V_NONE, V_OK, V_BETTER, V_REGRESSION, V_NOT_JUDGED, V_FEW };
 
@@ -97,12 +121,6 @@ struct side {
 	json_t *meta;			/* NULL when there is no readable sidecar */
 	int meta_bad;			/* a sidecar exists but cannot be read */
 	double cores;
-};
-
-struct opts {
-	double threshold, alpha;
-	int same_machine, resamples;
-	enum cmp_format fmt;
 };
 
 /* ---- input ---- */
@@ -723,102 +741,27 @@ static void report_regressions(const struct ctx *c)
 	}
 }
 
-static int parse_threshold(const char *s, double *out)
-{
-	char buf[64];
-	size_t len = strlen(s);
-	double v;
-
-	if (len == 0 || len >= sizeof(buf))
-		return -1;
-	memcpy(buf, s, len + 1);
-	if (buf[len - 1] == '%')
-		buf[len - 1] = '\0';
-	if (parse_double(buf, &v) < 0 || !(v > 0) || v >= 100)
-		return -1;
-	*out = v / 100;
-	return 0;
-}
-
 int cmd_compare(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "alpha", required_argument, NULL, 'a' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "resamples", required_argument, NULL, 'r' },
-		{ "same-machine", no_argument, NULL, 'S' },
-		{ "threshold", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct opts o = { .threshold = 0.05, .alpha = 0.05, .fmt = FMT_TABLE, .resamples = CMP_RESAMPLES };
+	struct opts o;
 	struct side sb, sn;
 	struct ctx c;
 	char err[4400], why[700], machine[900];
-	int ch, same, status;
-	uint64_t u;
+	int same, status, argi;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":a:f:ht:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'a':
-			if (parse_double(optarg, &o.alpha) < 0 || !(o.alpha > 0) || o.alpha >= 0.5) {
-				usagef("compare", "bad --alpha '%s': expected a number in (0, 0.5)", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			if (strcmp(optarg, "table") == 0)
-				o.fmt = FMT_TABLE;
-			else if (strcmp(optarg, "markdown") == 0)
-				o.fmt = FMT_MARKDOWN;
-			else if (strcmp(optarg, "json") == 0)
-				o.fmt = FMT_JSON;
-			else {
-				usagef("compare", "bad --format '%s': expected table, markdown or json", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'r':
-			if (parse_u64(optarg, &u) < 0 || u < 100 || u > 1000000) {
-				usagef("compare", "bad --resamples '%s': expected 100 to 1000000", optarg);
-				return EXIT_USAGE;
-			}
-			o.resamples = (int)u;
-			break;
-		case 'S':
-			o.same_machine = 1;
-			break;
-		case 't':
-			if (parse_threshold(optarg, &o.threshold) < 0) {
-				usagef("compare", "bad --threshold '%s': expected a percentage in (0, 100), e.g. 5%%",
-				       optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-		case ':':
-			usagef("compare", "option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			usagef("compare", "unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (argc - optind != 2) {
-		usagef("compare", argc - optind < 2 ? "expected two run CSVs, BASE and NEW" :
-		       "unexpected argument '%s'", argv[argc - 1]);
+	memset(&o, 0, sizeof(o));
+	if ((status = options_command(&compare_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
+		return status;
+	if (argc - argi != 2) {
+		usagef("compare", "expected two run CSVs, BASE and NEW");
 		return EXIT_USAGE;
 	}
 	gsl_set_error_handler_off();
-	if (side_read(&sb, argv[optind], err, sizeof(err)) < 0) {
+	if (side_read(&sb, argv[argi], err, sizeof(err)) < 0) {
 		errorf("%s", err);
 		return EXIT_USAGE;
 	}
-	if (side_read(&sn, argv[optind + 1], err, sizeof(err)) < 0) {
+	if (side_read(&sn, argv[argi + 1], err, sizeof(err)) < 0) {
 		errorf("%s", err);
 		side_free(&sb);
 		return EXIT_USAGE;

@@ -10,6 +10,7 @@
  * Each demo is built on the primitives of src/runtime.
  */
 #include "cmd.h"
+#include "../base/options.h"
 #include "../base/util.h"
 #include "../runtime/condition.h"
 #include "../runtime/event.h"
@@ -17,7 +18,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -746,97 +746,58 @@ static const struct demo {
 	{ "print", demo_print, "two threads printing words, without and with a lock" },
 };
 
-static void usage(FILE *fp)
+static const char *const demo_formats[] = { "table", "csv", NULL };
+
+static const struct option_spec demo_specs[] = {
+	{ .name = "threads", .short_name = 't', .kind = OPTION_INT, .metavar = "T", .min = 1, .max = 1024,
+	  OPTION_AT(struct demo_opts, threads), .help = "race: tellers (default 4); deadlock: threads in the\n"
+	  "ring of locks (default 2, at most 26); print: 2" },
+	{ .name = "iterations", .short_name = 'i', .kind = OPTION_INT, .metavar = "K", .min = 1, .max = 1000000000,
+	  OPTION_AT(struct demo_opts, iterations), .help = "race: deposits per thread (default 200000); deadlock:\n"
+	  "rounds of the lock-ordered fix (default 10000);\nprint: lines each way (default 1)" },
+	{ .name = "format", .kind = OPTION_CHOICE, .metavar = "F", .choices = demo_formats, .def = "table",
+	  OPTION_AT(struct demo_opts, csv), .help = "table or csv; race csv columns:\nlock,threads,expected,actual,lost" },
+	{ .name = "timeout", .kind = OPTION_DECIMAL, .metavar = "S", .flags = OPTION_SECONDS | OPTION_MIN_OPEN,
+	  .min = 0, .max = 3600, .def = "2", OPTION_AT(struct demo_opts, timeout),
+	  .expect = "seconds, more than 0, at most 3600",
+	  .help = "deadlock: how long a timed acquire waits before the\nwait-for graph is checked" },
+	{ .name = NULL },
+};
+
+static void demo_usage_more(FILE *fp);
+
+static const struct options_usage demo_usage = {
+	.cmd = "demo",
+	.synopsis = "race|deadlock|print [--threads T] [--iterations K]\n"
+		    "                 [--format table|csv] [--timeout SECONDS]",
+	.about = "The talk's difficulties with multithreading, run for real (below).",
+	.specs = demo_specs,
+	.more = demo_usage_more,
+	.args_max = 1,
+};
+
+static void demo_usage_more(FILE *fp)
 {
-	fputs("usage: amdahl demo race|deadlock|print [--threads T] [--iterations K]\n"
-	      "                 [--format table|csv] [--timeout SECONDS]\n\n"
-	      "The talk's difficulties with multithreading, run for real:\n", fp);
+	fputs("\ndemos:\n", fp);
 	for (size_t i = 0; i < ARRAY_SIZE(demos); i++)
 		fprintf(fp, "  %-9s %s\n", demos[i].name, demos[i].summary);
-	fputs("\n"
-	      "  -t, --threads T      race: tellers (default 4); deadlock: threads in the\n"
-	      "                       ring of locks (default 2, at most 26); print: 2\n"
-	      "  -i, --iterations K   race: deposits per thread (default 200000); deadlock:\n"
-	      "                       rounds of the lock-ordered fix (default 10000);\n"
-	      "                       print: lines each way (default 1)\n"
-	      "      --format F       table (default) or csv; race csv columns:\n"
-	      "                       lock,threads,expected,actual,lost\n"
-	      "      --timeout S      deadlock: how long a timed acquire waits before the\n"
-	      "                       wait-for graph is checked (default 2)\n"
-	      "  -h, --help           this help\n", fp);
 }
 
 int cmd_demo(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "threads", required_argument, NULL, 't' },
-		{ "iterations", required_argument, NULL, 'i' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct demo_opts o = { .timeout = 2 };
-	uint64_t v;
-	int c;
+	struct demo_opts o;
+	int argi, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":t:i:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			if (parse_u64(optarg, &v) < 0 || v < 1 || v > 1024) {
-				usagef("demo", "bad --threads '%s': expected 1 to 1024", optarg);
-				return EXIT_USAGE;
-			}
-			o.threads = (int)v;
-			break;
-		case 'i':
-			if (parse_u64(optarg, &v) < 0 || v < 1 || v > 1000000000) {
-				usagef("demo", "bad --iterations '%s': expected 1 to 1000000000", optarg);
-				return EXIT_USAGE;
-			}
-			o.iterations = v;
-			break;
-		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				o.csv = 1;
-			else if (strcmp(optarg, "table") == 0)
-				o.csv = 0;
-			else {
-				usagef("demo", "bad --format '%s': expected table or csv", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'T':
-			if (parse_seconds(optarg, &o.timeout) < 0 || o.timeout > 3600) {
-				usagef("demo", "bad --timeout '%s': expected seconds, more than 0, at most 3600",
-				       optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-		case ':':
-			usagef("demo", "option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			usagef("demo", "unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind >= argc) {
+	memset(&o, 0, sizeof(o));
+	if ((rc = options_command(&demo_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
+		return rc;
+	if (argi >= argc) {
 		usagef("demo", "which demo? expected race, deadlock or print");
 		return EXIT_USAGE;
 	}
-	if (optind + 1 < argc) {
-		usagef("demo", "unexpected argument '%s'", argv[optind + 1]);
-		return EXIT_USAGE;
-	}
 	for (size_t i = 0; i < ARRAY_SIZE(demos); i++)
-		if (strcmp(argv[optind], demos[i].name) == 0)
+		if (strcmp(argv[argi], demos[i].name) == 0)
 			return demos[i].fn(&o);
-	usagef("demo", "unknown demo '%s': expected race, deadlock or print", argv[optind]);
+	usagef("demo", "unknown demo '%s': expected race, deadlock or print", argv[argi]);
 	return EXIT_USAGE;
 }

@@ -1,18 +1,20 @@
 /*
  * amdahl fit: read run CSVs and fit the models of DESIGN.md to each
  * backend/workload/p group (--cmd groups by label): Amdahl's P from the wall
- * times against 1/min(N,cores) (Gustafson's for weak scaling) with a
- * bootstrap interval, Karp-Flatt at each N, and the Universal Scalability
- * Law's sigma, kappa and peak N*. Every file is read and checked before a
- * line is written.
+ * times at N <= cores (Gustafson's for weak scaling), Karp-Flatt at each N,
+ * and the Universal Scalability Law's sigma, kappa and peak N*, each with its
+ * jackknife interval over rounds (src/models/fit.h). Every file is read and
+ * checked before a line is written; what a reader must know about a fit
+ * (why an interval is missing, superlinear data, a fit that explains
+ * nothing) goes to stderr as a warning.
  */
 #include "cmd.h"
 #include "../results/csv.h"
 #include "../models/fit.h"
+#include "../base/options.h"
 #include "../base/util.h"
 
 #include <csv.h>
-#include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
 #include <math.h>
@@ -22,37 +24,57 @@
 
 enum fit_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN };
 
-/* --resamples and --seed of the old bootstrap are still read, so that scripts run; the
- * interval no longer draws at random (docs/models-and-ci.md). */
-#define FIT_RESAMPLES 2000
-#define FIT_SEED 1
+struct fit_opts {
+	int format, robust, usl;	/* enum fit_format, enum usl_method */
+	double level;
+};
 
-static void usage(FILE *fp)
+static const char *const fit_formats[] = { [FMT_TABLE] = "table", [FMT_CSV] = "csv", [FMT_JSON] = "json",
+					   [FMT_MARKDOWN] = "markdown", NULL };
+static const char *const fit_usl_methods[] = { [USL_NLS] = "nls", [USL_LINEAR] = "linear", NULL };
+
+static const struct option_spec fit_specs[] = {
+	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = fit_formats,
+	  .def = "table", OPTION_AT(struct fit_opts, format), .help = "table, csv, json or markdown" },
+	{ .name = "level", .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MAX_OPEN, .min = 50, .max = 100,
+	  .def = "95", OPTION_AT(struct fit_opts, level), .expect = "a percentage in [50, 100)",
+	  .help = "confidence level of the intervals, in percent" },
+	{ .name = "robust", .kind = OPTION_FLAG, OPTION_AT(struct fit_opts, robust),
+	  .help = "fit Amdahl's line by Tukey's bisquare (iteratively reweighted\nleast squares, "
+	  "gsl_multifit_robust): a repetition that other\nwork on the box slowed far beyond the rest weighs little" },
+	{ .name = "usl", .kind = OPTION_CHOICE, .metavar = "M", .choices = fit_usl_methods, .def = "nls",
+	  OPTION_AT(struct fit_opts, usl), .help = "nls: nonlinear least squares on the speedups (as R's usl);\n"
+	  "linear: Gunther's linearisation N/S - 1 = sigma(N-1) + kappa N(N-1)" },
+	{ .name = NULL },
+};
+
+static void fit_usage_more(FILE *fp)
 {
-	fputs("usage: amdahl fit FILE.csv... [--format table|csv|json|markdown]\n\n"
-	      "Fit the scaling models to each backend/workload/p group of run CSVs (groups\n"
-	      "of --cmd rows by label), one row per group and file:\n\n"
-	      "  p_fit        Amdahl's P: least squares of every repetition's wall time on\n"
-	      "               x = 1/min(N,cores), T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
-	      "               weak-scaling groups: Gustafson's P from the scaled speedups\n"
-	      "  p_lo, p_hi   95% percentile bootstrap interval: 2000 resamples of the\n"
-	      "               repetitions within each N, fixed seed (same input, same output)\n"
-	      "  r2           R^2 of that fit\n"
-	      "  karp_flatt   e(N) = (1/S - 1/N)/(1 - 1/N) of the median speedup at each N\n"
-	      "  sigma,kappa  Universal Scalability Law N/S - 1 = sigma(N-1) + kappa N(N-1),\n"
-	      "               least squares through the origin, both >= 0; usl_r2 on the speedups\n"
-	      "  n_star       its peak, sqrt((1-sigma)/kappa), when kappa > 0\n\n"
-	      "  -f, --format F      table (default), csv, json or markdown\n"
-	      "      --level PCT     confidence level of the interval, in percent (default 95)\n"
-	      "      --resamples B   bootstrap resamples (default 2000)\n"
-	      "      --robust        fit Amdahl's line by Tukey's bisquare (iteratively reweighted\n"
-	      "                      least squares, gsl_multifit_robust): a repetition that other\n"
-	      "                      work on the box slowed far beyond the rest weighs little\n"
-	      "      --seed S        bootstrap seed (default 1)\n"
-	      "  -h, --help          this help\n\n"
-	      "The CSV has the columns backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa first,\n"
-	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file.\n", fp);
+	fputs("\nThe CSV has the columns backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa first,\n"
+	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file,\n"
+	      "sigma_lo,sigma_hi,kappa_lo,kappa_hi,usl.\n", fp);
 }
+
+static const struct options_usage fit_usage = {
+	.cmd = "fit",
+	.synopsis = "FILE.csv... [--format table|csv|json|markdown]",
+	.about = "Fit the scaling models to each backend/workload/p group of run CSVs (groups\n"
+		 "of --cmd rows by label), one row per group and file:\n\n"
+		 "  p_fit        Amdahl's P: least squares of every repetition's wall time at\n"
+		 "               N <= cores on x = 1/N, T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
+		 "               weak-scaling groups: Gustafson's P from the scaled speedups\n"
+		 "  p_lo, p_hi   95% interval: jackknife over rounds (the rep column), Student's t;\n"
+		 "               none with one repetition at some N (a warning says why)\n"
+		 "  r2           R^2 of that fit\n"
+		 "  karp_flatt   e(N) = (1/S - 1/N)/(1 - 1/N) of the median speedup at each N\n"
+		 "  sigma,kappa  Universal Scalability Law S = gamma N/(1 + sigma(N-1) + kappa N(N-1)),\n"
+		 "               nonlinear least squares on the speedups (--usl linear: Gunther's\n"
+		 "               linearisation), 0 <= sigma <= 1, kappa >= 0; their intervals as P's\n"
+		 "  n_star       its peak, sqrt((1-sigma)/kappa), only when kappa's interval lies above 0",
+	.specs = fit_specs,
+	.more = fit_usage_more,
+	.args_max = OPTIONS_ANY_ARGS,
+};
 
 static const char *model_name(const struct fit_summary *s)
 {
@@ -124,7 +146,7 @@ static void print_csv(const struct fitted *f, size_t n)
 	char lvl[32];
 
 	puts("backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa,n_star,r2,usl_r2,level,model,scaling,label,"
-	     "cores,reps,speedup,karp_flatt,file");
+	     "cores,reps,speedup,karp_flatt,file,sigma_lo,sigma_hi,kappa_lo,kappa_hi,usl");
 	for (size_t i = 0; i < n; i++) {
 		const struct fit_group *g = f[i].g;
 		const struct fit_summary *s = &f[i].s;
@@ -148,7 +170,12 @@ static void print_csv(const struct fitted *f, size_t n)
 		per_n(kf, sizeof(kf), s, s->karp_flatt, 1);
 		put_csv_text(sp, 0);
 		put_csv_text(kf, 0);
-		put_csv_text(f[i].file, 1);
+		put_csv_text(f[i].file, 0);
+		put_csv_num(s->sigma_ci.lo, "%.6g");
+		put_csv_num(s->sigma_ci.hi, "%.6g");
+		put_csv_num(s->kappa_ci.lo, "%.6g");
+		put_csv_num(s->kappa_ci.hi, "%.6g");
+		printf("%s\n", usl_method_name(s->usl_method));
 	}
 }
 
@@ -202,7 +229,7 @@ static void print_table(const struct fitted *f, size_t n, int markdown)
 	}
 }
 
-static void print_json(const struct fitted *f, size_t n, char **files, int nfiles, int resamples, uint64_t seed)
+static void print_json(const struct fitted *f, size_t n, char **files, int nfiles)
 {
 	json_t *o = json_object(), *groups = json_array(), *fl = json_array();
 	char *text;
@@ -210,9 +237,9 @@ static void print_json(const struct fitted *f, size_t n, char **files, int nfile
 	for (int i = 0; i < nfiles; i++)
 		json_array_append_new(fl, json_string(files[i]));
 	json_object_set_new(o, "files", fl);
-	json_object_set_new(o, "interval", json_pack("{s:s,s:f,s:i,s:I}", "method",
-		"percentile bootstrap over repetitions within each N", "level", n ? f[0].s.level : FIT_LEVEL,
-		"resamples", resamples, "seed", (json_int_t)seed));
+	json_object_set_new(o, "interval", json_pack("{s:s,s:f}", "method",
+		"jackknife over rounds, Student's t on rounds - 1 degrees of freedom", "level",
+		n ? f[0].s.level : FIT_LEVEL));
 	for (size_t i = 0; i < n; i++) {
 		const struct fit_group *g = f[i].g;
 		const struct fit_summary *s = &f[i].s;
@@ -230,6 +257,11 @@ static void print_json(const struct fitted *f, size_t n, char **files, int nfile
 		json_object_set_new(gj, "r2", jnum(s->r2));
 		json_object_set_new(gj, "sigma", jnum(s->usl.sigma));
 		json_object_set_new(gj, "kappa", jnum(s->usl.kappa));
+		json_object_set_new(gj, "sigma_lo", jnum(s->sigma_ci.lo));
+		json_object_set_new(gj, "sigma_hi", jnum(s->sigma_ci.hi));
+		json_object_set_new(gj, "kappa_lo", jnum(s->kappa_ci.lo));
+		json_object_set_new(gj, "kappa_hi", jnum(s->kappa_ci.hi));
+		json_object_set_new(gj, "usl", json_string(usl_method_name(s->usl_method)));
 		json_object_set_new(gj, "n_star", jnum(s->usl.n_star));
 		json_object_set_new(gj, "usl_r2", jnum(s->usl.r2));
 		json_object_set_new(gj, "cores", jnum(s->cores));
@@ -251,19 +283,10 @@ static void print_json(const struct fitted *f, size_t n, char **files, int nfile
 
 int cmd_fit(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "resamples", required_argument, NULL, 'r' },
-		{ "robust", no_argument, NULL, 'R' },
-		{ "seed", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum fit_format fmt = FMT_TABLE;
-	double level = FIT_LEVEL, v;
-	uint64_t seed = FIT_SEED, u;
-	int resamples = FIT_RESAMPLES, nfiles, c, status = EXIT_OK, robust = 0;
+	struct fit_opts o;
+	enum fit_format fmt;
+	double level;
+	int nfiles, status = EXIT_OK, robust, argi;
 	struct result **rows;
 	size_t *nrows, nfit = 0;
 	struct fit_group **groups;
@@ -271,60 +294,14 @@ int cmd_fit(int argc, char **argv)
 	struct fitted *fitted = NULL;
 	char err[4400];
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "table") == 0)
-				fmt = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "json") == 0)
-				fmt = FMT_JSON;
-			else if (strcmp(optarg, "markdown") == 0)
-				fmt = FMT_MARKDOWN;
-			else {
-				usagef("fit", "bad --format '%s': expected table, csv, json or markdown", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'l':
-			if (parse_double(optarg, &v) < 0 || v < 50 || v >= 100) {
-				usagef("fit", "bad --level '%s': expected a percentage in [50, 100)", optarg);
-				return EXIT_USAGE;
-			}
-			level = v / 100;
-			break;
-		case 'r':
-			if (parse_u64(optarg, &u) < 0 || u < 100 || u > 1000000) {
-				usagef("fit", "bad --resamples '%s': expected 100 to 1000000", optarg);
-				return EXIT_USAGE;
-			}
-			resamples = (int)u;
-			break;
-		case 'R':
-			robust = 1;
-			break;
-		case 's':
-			if (parse_u64(optarg, &u) < 0) {
-				usagef("fit", "bad --seed '%s': expected a non-negative integer", optarg);
-				return EXIT_USAGE;
-			}
-			seed = u;
-			break;
-		case 'h':
-			usage(stdout);
-			return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-		case ':':
-			usagef("fit", "option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			usagef("fit", "unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	nfiles = argc - optind;
+	memset(&o, 0, sizeof(o));
+	if ((status = options_command(&fit_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
+		return status;
+	status = EXIT_OK;
+	fmt = (enum fit_format)o.format;
+	level = o.level;
+	robust = o.robust;
+	nfiles = argc - argi;
 	if (nfiles < 1) {
 		usagef("fit", "no run CSV given");
 		return EXIT_USAGE;
@@ -336,7 +313,7 @@ int cmd_fit(int argc, char **argv)
 	ngroups = xcalloc((size_t)nfiles, sizeof(*ngroups));
 	/* Read every file first: a bad one is rejected before anything is printed. */
 	for (int i = 0; i < nfiles; i++) {
-		if (csv_read_results(argv[optind + i], &rows[i], &nrows[i], err, sizeof(err)) < 0) {
+		if (csv_read_results(argv[argi + i], &rows[i], &nrows[i], err, sizeof(err)) < 0) {
 			errorf("%s", err);
 			status = EXIT_USAGE;
 			goto out;
@@ -348,9 +325,9 @@ int cmd_fit(int argc, char **argv)
 		for (size_t j = 0; j < ngroups[i]; j++) {
 			struct fitted *f = &fitted[nfit++];
 			char name[CSV_LABEL_MAX + 200], note[400];
-			f->file = argv[optind + i];
+			f->file = argv[argi + i];
 			f->g = &groups[i][j];
-			fit_summarize(f->g, level, robust, USL_NLS, &f->s);
+			fit_summarize(f->g, level, robust, (enum usl_method)o.usl, &f->s);
 			fit_group_name(f->g, name, sizeof(name));
 			for (int k = 0; fit_summary_note(&f->s, k, note, sizeof(note)); k++)
 				warnf("%s: %s: %s", f->file, name, note);
@@ -359,7 +336,7 @@ int cmd_fit(int argc, char **argv)
 	if (fmt == FMT_CSV)
 		print_csv(fitted, nfit);
 	else if (fmt == FMT_JSON)
-		print_json(fitted, nfit, argv + optind, nfiles, resamples, seed);
+		print_json(fitted, nfit, argv + argi, nfiles);
 	else if (nfit)
 		print_table(fitted, nfit, fmt == FMT_MARKDOWN);
 	if (finish_stdout() < 0)

@@ -7,6 +7,7 @@
 #include "../api/backend.h"
 #include "../base/clock.h"
 #include "../base/machine.h"
+#include "../base/options.h"
 #include "../base/topology.h"
 #include "../base/util.h"
 #include "../api/workload.h"
@@ -20,14 +21,15 @@ int cmd_info(int argc, char **argv)
 	struct machine m;
 	const char *wait = getenv("OMP_WAIT_POLICY");
 
-	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-		puts("usage: amdahl info\n\nShow the machine, the build, the backends and the workloads.");
-		return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-	}
-	if (argc > 1) {
-		usagef("info", "unexpected argument '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
+	static const struct option_spec specs[] = { { .name = NULL } };
+	static const struct options_usage usage = {
+		.cmd = "info", .synopsis = "", .specs = specs,
+		.about = "Show the machine, the build, the backends and the workloads.",
+	};
+	int argi, rc;
+
+	if ((rc = options_command(&usage, NULL, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
+		return rc;
 	machine_read(&m);
 	printf("host:        %s\n", m.host);
 	printf("cpu model:   %s\n", m.cpu_model);

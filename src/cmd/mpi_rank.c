@@ -19,6 +19,7 @@
 #include "../api/job.h"
 #include "../api/params.h"
 #include "../api/timing.h"
+#include "../base/options.h"
 #include "../base/util.h"
 #include "../api/workload.h"
 
@@ -73,79 +74,67 @@ static int rank_fail(int rank, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-/* The launcher wrote these arguments; still, every number is checked. */
+/* What the launcher passes (src/backends/mpi.c, build_argv), before it is resolved. */
+struct rank_opts {
+	const char *workload;
+	double p;
+	uint64_t units, seed;
+	int phases, scaling;	/* enum scaling */
+	struct option_list params;	/* NAME=VALUE */
+};
+
+static const char *const rank_scalings[] = { [SCALING_STRONG] = "strong", [SCALING_WEAK] = "weak", NULL };
+
+#define RANK_AT(field) OPTION_AT(struct rank_opts, field)
+
+static const struct option_spec rank_specs[] = {
+	{ .name = "workload", .kind = OPTION_STRING, RANK_AT(workload) },
+	{ .name = "p", .kind = OPTION_DECIMAL, .min = 0, .max = 1, RANK_AT(p) },
+	{ .name = "units", .kind = OPTION_INT, .min = 1, .max = 18446744073709551615.0, RANK_AT(units) },
+	{ .name = "phases", .kind = OPTION_INT, .min = 1, .max = 100000, .def = "1", RANK_AT(phases) },
+	{ .name = "scaling", .kind = OPTION_CHOICE, .choices = rank_scalings, .def = "strong", RANK_AT(scaling) },
+	{ .name = "seed", .kind = OPTION_INT, .min = 0, .max = 18446744073709551615.0, RANK_AT(seed) },
+	{ .name = "param", .kind = OPTION_LIST, .max = PARAMS_MAX, RANK_AT(params) },
+	{ .name = NULL },
+};
+
+/* The launcher wrote these arguments; still, every value is checked, by the one option parser. */
 static int parse_rank_args(int argc, char **argv, struct rank_args *a, char *err, size_t errlen)
 {
-	int have = 0;
+	struct rank_opts o = { .p = -1 };
+	struct option_group g = { .specs = rank_specs, .base = &o };
+	int argi;
 
 	memset(a, 0, sizeof(*a));
-	for (int i = 1; i < argc; i += 2) {
-		const char *name = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-		uint64_t u;
-
-		if (!val) {
-			snprintf(err, errlen, "option '%s' needs a value", name);
-			return -1;
-		}
-		if (strcmp(name, "--workload") == 0) {
-			a->w = workload_find(val);
-			if (!a->w) {
-				snprintf(err, errlen, "unknown workload '%s'", val);
-				return -1;
-			}
-			have |= 1;
-		} else if (strcmp(name, "--p") == 0) {
-			if (parse_double(val, &a->p) < 0 || a->p < 0 || a->p > 1) {
-				snprintf(err, errlen, "bad --p '%s'", val);
-				return -1;
-			}
-			have |= 2;
-		} else if (strcmp(name, "--units") == 0) {
-			if (parse_u64(val, &a->units) < 0 || a->units == 0) {
-				snprintf(err, errlen, "bad --units '%s'", val);
-				return -1;
-			}
-			have |= 4;
-		} else if (strcmp(name, "--phases") == 0) {
-			if (parse_u64(val, &u) < 0 || u < 1 || u > 100000) {
-				snprintf(err, errlen, "bad --phases '%s'", val);
-				return -1;
-			}
-			a->phases = (int)u;
-		} else if (strcmp(name, "--scaling") == 0) {
-			if (strcmp(val, "strong") != 0 && strcmp(val, "weak") != 0) {
-				snprintf(err, errlen, "bad --scaling '%s'", val);
-				return -1;
-			}
-			a->scaling = strcmp(val, "weak") == 0 ? SCALING_WEAK : SCALING_STRONG;
-		} else if (strcmp(name, "--seed") == 0) {
-			if (parse_u64(val, &a->seed) < 0) {
-				snprintf(err, errlen, "bad --seed '%s'", val);
-				return -1;
-			}
-		} else if (strcmp(name, "--param") == 0) {
-			/* NAME=VALUE, split in place: argv outlives the job. */
-			char *eq = strchr(argv[i + 1], '=');
-			if (!eq || eq == argv[i + 1]) {
-				snprintf(err, errlen, "bad --param '%s'", val);
-				return -1;
-			}
-			*eq = '\0';
-			if (params_set(&a->params, argv[i + 1], eq + 1) < 0) {
-				snprintf(err, errlen, "too many --param");
-				return -1;
-			}
-		} else {
-			snprintf(err, errlen, "unknown option '%s'", name);
-			return -1;
-		}
+	if (options_parse(&g, 1, argc, argv, &argi, err, errlen) != OPTIONS_OK)
+		return -1;
+	if (argi < argc) {
+		snprintf(err, errlen, "unexpected argument '%s'", argv[argi]);
+		return -1;
 	}
-	if (have != 7) {
+	if (!o.workload || o.p < 0 || o.units == 0) {
 		snprintf(err, errlen, "--workload, --p and --units are required");
 		return -1;
 	}
-	if (a->phases == 0)
-		a->phases = 1;
+	if (!(a->w = workload_find(o.workload))) {
+		snprintf(err, errlen, "unknown workload '%s'", o.workload);
+		return -1;
+	}
+	a->p = o.p;
+	a->units = o.units;
+	a->seed = o.seed;
+	a->phases = o.phases;
+	a->scaling = (enum scaling)o.scaling;
+	for (size_t i = 0; i < o.params.len; i++) {
+		/* NAME=VALUE, split in place: argv outlives the job. */
+		char *eq = strchr(o.params.v[i], '=');
+		if (!eq || eq == o.params.v[i]) {
+			snprintf(err, errlen, "bad --param '%s'", o.params.v[i]);
+			return -1;
+		}
+		*eq = '\0';
+		params_set(&a->params, o.params.v[i], eq + 1);
+	}
 	return 0;
 }
 

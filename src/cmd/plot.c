@@ -25,12 +25,12 @@
 #include "../models/models.h"
 #include "../models/stats.h"
 #include "../engine/sweep.h"
+#include "../base/options.h"
 #include "../base/util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
@@ -110,129 +110,103 @@ struct plot_ctx {
 	char subtitle[512];
 };
 
-static void usage(FILE *fp)
+static int plot_size_parse(const char *text, void *base, char *err, size_t errlen);
+
+static const char *const plot_formats[] = { "png", "svg", "pdf", NULL };
+static const char *const plot_styles[] = { "paper", "slides", NULL };
+
+#define PLOT_AT(field) OPTION_AT(struct plot_opts, field)
+
+static const struct option_spec plot_specs[] = {
+	{ .name = "outdir", .short_name = 'o', .kind = OPTION_STRING, .metavar = "DIR", .def = "plots/out",
+	  PLOT_AT(outdir), .help = "where the images go (created)" },
+	{ .name = "format", .kind = OPTION_STRING, .choices = plot_formats, .def = "png", PLOT_AT(format),
+	  .help = "image format" },
+	{ .name = "size", .kind = OPTION_STRING, .metavar = "WxH", .parse = plot_size_parse,
+	  .help = "image size in pixels (default 1920x1080 for slides,\n800x520 for paper; pdf: 96 pixels an inch)" },
+	{ .name = "style", .kind = OPTION_STRING, .choices = plot_styles, .def = "paper", PLOT_AT(style),
+	  .help = "slides: 16:9, large fonts, thick lines; paper: compact" },
+	{ .name = "title", .kind = OPTION_STRING, .metavar = "TEXT", PLOT_AT(title),
+	  .help = "the figures' title (default: workload, P, figure)" },
+	{ .name = "table", .kind = OPTION_FLAG, PLOT_AT(table),
+	  .help = "also print each series' median speedups as a table" },
+	{ .name = "theory", .kind = OPTION_FLAG, PLOT_AT(theory),
+	  .help = "draw Amdahl's law alone (no CSV): theory.<format>" },
+	{ .name = "P", .short_name = 'P', .kind = OPTION_STRING, .metavar = "LIST", PLOT_AT(plist),
+	  .help = "with --theory: parallel fractions\n(default 0.5,0.8,0.9,0.95,0.99)" },
+	{ .name = "N", .short_name = 'N', .kind = OPTION_STRING, .metavar = "LIST", PLOT_AT(nlist),
+	  .help = "with --theory: worker counts (default 1..320:x2)" },
+	{ .name = NULL },
+};
+
+static void plot_usage_more(FILE *fp)
 {
-	fputs("usage: amdahl plot FILE.csv... [options]\n"
-	      "       amdahl plot --theory [-P LIST] [-N LIST] [options]\n\n"
-	      "Draw run CSVs with gnuplot: for each workload and P, the speedup, the\n"
-	      "efficiency and the Karp-Flatt serial fraction against N, each backend's\n"
-	      "median with its min-max spread, beside Amdahl's law, this machine's ceiling\n"
-	      "and the ideal S = N. Several files: each backend of each file is a series.\n"
-	      "A --cmd program has no P of its own: it is drawn beside Amdahl's law at a P\n"
-	      "fitted to its wall times (with a 95% bootstrap interval), or without a model\n"
-	      "when it has one N only. A B5 CSV (amdahl b5 --out, with a messengers column)\n"
-	      "is drawn as b5-<name>: throughput against messengers for each backend, beside\n"
-	      "the pipeline's bound. Prints the paths it wrote, one a line.\n\n"
-	      "  -o, --outdir DIR           where the images go (default plots/out; created)\n"
-	      "      --format png|svg|pdf   image format (default png)\n"
-	      "      --size WxH             image size in pixels (default 1920x1080 for slides,\n"
-	      "                             800x520 for paper; pdf: 96 pixels an inch)\n"
-	      "      --style paper|slides   slides: 16:9, large fonts, thick lines; paper: compact\n"
-	      "                             (default paper)\n"
-	      "      --title TEXT           the figures' title (default: workload, P, figure)\n"
-	      "      --table                also print each series' median speedups as a table\n"
-	      "      --theory               draw Amdahl's law alone (no CSV): theory.<format>\n"
-	      "  -P LIST                    with --theory: parallel fractions\n"
-	      "                             (default 0.5,0.8,0.9,0.95,0.99)\n"
-	      "  -N LIST                    with --theory: worker counts (default 1..320:x2)\n"
-	      "  -h, --help                 this help\n\n"
-	      "The gnuplot scripts are found in $AMDAHL_PLOTS, else <bindir>/../share/amdahl/plots,\n"
+	fputs("\nThe gnuplot scripts are found in $AMDAHL_PLOTS, else <bindir>/../share/amdahl/plots,\n"
 	      "else <bindir>/../plots (the build tree), else " AMDAHL_DATADIR "/plots.\n"
 	      "\nexample:\n  amdahl plot results/latest.csv --style slides --outdir plots/out\n", fp);
 }
 
-static int parse_size(const char *s, int *w, int *h)
+static const struct options_usage plot_usage = {
+	.cmd = "plot",
+	.synopsis = "FILE.csv... [options]\n       amdahl plot --theory [-P LIST] [-N LIST] [options]",
+	.about = "Draw run CSVs with gnuplot: for each workload and P, the speedup, the\n"
+		 "efficiency and the Karp-Flatt serial fraction against N, each backend's\n"
+		 "median with its min-max spread, beside Amdahl's law, this machine's ceiling\n"
+		 "and the ideal S = N. Several files: each backend of each file is a series.\n"
+		 "A --cmd program has no P of its own: it is drawn beside Amdahl's law at a P\n"
+		 "fitted to its wall times (with a 95% bootstrap interval), or without a model\n"
+		 "when it has one N only. A B5 CSV (amdahl b5 --out, with a messengers column)\n"
+		 "is drawn as b5-<name>: throughput against messengers for each backend, beside\n"
+		 "the pipeline's bound. Prints the paths it wrote, one a line.",
+	.specs = plot_specs,
+	.more = plot_usage_more,
+	.args_max = OPTIONS_ANY_ARGS,
+};
+
+/* --size WxH into the options' width and height. */
+static int plot_size_parse(const char *s, void *base, char *err, size_t errlen)
 {
+	struct plot_opts *o = base;
 	const char *x = strchr(s, 'x');
 	char buf[32];
 	uint64_t a, b;
 
 	if (!x || (size_t)(x - s) >= sizeof(buf))
-		return -1;
+		goto bad;
 	memcpy(buf, s, (size_t)(x - s));
 	buf[x - s] = '\0';
 	if (parse_u64(buf, &a) < 0 || parse_u64(x + 1, &b) < 0)
-		return -1;
+		goto bad;
 	if (a < 200 || a > 10000 || b < 150 || b > 10000)
-		return -1;
-	*w = (int)a;
-	*h = (int)b;
+		goto bad;
+	if (o) {
+		o->width = (int)a;
+		o->height = (int)b;
+	}
 	return 0;
+bad:
+	snprintf(err, errlen, "bad --size '%s': expected WxH in pixels, e.g. 1920x1080 (200x150 to 10000x10000)", s);
+	return -1;
 }
 
-static int parse_args(int argc, char **argv, struct plot_opts *o)
+/* OPTIONS_GO_ON, or the exit status (--help printed, a usage error reported). The files start at argv[*argi]. */
+static int parse_args(int argc, char **argv, struct plot_opts *o, int *argi)
 {
-	enum { OPT_FORMAT = 256, OPT_SIZE, OPT_STYLE, OPT_TITLE, OPT_THEORY, OPT_TABLE };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "outdir", required_argument, NULL, 'o' },
-		{ "size", required_argument, NULL, OPT_SIZE },
-		{ "style", required_argument, NULL, OPT_STYLE },
-		{ "table", no_argument, NULL, OPT_TABLE },
-		{ "theory", no_argument, NULL, OPT_THEORY },
-		{ "title", required_argument, NULL, OPT_TITLE },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+	int rc = options_command(&plot_usage, o, NULL, 0, argc, argv, argi);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:P:N:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->outdir = optarg; break;
-		case 'P': o->plist = optarg; break;
-		case 'N': o->nlist = optarg; break;
-		case 'h': usage(stdout); return 1;
-		case OPT_TITLE: o->title = optarg; break;
-		case OPT_THEORY: o->theory = 1; break;
-		case OPT_TABLE: o->table = 1; break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "png") && strcmp(optarg, "svg") && strcmp(optarg, "pdf")) {
-				usagef("plot", "bad --format '%s': expected png, svg or pdf", optarg);
-				return -1;
-			}
-			o->format = optarg;
-			break;
-		case OPT_STYLE:
-			if (strcmp(optarg, "paper") && strcmp(optarg, "slides")) {
-				usagef("plot", "bad --style '%s': expected paper or slides", optarg);
-				return -1;
-			}
-			o->style = optarg;
-			break;
-		case OPT_SIZE:
-			if (parse_size(optarg, &o->width, &o->height) < 0) {
-				usagef("plot", "bad --size '%s': expected WxH in pixels, e.g. 1920x1080 "
-				       "(200x150 to 10000x10000)", optarg);
-				return -1;
-			}
-			break;
-		case ':':
-			usagef("plot", "option '%s' needs a value", argv[optind - 1]);
-			return -1;
-		default:
-			usagef("plot", "unknown option '%s'", argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (o->theory && optind < argc) {
-		usagef("plot", "--theory draws the law alone; unexpected file '%s'", argv[optind]);
-		return -1;
-	}
-	if (!o->theory && (o->plist || o->nlist)) {
+	if (rc != OPTIONS_GO_ON)
+		return rc;
+	if (o->theory && *argi < argc)
+		usagef("plot", "--theory draws the law alone; unexpected file '%s'", argv[*argi]);
+	else if (!o->theory && (o->plist || o->nlist))
 		usagef("plot", "-P and -N go with --theory");
-		return -1;
-	}
-	if (!o->theory && optind >= argc) {
+	else if (!o->theory && *argi >= argc)
 		usagef("plot", "no CSV file given");
-		return -1;
-	}
-	if (o->theory && o->table) {
+	else if (o->theory && o->table)
 		usagef("plot", "--table needs measured rows, not --theory");
-		return -1;
-	}
-	return 0;
+	else
+		return OPTIONS_GO_ON;
+	return EXIT_USAGE;
 }
 
 /* ---- finding gnuplot and the scripts ---- */
@@ -1542,7 +1516,7 @@ static int make_dirs(const char *path)
 
 int cmd_plot(int argc, char **argv)
 {
-	struct plot_opts o = { .outdir = "plots/out", .format = "png", .style = "paper" };
+	struct plot_opts o = { .outdir = NULL };
 	struct plot_ctx ctx;
 	struct dbl_list ps = { 0 };
 	struct int_list ns = { 0 };
@@ -1552,13 +1526,10 @@ int cmd_plot(int argc, char **argv)
 	struct b5_file *b5s = NULL;
 	char gnuplot[PATH_MAX + 16], err[600];
 	enum draw_status st = DRAW_OK;
-	int rc, status = EXIT_USAGE;
+	int rc, status = EXIT_USAGE, argi = 1;
 
-	rc = parse_args(argc, argv, &o);
-	if (rc > 0)
-		return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-	if (rc < 0)
-		return EXIT_USAGE;
+	if ((rc = parse_args(argc, argv, &o, &argi)) != OPTIONS_GO_ON)
+		return rc;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.o = &o;
 	ctx.ext = o.format;
@@ -1580,13 +1551,13 @@ int cmd_plot(int argc, char **argv)
 		const char *first_run = NULL;
 		size_t nruns = 0;
 
-		nfiles = (size_t)(argc - optind);
+		nfiles = (size_t)(argc - argi);
 		rows = xcalloc(nfiles, sizeof(*rows));
 		nrows = xcalloc(nfiles, sizeof(*nrows));
 		b5s = xcalloc(nfiles, sizeof(*b5s));
 		/* A file with a messengers column is a B5 CSV; any other is read as a run CSV. */
 		for (size_t f = 0; f < nfiles; f++) {
-			const char *path = argv[optind + (int)f];
+			const char *path = argv[argi + (int)f];
 			struct csv_table t;
 
 			if (csv_table_read(path, &t, err, sizeof(err)) < 0) {
@@ -1613,7 +1584,7 @@ int cmd_plot(int argc, char **argv)
 				first_run = path;
 			nruns++;
 		}
-		gs = group_rows(rows, nrows, argv + optind, nfiles, &ng);
+		gs = group_rows(rows, nrows, argv + argi, nfiles, &ng);
 		fit_cmd_series(rows, nrows, nfiles, gs, ng);
 		for (size_t i = 0; i < ng; i++)
 			if (gs[i].nser > 8) {

@@ -7,6 +7,7 @@
 #include "../api/backend.h"
 #include "../base/list.h"
 #include "../base/machine.h"
+#include "../base/options.h"
 #include "../engine/meta.h"
 #include "../engine/sweep.h"
 #include "../base/topology.h"
@@ -14,7 +15,6 @@
 #include "../api/workload.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,312 +22,150 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-enum {
-	OPT_WARMUP = 256, OPT_WORK, OPT_PHASES, OPT_SCALING, OPT_ORDER, OPT_TIMEOUT, OPT_SEED,
-	OPT_CV_WARN, OPT_PLUGIN, OPT_CMD, OPT_NAME, OPT_ENV, OPT_SHELL, OPT_SETUP, OPT_PREPARE,
-	OPT_SHOW_OUTPUT, OPT_IGNORE_FAILURE, OPT_PIN,
+/* The defaults of -b, -w and -P, applied after parsing: --cmd excludes them when given. */
+#define RUN_BACKEND "thread"
+#define RUN_WORKLOAD "spin"
+#define RUN_P "0.9"
+
+struct run_opts {
+	const char *backend, *workload, *plist, *nlist, *out;
+	struct option_list cmds, names, env;
+	int shell, show_output, ignore_failure;
+	const char *setup, *prepare;
+	int reps, warmup, phases, quiet;
+	double work, timeout, cv_warn;
+	uint64_t seed;
+	int scaling, order, pin;	/* enum scaling, sweep_order, topology_pin */
+	struct params params;
 };
 
-/* The most --cmd (and --env) options one run takes. */
-#define RUN_CMDS_MAX 32
+static const char *const run_scalings[] = { [SCALING_STRONG] = "strong", [SCALING_WEAK] = "weak", NULL };
+static const char *const run_orders[] = { [ORDER_ROUNDS] = "rounds", [ORDER_POINTS] = "points", NULL };
 
-/* The run's own options, sorted by name; plugin options are appended at run time. */
-static const struct option core_options[] = {
-	{ "backend", required_argument, NULL, 'b' },
-	{ "cmd", required_argument, NULL, OPT_CMD },
-	{ "cv-warn", required_argument, NULL, OPT_CV_WARN },
-	{ "env", required_argument, NULL, OPT_ENV },
-	{ "help", no_argument, NULL, 'h' },
-	{ "ignore-failure", no_argument, NULL, OPT_IGNORE_FAILURE },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "order", required_argument, NULL, OPT_ORDER },
-	{ "out", required_argument, NULL, 'o' },
-	{ "phases", required_argument, NULL, OPT_PHASES },
-	{ "pin", required_argument, NULL, OPT_PIN },
-	{ "prepare", required_argument, NULL, OPT_PREPARE },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "reps", required_argument, NULL, 'r' },
-	{ "scaling", required_argument, NULL, OPT_SCALING },
-	{ "seed", required_argument, NULL, OPT_SEED },
-	{ "setup", required_argument, NULL, OPT_SETUP },
-	{ "shell", no_argument, NULL, OPT_SHELL },
-	{ "show-output", no_argument, NULL, OPT_SHOW_OUTPUT },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "warmup", required_argument, NULL, OPT_WARMUP },
-	{ "work", required_argument, NULL, OPT_WORK },
-	{ "workload", required_argument, NULL, 'w' },
+#define RUN_AT(field) OPTION_AT(struct run_opts, field)
+
+/* The run's own options; the plugins' are appended from the registries. */
+static const struct option_spec run_specs[] = {
+	{ .name = "backend", .short_name = 'b', .kind = OPTION_STRING, .metavar = "LIST", RUN_AT(backend),
+	  .help = "backends to measure (default " RUN_BACKEND ")" },
+	{ .name = "workload", .short_name = 'w', .kind = OPTION_STRING, .metavar = "LIST", RUN_AT(workload),
+	  .help = "workloads to run (default " RUN_WORKLOAD ")" },
+	{ .name = "P", .short_name = 'P', .kind = OPTION_STRING, .metavar = "LIST", RUN_AT(plist),
+	  .help = "parallel fractions in [0,1], e.g. 0.5,0.9 or 0.5..0.9:+0.1\n(default " RUN_P ")" },
+	{ .name = "N", .short_name = 'N', .kind = OPTION_STRING, .metavar = "LIST", .def = "1,2,4", RUN_AT(nlist),
+	  .help = "worker counts: 1,2,4 or 1-8 or 1..320:x2;\nN=1 is always measured" },
+	{ .name = "reps", .short_name = 'r', .kind = OPTION_INT, .metavar = "R", .min = 1, .max = 100000,
+	  .def = "5", RUN_AT(reps), .help = "timed repetitions per point" },
+	{ .name = "warmup", .kind = OPTION_INT, .metavar = "W", .min = 0, .max = 100000, .def = "1",
+	  RUN_AT(warmup), .help = "untimed repetitions before them" },
+	{ .name = "work", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS, .min = 1e-3, .max = 86400,
+	  .def = "0.2", RUN_AT(work), .help = "what one worker needs for the whole job\n(suffixes us, ms, s, m)" },
+	{ .name = "phases", .kind = OPTION_INT, .metavar = "K", .min = 1, .max = 100000, .def = "1",
+	  RUN_AT(phases), .help = "alternate K serial and K parallel sections" },
+	{ .name = "pin", .kind = OPTION_CHOICE, .metavar = "POLICY", .choices = topology_pin_names, .def = "none",
+	  RUN_AT(pin), .help = "none, compact or spread: pin each worker and\nthe serial part to a CPU of the "
+	  "affinity mask; compact\nfills a core's hardware threads, then a package; spread\nputs consecutive "
+	  "workers as far apart as it can. The\ncpus column says where they ran, pinned or not" },
+	{ .name = "scaling", .kind = OPTION_CHOICE, .choices = run_scalings, .def = "strong", RUN_AT(scaling),
+	  .help = "weak: the parallel part grows with N (Gustafson)" },
+	{ .name = "order", .kind = OPTION_CHOICE, .choices = run_orders, .def = "rounds", RUN_AT(order),
+	  .help = "rounds: each round visits every point once,\nN=1 first, the rest shuffled; speedup is "
+	  "paired with the\nsame round's N=1. points: each point's repetitions back\nto back; speedup "
+	  "against the median N=1 time" },
+	{ .name = "timeout", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS | OPTION_MIN_OPEN, .min = 0,
+	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", RUN_AT(timeout),
+	  .help = "per measurement (default 60 + 10 x work)" },
+	{ .name = "cv-warn", .kind = OPTION_DECIMAL, .metavar = "FRACTION", .flags = OPTION_MIN_OPEN, .min = 0,
+	  .max = 1e6, .def = "0.1", RUN_AT(cv_warn),
+	  .help = "warn when a point's coefficient of variation\nexceeds it" },
+	{ .name = "out", .short_name = 'o', .kind = OPTION_STRING, .metavar = "FILE", RUN_AT(out),
+	  .help = "CSV file (default stdout); metadata in FILE.meta.json" },
+	{ .name = "seed", .kind = OPTION_INT, .metavar = "S", .min = 0, .max = 18446744073709551615.0, .def = "1",
+	  RUN_AT(seed), .expect = "a non-negative integer", .help = "seed of the round order" },
+	{ .name = "quiet", .short_name = 'q', .kind = OPTION_FLAG, RUN_AT(quiet),
+	  .help = "no progress line and no summary on stderr" },
+	{ .name = "cmd", .kind = OPTION_LIST, .metavar = "'PROG ARGS'", RUN_AT(cmds),
+	  .section = "measuring a program (instead of -b/-w/-P):",
+	  .help = "run PROG with {N} replaced by N, as the cmd backend;\nrepeat for several programs "
+	  "(measured in interleaved\nrounds); split into words, exec'd without a shell" },
+	{ .name = "name", .kind = OPTION_LIST, .metavar = "NAME", RUN_AT(names),
+	  .help = "label of the matching --cmd (default: the command)" },
+	{ .name = "env", .kind = OPTION_LIST, .metavar = "NAME=VALUE", RUN_AT(env),
+	  .help = "set a variable for the program, {N} replaced\n(repeatable), e.g. --env OMP_NUM_THREADS={N}" },
+	{ .name = "shell", .kind = OPTION_FLAG, RUN_AT(shell),
+	  .help = "run the commands through sh -c (pipes, redirections)" },
+	{ .name = "setup", .kind = OPTION_STRING, .metavar = "CMD", RUN_AT(setup),
+	  .help = "sh -c once per program, before its measurements" },
+	{ .name = "prepare", .kind = OPTION_STRING, .metavar = "CMD", RUN_AT(prepare),
+	  .help = "sh -c before every run, untimed" },
+	{ .name = "show-output", .kind = OPTION_FLAG, RUN_AT(show_output),
+	  .help = "keep the program's stdout and stderr (default /dev/null)" },
+	{ .name = "ignore-failure", .kind = OPTION_FLAG, RUN_AT(ignore_failure),
+	  .help = "a non-zero exit status does not fail the point" },
+	{ .name = NULL },
 };
 
-static void print_params(FILE *fp, const struct param_spec *ps)
+/* After the options: the registries with each plugin's own options, and examples. */
+static void run_usage_more(FILE *fp)
 {
-	for (; ps && ps->name; ps++) {
-		char left[64];
-		snprintf(left, sizeof(left), "--%s %s", ps->name, ps->metavar);
-		if (ps->def && *ps->def)
-			fprintf(fp, "  %-26s %s (default %s)\n", left, ps->help, ps->def);
-		else
-			fprintf(fp, "  %-26s %s\n", left, ps->help);
-	}
-}
-
-static void usage(FILE *fp)
-{
-	fputs("usage: amdahl run [options]\n\n"
-	      "Measure each backend x workload x P x N point, --reps times, one CSV row per\n"
-	      "repetition. Every point runs in a forked child: a crash or hang is reported\n"
-	      "(exit 1) and every finished row is kept.\n\n"
-	      "  -b, --backend LIST         backends to measure (default thread)\n"
-	      "  -w, --workload LIST        workloads to run (default spin)\n"
-	      "  -P LIST                    parallel fractions in [0,1], e.g. 0.5,0.9 or 0.5..0.9:+0.1\n"
-	      "                             (default 0.9)\n"
-	      "  -N LIST                    worker counts: 1,2,4 or 1-8 or 1..320:x2 (default 1,2,4);\n"
-	      "                             N=1 is always measured\n"
-	      "  -r, --reps R               timed repetitions per point (default 5)\n"
-	      "      --warmup W             untimed repetitions before them (default 1)\n"
-	      "      --work SECONDS         what one worker needs for the whole job (default 0.2;\n"
-	      "                             suffixes ms, s, m)\n"
-	      "      --phases K             alternate K serial and K parallel sections (default 1)\n"
-	      "      --pin POLICY           none (default), compact or spread: pin each worker and\n"
-	      "                             the serial part to a CPU of the affinity mask; compact\n"
-	      "                             fills a core's hardware threads, then a package; spread\n"
-	      "                             puts consecutive workers as far apart as it can. The\n"
-	      "                             cpus column says where they ran, pinned or not\n"
-	      "      --scaling strong|weak  weak: the parallel part grows with N (Gustafson)\n"
-	      "      --order rounds|points  rounds (default): each round visits every point once,\n"
-	      "                             N=1 first, the rest shuffled; speedup is paired with the\n"
-	      "                             same round's N=1. points: each point's repetitions back\n"
-	      "                             to back; speedup against the median N=1 time\n"
-	      "      --timeout SECONDS      per measurement (default 60 + 10 x work)\n"
-	      "      --cv-warn FRACTION     warn when a point's coefficient of variation exceeds it\n"
-	      "                             (default 0.1)\n"
-	      "  -o, --out FILE             CSV file (default stdout); metadata in FILE.meta.json\n"
-	      "      --seed S               seed of the round order (default 1)\n"
-	      "  -q, --quiet                no progress line and no summary on stderr\n"
-	      "  -h, --help                 this help\n"
-	      "\nmeasuring a program (instead of -b/-w/-P):\n"
-	      "      --cmd 'PROG ARGS'      run PROG with {N} replaced by N, as the cmd backend;\n"
-	      "                             repeat for several programs (measured in interleaved\n"
-	      "                             rounds); split into words, exec'd without a shell\n"
-	      "      --name NAME            label of the matching --cmd (default: the command)\n"
-	      "      --env NAME=VALUE       set a variable for the program, {N} replaced (repeatable),\n"
-	      "                             e.g. --env OMP_NUM_THREADS={N}\n"
-	      "      --shell                run the commands through sh -c (pipes, redirections)\n"
-	      "      --setup CMD            sh -c once per program, before its measurements\n"
-	      "      --prepare CMD          sh -c before every run, untimed\n"
-	      "      --show-output          keep the program's stdout and stderr (default /dev/null)\n"
-	      "      --ignore-failure       a non-zero exit status does not fail the point\n", fp);
 	fputs("\nbackends:\n", fp);
 	for (const struct backend *const *b = backend_registry; *b; b++) {
-		fprintf(fp, "  %-10s %s%s%s\n", (*b)->name, (*b)->summary,
-			(*b)->unavailable ? " [unavailable: " : "", (*b)->unavailable ? (*b)->unavailable : "");
+		fprintf(fp, "  %-10s %s", (*b)->name, (*b)->summary);
 		if ((*b)->unavailable)
-			fputs("]\n", fp);
-		print_params(fp, (*b)->params);
+			fprintf(fp, " [unavailable: %s]", (*b)->unavailable);
+		fputc('\n', fp);
+		options_print(fp, (*b)->params);
 	}
 	fputs("\nworkloads:\n", fp);
 	for (const struct workload *const *w = workload_registry; *w; w++) {
 		fprintf(fp, "  %-10s %s\n", (*w)->name, (*w)->summary);
-		print_params(fp, (*w)->params);
+		options_print(fp, (*w)->params);
 	}
 	fputs("\nexamples:\n  amdahl run -b thread,process,openmp -P 0.9 -N 1,2,64 --reps 5 --work 0.3 -o r.csv\n"
 	      "  amdahl run --cmd 'zstd -T{N} -19 -c data' -N 1..16:x2 --reps 10 -o zstd.csv\n", fp);
 }
 
-struct run_opts {
-	char *backend, *workload, *plist, *nlist, *out;
-	int explicit_bwp;		/* -b, -w or -P was given */
-	const char *cmds[RUN_CMDS_MAX], *names[RUN_CMDS_MAX], *env[RUN_CMDS_MAX + 1];
-	int ncmds, nnames, nenv, shell, show_output, ignore_failure;
-	const char *setup, *prepare;
-	int reps, warmup, phases, quiet;
-	double work, timeout, cv_warn;
-	uint64_t seed;
-	enum scaling scaling;
-	enum sweep_order order;
-	enum topology_pin pin;
-	struct params params;
+static const struct options_usage run_usage = {
+	.cmd = "run",
+	.about = "Measure each backend x workload x P x N point, --reps times, one CSV row per\n"
+		 "repetition. Every point runs in a forked child: a crash or hang is reported\n"
+		 "(exit 1) and every finished row is kept.",
+	.specs = run_specs,
+	.more = run_usage_more,
 };
 
-/* Build the getopt table: core options plus every plugin's, deduplicated. */
-static struct option *build_options(const struct param_spec ***specs_out)
-{
-	size_t n = ARRAY_SIZE(core_options), cap = n + 1;
-	struct option *opts;
-	const struct param_spec **specs;
-	size_t k = 0;
-
-	for (const struct backend *const *b = backend_registry; *b; b++)
-		for (const struct param_spec *p = (*b)->params; p && p->name; p++)
-			cap++;
-	for (const struct workload *const *w = workload_registry; *w; w++)
-		for (const struct param_spec *p = (*w)->params; p && p->name; p++)
-			cap++;
-	opts = xcalloc(cap + 1, sizeof(*opts));
-	specs = xcalloc(cap + 1, sizeof(*specs));
-	memcpy(opts, core_options, sizeof(core_options));
-#define ADD_SPECS(list)								\
-	for (const struct param_spec *p = (list); p && p->name; p++) {		\
-		int dup = 0;							\
-		for (size_t i = 0; i < n; i++)					\
-			dup |= strcmp(opts[i].name, p->name) == 0;		\
-		if (dup)							\
-			continue;						\
-		opts[n].name = p->name;						\
-		opts[n].has_arg = required_argument;				\
-		opts[n].val = OPT_PLUGIN;					\
-		specs[k++] = p;							\
-		n++;								\
-	}
-	for (const struct backend *const *b = backend_registry; *b; b++)
-		ADD_SPECS((*b)->params)
-	for (const struct workload *const *w = workload_registry; *w; w++)
-		ADD_SPECS((*w)->params)
-#undef ADD_SPECS
-	*specs_out = specs;
-	return opts;
-}
-
-static int parse_int_opt(const char *name, const char *val, long lo, long hi, int *out)
-{
-	uint64_t v;
-
-	if (parse_u64(val, &v) < 0 || v < (uint64_t)lo || v > (uint64_t)hi) {
-		usagef("run", "bad --%s '%s': expected an integer from %ld to %ld", name, val, lo, hi);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
-
+/* OPTIONS_GO_ON, or the exit status (--help printed, a usage error reported). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	const struct param_spec **specs;
-	struct option *opts = build_options(&specs);
-	int c, idx, rc = 0;
+	struct option_group plugins[64];
+	size_t np = 0;
+	int argi, explicit_bwp, rc;
 
-	optind = 1;
-	opterr = 0;
-	while (rc == 0 && (c = getopt_long(argc, argv, ":b:w:P:N:r:o:qh", opts, &idx)) != -1) {
-		double d;
-		switch (c) {
-		case 'b': o->backend = optarg; o->explicit_bwp = 1; break;
-		case 'w': o->workload = optarg; o->explicit_bwp = 1; break;
-		case 'P': o->plist = optarg; o->explicit_bwp = 1; break;
-		case OPT_SHELL: o->shell = 1; break;
-		case OPT_SHOW_OUTPUT: o->show_output = 1; break;
-		case OPT_IGNORE_FAILURE: o->ignore_failure = 1; break;
-		case OPT_SETUP: o->setup = optarg; break;
-		case OPT_PREPARE: o->prepare = optarg; break;
-		case OPT_CMD:
-		case OPT_NAME:
-		case OPT_ENV: {
-			const char **list = c == OPT_CMD ? o->cmds : c == OPT_NAME ? o->names : o->env;
-			int *len = c == OPT_CMD ? &o->ncmds : c == OPT_NAME ? &o->nnames : &o->nenv;
-			if (*len >= RUN_CMDS_MAX) {
-				usagef("run", "more than %d --%s options", RUN_CMDS_MAX, opts[idx].name);
-				rc = -1;
-			} else {
-				list[(*len)++] = optarg;
-			}
-			break;
-		}
-		case 'N': o->nlist = optarg; break;
-		case 'o': o->out = optarg; break;
-		case 'q': o->quiet = 1; break;
-		case 'h': usage(stdout); rc = 1; break;
-		case 'r': rc = parse_int_opt("reps", optarg, 1, 100000, &o->reps); break;
-		case OPT_WARMUP: rc = parse_int_opt("warmup", optarg, 0, 100000, &o->warmup); break;
-		case OPT_PHASES: rc = parse_int_opt("phases", optarg, 1, 100000, &o->phases); break;
-		case OPT_WORK:
-			if (parse_seconds(optarg, &d) < 0 || d < 1e-3 || d > 86400) {
-				usagef("run", "bad --work '%s': expected seconds from 0.001 to 86400", optarg);
-				rc = -1;
-			}
-			o->work = d;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_seconds(optarg, &d) < 0 || d > 7 * 86400) {
-				usagef("run", "bad --timeout '%s': expected a positive number of seconds", optarg);
-				rc = -1;
-			}
-			o->timeout = d;
-			break;
-		case OPT_CV_WARN:
-			if (parse_double(optarg, &d) < 0 || d <= 0) {
-				usagef("run", "bad --cv-warn '%s': expected a positive fraction", optarg);
-				rc = -1;
-			}
-			o->cv_warn = d;
-			break;
-		case OPT_SEED:
-			if (parse_u64(optarg, &o->seed) < 0) {
-				usagef("run", "bad --seed '%s': expected a non-negative integer", optarg);
-				rc = -1;
-			}
-			break;
-		case OPT_SCALING:
-			if (strcmp(optarg, "strong") == 0)
-				o->scaling = SCALING_STRONG;
-			else if (strcmp(optarg, "weak") == 0)
-				o->scaling = SCALING_WEAK;
-			else {
-				usagef("run", "bad --scaling '%s': expected strong or weak", optarg);
-				rc = -1;
-			}
-			break;
-		case OPT_ORDER:
-			if (strcmp(optarg, "rounds") == 0)
-				o->order = ORDER_ROUNDS;
-			else if (strcmp(optarg, "points") == 0)
-				o->order = ORDER_POINTS;
-			else {
-				usagef("run", "bad --order '%s': expected rounds or points", optarg);
-				rc = -1;
-			}
-			break;
-		case OPT_PIN:
-			if (topology_pin_parse(optarg, &o->pin) < 0) {
-				usagef("run", "bad --pin '%s': expected none, compact or spread", optarg);
-				rc = -1;
-			}
-			break;
-		case OPT_PLUGIN:
-			if (params_set(&o->params, opts[idx].name, optarg) < 0) {
-				usagef("run", "too many plugin options");
-				rc = -1;
-			}
-			break;
-		case ':':
-			usagef("run", "option '%s' needs a value", argv[optind - 1]);
-			rc = -1;
-			break;
-		default:
-			usagef("run", "unknown option '%s'", argv[optind - 1]);
-			rc = -1;
-			break;
-		}
-	}
-	if (rc == 0 && optind < argc) {
-		usagef("run", "unexpected argument '%s'", argv[optind]);
-		rc = -1;
-	}
-	if (rc == 0 && o->ncmds && o->explicit_bwp) {
+	for (const struct backend *const *b = backend_registry; *b && np < ARRAY_SIZE(plugins); b++)
+		plugins[np++] = params_group((*b)->params, &o->params);
+	for (const struct workload *const *w = workload_registry; *w && np < ARRAY_SIZE(plugins); w++)
+		plugins[np++] = params_group((*w)->params, &o->params);
+	if ((rc = options_command(&run_usage, o, plugins, np, argc, argv, &argi)) != OPTIONS_GO_ON)
+		return rc;
+	explicit_bwp = o->backend || o->workload || o->plist;
+	if (o->cmds.len && explicit_bwp) {
 		usagef("run", "--cmd measures a program: --backend, --workload and -P do not apply");
-		rc = -1;
+		return EXIT_USAGE;
 	}
-	if (rc == 0 && !o->ncmds && (o->nnames || o->nenv || o->shell || o->setup || o->prepare ||
-				     o->show_output || o->ignore_failure)) {
+	if (!o->cmds.len && (o->names.len || o->env.len || o->shell || o->setup || o->prepare ||
+			     o->show_output || o->ignore_failure)) {
 		usagef("run", "--name, --env, --shell, --setup, --prepare, --show-output and "
 		       "--ignore-failure go with --cmd");
-		rc = -1;
+		return EXIT_USAGE;
 	}
-	if (rc == 0 && o->nnames > o->ncmds) {
-		usagef("run", "%d --name for %d --cmd", o->nnames, o->ncmds);
-		rc = -1;
+	if (o->names.len > o->cmds.len) {
+		usagef("run", "%zu --name for %zu --cmd", o->names.len, o->cmds.len);
+		return EXIT_USAGE;
 	}
-	free(opts);
-	free(specs);
-	return rc;
+	o->backend = o->backend ? o->backend : RUN_BACKEND;
+	o->workload = o->workload ? o->workload : RUN_WORKLOAD;
+	o->plist = o->plist ? o->plist : RUN_P;
+	return OPTIONS_GO_ON;
 }
 
 /* The largest N this user may start: LIST_N_MAX, lowered by RLIMIT_NPROC. */
@@ -371,7 +209,7 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		if (!wl) {
 			usagef("run", "unknown workload '%s' (see 'amdahl info')", *w);
 			rc = -1;
-		} else if ((wl->needs & WORKLOAD_EXTERNAL) && !o->ncmds) {
+		} else if ((wl->needs & WORKLOAD_EXTERNAL) && !o->cmds.len) {
 			usagef("run", "workload '%s' runs programs given with --cmd", *w);
 			rc = -1;
 		} else if (*nw < 64) {
@@ -417,15 +255,12 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 
 int cmd_run(int argc, char **argv)
 {
-	struct run_opts o = {
-		.backend = "thread", .workload = "spin", .plist = "0.9", .nlist = "1,2,4",
-		.reps = 5, .warmup = 1, .phases = 1, .work = 0.2, .timeout = 0, .cv_warn = 0.1,
-		.seed = 1, .scaling = SCALING_STRONG, .order = ORDER_ROUNDS,
-	};
+	struct run_opts o;
 	struct sweep_config cfg;
 	struct sweep_outcome outcome;
 	struct topology_placement placement = { .pin = TOPOLOGY_PIN_NONE };
-	struct exec_cmd cmds[RUN_CMDS_MAX];
+	struct exec_cmd cmds[OPTION_LIST_MAX];
+	const char *env[OPTION_LIST_MAX + 1];
 	const struct backend **bs = NULL;
 	const struct workload **ws = NULL;
 	char err[4300], meta_path[4200];
@@ -433,11 +268,9 @@ int cmd_run(int argc, char **argv)
 	FILE *out = stdout;
 	int rc, status;
 
-	rc = parse_args(argc, argv, &o);
-	if (rc > 0)
-		return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-	if (rc < 0)
-		return EXIT_USAGE;
+	memset(&o, 0, sizeof(o));
+	if ((rc = parse_args(argc, argv, &o)) != OPTIONS_GO_ON)
+		return rc;
 	memset(&cfg, 0, sizeof(cfg));
 	if (list_parse_p(o.plist, &cfg.ps, err, sizeof(err)) < 0) {
 		usagef("run", "%s", err);
@@ -449,14 +282,15 @@ int cmd_run(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	list_ensure_n(&cfg.ns, 1);
-	if (o.ncmds) {
+	if (o.cmds.len) {
 		o.backend = "cmd";
 		o.workload = "exec";
-		o.env[o.nenv] = NULL;
-		for (int i = 0; i < o.ncmds; i++) {
+		memcpy(env, o.env.v, o.env.len * sizeof(*env));
+		env[o.env.len] = NULL;
+		for (size_t i = 0; i < o.cmds.len; i++) {
 			cmds[i] = (struct exec_cmd){
-				.name = i < o.nnames ? o.names[i] : o.cmds[i], .tmpl = o.cmds[i],
-				.shell = o.shell, .env = o.env, .setup = o.setup, .prepare = o.prepare,
+				.name = i < o.names.len ? o.names.v[i] : o.cmds.v[i], .tmpl = o.cmds.v[i],
+				.shell = o.shell, .env = env, .setup = o.setup, .prepare = o.prepare,
 				.show_output = o.show_output, .ignore_failure = o.ignore_failure,
 			};
 			if (exec_check(&cmds[i], err, sizeof(err)) < 0) {
@@ -466,7 +300,7 @@ int cmd_run(int argc, char **argv)
 			}
 		}
 		cfg.cmds = cmds;
-		cfg.ncmds = (size_t)o.ncmds;
+		cfg.ncmds = o.cmds.len;
 	}
 	if (resolve_plugins(&o, &bs, &cfg.nbackends, &ws, &cfg.nworkloads) < 0) {
 		status = EXIT_USAGE;

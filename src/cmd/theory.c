@@ -6,80 +6,62 @@
 #include "cmd.h"
 #include "../base/list.h"
 #include "../base/machine.h"
+#include "../base/options.h"
 #include "../models/models.h"
 #include "../base/util.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 enum theory_format { FMT_TABLE, FMT_CSV, FMT_MARKDOWN };
 
-static void usage(FILE *fp)
-{
-	fputs("usage: amdahl theory [-P LIST] [-N LIST] [--cores C] [--format table|csv|markdown]\n\n"
-	      "Print Amdahl's law S(N) = 1/((1-P)+P/N), Gustafson's N-(1-P)(N-1) and the\n"
-	      "machine ceiling 1/((1-P)+P/min(N,C)) for every P and N.\n\n"
-	      "  -P LIST           parallel fractions (default 0.5,0.8,0.9,0.95,0.99)\n"
-	      "  -N LIST           worker counts (default 1..320:x2)\n"
-	      "      --cores C     cores for the ceiling (default: what this process may use)\n"
-	      "      --format F    table (default), csv (p,n,amdahl,gustafson,ceiling) or markdown\n"
-	      "  -h, --help        this help\n", fp);
-}
+struct theory_opts {
+	const char *plist, *nlist;
+	double cores;
+	int format;	/* enum theory_format */
+};
+
+static const char *const theory_formats[] = { [FMT_TABLE] = "table", [FMT_CSV] = "csv",
+					      [FMT_MARKDOWN] = "markdown", NULL };
+
+static const struct option_spec theory_specs[] = {
+	{ .name = "P", .short_name = 'P', .kind = OPTION_STRING, .metavar = "LIST", .def = "0.5,0.8,0.9,0.95,0.99",
+	  OPTION_AT(struct theory_opts, plist), .help = "parallel fractions" },
+	{ .name = "N", .short_name = 'N', .kind = OPTION_STRING, .metavar = "LIST", .def = "1..320:x2",
+	  OPTION_AT(struct theory_opts, nlist), .help = "worker counts" },
+	{ .name = "cores", .kind = OPTION_DECIMAL, .metavar = "C", .flags = OPTION_MIN_OPEN, .min = 0, .max = 1e6,
+	  OPTION_AT(struct theory_opts, cores), .expect = "a positive number",
+	  .help = "cores for the ceiling (default: what this process may use)" },
+	{ .name = "format", .kind = OPTION_CHOICE, .metavar = "F", .choices = theory_formats, .def = "table",
+	  OPTION_AT(struct theory_opts, format), .help = "table, csv (p,n,amdahl,gustafson,ceiling) or markdown" },
+	{ .name = NULL },
+};
+
+static const struct options_usage theory_usage = {
+	.cmd = "theory",
+	.synopsis = "[-P LIST] [-N LIST] [--cores C] [--format table|csv|markdown]",
+	.about = "Print Amdahl's law S(N) = 1/((1-P)+P/N), Gustafson's N-(1-P)(N-1) and the\n"
+		 "machine ceiling 1/((1-P)+P/min(N,C)) for every P and N.",
+	.specs = theory_specs,
+};
 
 int cmd_theory(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "cores", required_argument, NULL, 'c' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *plist = "0.5,0.8,0.9,0.95,0.99", *nlist = "1..320:x2";
-	enum theory_format fmt = FMT_TABLE;
-	double cores = machine_usable_cores();
+	struct theory_opts o = { .cores = 0 };
+	const char *plist, *nlist;
+	enum theory_format fmt;
+	double cores;
 	struct dbl_list ps;
 	struct int_list ns;
 	char err[256];
-	int c;
+	int argi, rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":P:N:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'P': plist = optarg; break;
-		case 'N': nlist = optarg; break;
-		case 'h': usage(stdout); return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;
-		case 'c':
-			if (parse_double(optarg, &cores) < 0 || cores <= 0 || cores > 1e6) {
-				usagef("theory", "bad --cores '%s': expected a positive number", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'f':
-			if (strcmp(optarg, "table") == 0)
-				fmt = FMT_TABLE;
-			else if (strcmp(optarg, "csv") == 0)
-				fmt = FMT_CSV;
-			else if (strcmp(optarg, "markdown") == 0)
-				fmt = FMT_MARKDOWN;
-			else {
-				usagef("theory", "bad --format '%s': expected table, csv or markdown", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case ':':
-			usagef("theory", "option '%s' needs a value", argv[optind - 1]);
-			return EXIT_USAGE;
-		default:
-			usagef("theory", "unknown option '%s'", argv[optind - 1]);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind < argc) {
-		usagef("theory", "unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if ((rc = options_command(&theory_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
+		return rc;
+	plist = o.plist;
+	nlist = o.nlist;
+	fmt = (enum theory_format)o.format;
+	cores = o.cores > 0 ? o.cores : machine_usable_cores();
 	if (list_parse_p(plist, &ps, err, sizeof(err)) < 0) {
 		usagef("theory", "%s", err);
 		return EXIT_USAGE;

@@ -15,29 +15,17 @@
 
 extern const struct workload workload_spin;
 
-static const struct param_spec fault_params[] = {
-	{ "fault", "crash|hang|exit", "crash", "fault workload: what the last worker does" },
-	{ "fault-n", "N", "2", "fault workload: fault only when a repetition has at least N workers" },
-	{ NULL, NULL, NULL, NULL },
+enum fault_kind { FAULT_CRASH, FAULT_HANG, FAULT_EXIT };
+
+static const char *const fault_kinds[] = { "crash", "hang", "exit", NULL };
+
+static const struct option_spec fault_params[] = {
+	{ .name = "fault", .kind = OPTION_CHOICE, .choices = fault_kinds, .def = "crash",
+	  .help = "fault workload: what the last worker does" },
+	{ .name = "fault-n", .kind = OPTION_INT, .metavar = "N", .min = 1, .max = 4096, .def = "2",
+	  .help = "fault workload: fault only when a repetition has at least N workers" },
+	{ .name = NULL },
 };
-
-static int fault_check(const struct params *ps, char *err, size_t errlen)
-{
-	const char *kind = params_get(ps, fault_params, "fault");
-	const char *n = params_get(ps, fault_params, "fault-n");
-	char *end;
-	long v = strtol(n, &end, 10);
-
-	if (strcmp(kind, "crash") != 0 && strcmp(kind, "hang") != 0 && strcmp(kind, "exit") != 0) {
-		snprintf(err, errlen, "bad --fault '%s': expected crash, hang or exit", kind);
-		return -1;
-	}
-	if (*n < '0' || *n > '9' || *end || v < 1 || v > 4096) {
-		snprintf(err, errlen, "bad --fault-n '%s': expected an integer from 1 to 4096", n);
-		return -1;
-	}
-	return 0;
-}
 
 static int fault_setup(struct job *job)
 {
@@ -56,17 +44,17 @@ static void fault_teardown(struct job *job)
 
 static void fault_parallel(struct job *job, int worker, int nworkers, uint64_t units)
 {
-	const char *kind = params_get(job->params, fault_params, "fault");
-	long at = strtol(params_get(job->params, fault_params, "fault-n"), NULL, 10);
+	int kind = params_choice(job->params, fault_params, "fault");
+	uint64_t at = params_uint(job->params, fault_params, "fault-n");
 
 	workload_spin.parallel(job, worker, nworkers, units);
-	if (nworkers < at || worker != nworkers - 1)
+	if ((uint64_t)nworkers < at || worker != nworkers - 1)
 		return;
-	if (strcmp(kind, "crash") == 0) {
+	if (kind == FAULT_CRASH) {
 		/* A death by signal even where a sanitizer has a SIGSEGV handler. */
 		signal(SIGSEGV, SIG_DFL);
 		raise(SIGSEGV);
-	} else if (strcmp(kind, "exit") == 0) {
+	} else if (kind == FAULT_EXIT) {
 		_exit(3);
 	} else {
 		for (;;)
@@ -78,7 +66,6 @@ const struct workload workload_fault = {
 	.name = "fault",
 	.summary = "crashes, hangs or exits in the last worker on purpose (--fault)",
 	.params = fault_params,
-	.check = fault_check,
 	.setup = fault_setup,
 	.serial = fault_serial,
 	.parallel = fault_parallel,

@@ -38,12 +38,12 @@
 
 enum lock_mode { LOCK_MUTEX, LOCK_SPIN, LOCK_ATOMIC, LOCK_NONE };
 
-static const char *const lock_names[] = { "mutex", "spin", "atomic", "none" };
+static const char *const lock_names[] = { "mutex", "spin", "atomic", "none", NULL };
 
-static const struct param_spec lock_params[] = {
-	{ "lock", "mutex|spin|atomic|none", "mutex",
-	  "lock workload: how the shared counter is guarded (mutex is the talk's Lock)" },
-	{ NULL, NULL, NULL, NULL },
+static const struct option_spec lock_params[] = {
+	{ .name = "lock", .kind = OPTION_CHOICE, .choices = lock_names, .def = "mutex",
+	  .help = "lock workload: how the shared counter is guarded (mutex is the talk's Lock)" },
+	{ .name = NULL },
 };
 
 struct lock_slot {
@@ -60,25 +60,6 @@ struct lock_state {
 	_Alignas(64) struct lock_slot slot[];
 };
 
-static int mode_of(const char *s)
-{
-	for (size_t i = 0; i < sizeof(lock_names) / sizeof(lock_names[0]); i++)
-		if (strcmp(s, lock_names[i]) == 0)
-			return (int)i;
-	return -1;
-}
-
-static int lock_check(const struct params *ps, char *err, size_t errlen)
-{
-	const char *v = params_get(ps, lock_params, "lock");
-
-	if (mode_of(v) < 0) {
-		snprintf(err, errlen, "bad --lock '%s': expected mutex, spin, atomic or none", v);
-		return -1;
-	}
-	return 0;
-}
-
 static size_t state_size(size_t nslots)
 {
 	return sizeof(struct lock_state) + nslots * sizeof(struct lock_slot);
@@ -88,12 +69,12 @@ static int lock_setup(struct job *job)
 {
 	size_t nslots = (size_t)job->max_workers + 1;
 	struct lock_state *s = job_shared_alloc(state_size(nslots));
-	int mode = mode_of(params_get(job->params, lock_params, "lock"));
+	int mode = params_choice(job->params, lock_params, "lock");
 
 	if (!s)
 		return job_fail(job, "lock: cannot map state for %d workers", job->max_workers);
 	s->nslots = nslots;
-	s->mode = mode < 0 ? LOCK_MUTEX : (enum lock_mode)mode;
+	s->mode = (enum lock_mode)mode;
 	if (sync_lock_init(&s->mutex, 1) < 0 || pthread_spin_init(&s->spin, PTHREAD_PROCESS_SHARED) != 0) {
 		job_shared_free(s, state_size(nslots));
 		return job_fail(job, "lock: cannot make a process-shared lock");
@@ -208,7 +189,6 @@ const struct workload workload_lock = {
 	.name = "lock",
 	.summary = "contention: each unit updates a shared counter under --lock; lost updates counted",
 	.params = lock_params,
-	.check = lock_check,
 	.setup = lock_setup,
 	.begin = lock_begin,
 	.serial = lock_serial,

@@ -27,10 +27,11 @@
 #define MEMORY_MIN_MB 64
 #define MEMORY_MAX_MB 65536
 
-static const struct param_spec memory_params[] = {
-	{ "array-mb", "MIB|auto", "auto",
-	  "memory workload: size of each of the 3 arrays (auto: 4 x last-level cache, >= 64)" },
-	{ NULL, NULL, NULL, NULL },
+static const struct option_spec memory_params[] = {
+	{ .name = "array-mb", .kind = OPTION_INT, .metavar = "MIB|auto", .word0 = "auto", .def = "auto",
+	  .min = 1, .max = MEMORY_MAX_MB,
+	  .help = "memory workload: size of each of the 3 arrays (auto: 4 x last-level cache, >= 64)" },
+	{ .name = NULL },
 };
 
 struct memory_state {
@@ -71,48 +72,26 @@ static uint64_t llc_bytes(void)
 	return best;
 }
 
-static int parse_mb(const char *s, uint64_t *mb)
+/* --array-mb in MiB; auto (0) is 4 x the last-level cache, within the bounds. */
+static uint64_t array_mb(const struct job *job)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v = params_uint(job->params, memory_params, "array-mb");
 
-	if (s && strcmp(s, "auto") == 0) {
-		v = llc_bytes() * 4 >> 20;
-		*mb = v < MEMORY_MIN_MB ? MEMORY_MIN_MB : v > MEMORY_MAX_MB ? MEMORY_MAX_MB : v;
-		return 0;
-	}
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || v < 1 || v > MEMORY_MAX_MB)
-		return -1;
-	*mb = v;
-	return 0;
-}
-
-static int memory_check(const struct params *ps, char *err, size_t errlen)
-{
-	const char *v = params_get(ps, memory_params, "array-mb");
-	uint64_t mb;
-
-	if (parse_mb(v, &mb) < 0) {
-		snprintf(err, errlen, "bad --array-mb '%s': expected auto or an integer from 1 to %d", v,
-			 MEMORY_MAX_MB);
-		return -1;
-	}
-	return 0;
+	if (v > 0)
+		return v;
+	v = llc_bytes() * 4 >> 20;
+	return v < MEMORY_MIN_MB ? MEMORY_MIN_MB : v > MEMORY_MAX_MB ? MEMORY_MAX_MB : v;
 }
 
 static int memory_setup(struct job *job)
 {
 	struct memory_state *s = job_shared_alloc(sizeof(*s));
-	uint64_t mb = MEMORY_MIN_MB;
+	uint64_t mb = array_mb(job);
 	size_t bytes;
 	char *base;
 
 	if (!s)
 		return job_fail(job, "memory: cannot map state");
-	parse_mb(params_get(job->params, memory_params, "array-mb"), &mb);
 	s->len = (size_t)(mb << 20) / sizeof(double) / MEMORY_CHUNK * MEMORY_CHUNK;
 	if (s->len == 0)
 		s->len = MEMORY_CHUNK;
@@ -203,7 +182,6 @@ const struct workload workload_memory = {
 	.name = "memory",
 	.summary = "bandwidth-bound: a STREAM triad over arrays 4x the last-level cache (gbps column)",
 	.params = memory_params,
-	.check = memory_check,
 	.setup = memory_setup,
 	.serial = memory_serial,
 	.parallel = memory_parallel,

@@ -27,9 +27,10 @@
 #define MESSAGE_MAX_BYTES (64u << 20)
 #define MESSAGE_PIPE_CHUNK 32768	/* fits an empty pipe: write, then read back */
 
-static const struct param_spec message_params[] = {
-	{ "bytes", "BYTES", "4096", "message workload: payload of one message (1 to 67108864)" },
-	{ NULL, NULL, NULL, NULL },
+static const struct option_spec message_params[] = {
+	{ .name = "bytes", .kind = OPTION_INT, .metavar = "BYTES", .def = "4096", .min = 1, .max = MESSAGE_MAX_BYTES,
+	  .help = "message workload: payload of one message (1 to 67108864)" },
+	{ .name = NULL },
 };
 
 struct message_state {
@@ -41,40 +42,13 @@ struct message_state {
 	volatile uint64_t sink;
 };
 
-static int parse_bytes(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || v < 1 || v > MESSAGE_MAX_BYTES)
-		return -1;
-	*out = (size_t)v;
-	return 0;
-}
-
-static int message_check(const struct params *ps, char *err, size_t errlen)
-{
-	const char *v = params_get(ps, message_params, "bytes");
-	size_t b;
-
-	if (parse_bytes(v, &b) < 0) {
-		snprintf(err, errlen, "bad --bytes '%s': expected an integer from 1 to %u", v, MESSAGE_MAX_BYTES);
-		return -1;
-	}
-	return 0;
-}
-
 static int message_setup(struct job *job)
 {
 	struct message_state *s = job_shared_alloc(sizeof(*s));
-	size_t bytes = 4096;
+	size_t bytes = (size_t)params_uint(job->params, message_params, "bytes");
 
 	if (!s)
 		return job_fail(job, "message: cannot map state");
-	parse_bytes(params_get(job->params, message_params, "bytes"), &bytes);
 	s->bytes = bytes;
 	s->map_bytes = 2 * bytes;
 	s->payload = job_shared_alloc(s->map_bytes);
@@ -175,7 +149,6 @@ const struct workload workload_message = {
 	.summary = "IPC: each unit sends --bytes through the backend's channel (queue or pipe)",
 	.params = message_params,
 	.needs = WORKLOAD_NEEDS_CHANNEL,
-	.check = message_check,
 	.setup = message_setup,
 	.serial = message_serial,
 	.parallel = message_parallel,

@@ -11,43 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const struct param_spec sleep_params[] = {
-	{ "sleep-us", "MICROSECONDS", "100", "sleep workload: how long one unit waits (1 to 1000000)" },
-	{ NULL, NULL, NULL, NULL },
+static const struct option_spec sleep_params[] = {
+	{ .name = "sleep-us", .kind = OPTION_INT, .metavar = "MICROSECONDS", .def = "100", .min = 1, .max = 1000000,
+	  .help = "sleep workload: how long one unit waits (1 to 1000000)" },
+	{ .name = NULL },
 };
-
-static int parse_us(const char *s, uint64_t *us)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || v < 1 || v > 1000000)
-		return -1;
-	*us = v;
-	return 0;
-}
-
-static int sleep_check(const struct params *ps, char *err, size_t errlen)
-{
-	const char *v = params_get(ps, sleep_params, "sleep-us");
-	uint64_t us;
-
-	if (parse_us(v, &us) < 0) {
-		snprintf(err, errlen, "bad --sleep-us '%s': expected an integer from 1 to 1000000", v);
-		return -1;
-	}
-	return 0;
-}
 
 static uint64_t unit_ns(const struct job *job)
 {
-	uint64_t us = 100;
-
-	parse_us(params_get(job->params, sleep_params, "sleep-us"), &us);
-	return us * 1000;
+	return params_uint(job->params, sleep_params, "sleep-us") * 1000;
 }
 
 static void sleep_units(struct job *job, int worker, uint64_t units)
@@ -73,7 +45,6 @@ const struct workload workload_sleep = {
 	.name = "sleep",
 	.summary = "I/O-bound: each unit waits --sleep-us through the backend's wait",
 	.params = sleep_params,
-	.check = sleep_check,
 	.serial = sleep_serial,
 	.parallel = sleep_parallel,
 };
