@@ -84,8 +84,8 @@ SRC := \
 	src/engine/isolate.c \
 	src/engine/meta.c \
 	src/engine/sweep.c \
-	src/models/compare_stats.c \
 	src/models/fit.c \
+	src/models/gate.c \
 	src/models/interval.c \
 	src/models/jackknife.c \
 	src/models/models.c \

@@ -368,7 +368,7 @@ Test(fuzz, mutated_csv_files, .timeout = 240)
 		}
 		{
 			const char *args[] = { "compare", c % 2 ? base : file, c % 2 ? file : base, "--format",
-					       cformats[c % 3], "--resamples", "200", NULL };
+					       cformats[c % 3], NULL };
 			cli_run(&r, 20, args);
 			check(&r, c, "compare", muts, file);
 			cli_free(&r);

@@ -307,18 +307,30 @@ static double clip01(double v)
 	return isnan(v) ? v : fmin(1.0, fmax(0.0, v));
 }
 
+enum fit_status fit_p_se(const struct fit_obs *obs, size_t n, fit_model_fn model, double *raw, double *se,
+			 double *df, double *r2)
+{
+	enum fit_status st = model(obs, n, raw, r2);
+
+	*se = *df = NAN;
+	/* One repetition at some N is a point, not a sample: no interval. */
+	if (st != FIT_OK || fewest_reps(obs, n) < 2)
+		return st;
+	if (jackknife_rounds(obs, n, p_estimator, &model, 1, se, df) < 0)
+		*se = *df = NAN;
+	return st;
+}
+
 enum fit_status fit_p_interval(const struct fit_obs *obs, size_t n, fit_model_fn model, double level,
 			       double *p, double *lo, double *hi, double *raw, double *r2)
 {
-	enum fit_status st = model(obs, n, raw, r2);
+	double se, df;
+	enum fit_status st = fit_p_se(obs, n, model, raw, &se, &df, r2);
 	struct interval ci;
 
 	*p = clip01(*raw);
 	*lo = *hi = NAN;
-	/* One repetition at some N is a point, not a sample: no interval. */
-	if (st != FIT_OK || fewest_reps(obs, n) < 2)
-		return st;
-	if (jackknife_rounds(obs, n, p_estimator, &model, 1, raw, level, &ci) == 0) {
+	if (st == FIT_OK && interval_from_se(*raw, se, df, level, &ci) == 0) {
 		*lo = clip01(ci.lo);
 		*hi = clip01(ci.hi);
 	}
@@ -340,23 +352,22 @@ static int usl_estimator(const struct fit_obs *obs, size_t n, double *theta, voi
 
 static void summarize_usl(const struct fit_group *g, struct fit_summary *out)
 {
-	struct interval ci[2];
-	double theta[2];
+	double theta[2], se[2], df;
 
 	out->sigma_ci = out->kappa_ci = (struct interval){ NAN, NAN, NAN, out->level };
 	out->usl_ok = usl_fit(g->obs, g->nobs, out->usl_method, &out->usl) == 0;
 	if (!out->usl_ok)
 		return;
-	theta[0] = out->usl.sigma;
-	theta[1] = out->usl.kappa;
+	theta[0] = out->sigma_ci.est = out->usl.sigma;
+	theta[1] = out->kappa_ci.est = out->usl.kappa;
 	if (out->min_reps >= 2 &&
-	    jackknife_rounds(g->obs, g->nobs, usl_estimator, &out->usl_method, 2, theta, out->level, ci) == 0) {
+	    jackknife_rounds(g->obs, g->nobs, usl_estimator, &out->usl_method, 2, se, &df) == 0) {
+		interval_from_se(theta[0], se[0], df, out->level, &out->sigma_ci);
+		interval_from_se(theta[1], se[1], df, out->level, &out->kappa_ci);
 		/* The coefficients live in [0, 1] and [0, inf): so do their intervals. */
-		ci[0].lo = fmax(0, ci[0].lo);
-		ci[0].hi = fmin(1, ci[0].hi);
-		ci[1].lo = fmax(0, ci[1].lo);
-		out->sigma_ci = ci[0];
-		out->kappa_ci = ci[1];
+		out->sigma_ci.lo = fmax(0, out->sigma_ci.lo);
+		out->sigma_ci.hi = fmin(1, out->sigma_ci.hi);
+		out->kappa_ci.lo = fmax(0, out->kappa_ci.lo);
 	}
 	/* A peak only where the data say kappa is above zero, not where rounding leaves it there. */
 	if (!(out->kappa_ci.lo > 0))
@@ -430,8 +441,16 @@ void fit_summarize(const struct fit_group *g, double level, int robust, enum usl
 	out->cores = g->nobs ? g->obs[0].cores : NAN;
 	out->rounds = jackknife_count_rounds(g->obs, g->nobs);
 	summarize_points(g, out);
-	out->status = fit_p_interval(g->obs, g->nobs, model, level, &out->p_fit, &out->p_lo, &out->p_hi,
-				     &out->p_raw, &out->r2);
+	out->status = fit_p_se(g->obs, g->nobs, model, &out->p_raw, &out->p_se, &out->p_df, &out->r2);
+	out->p_fit = clip01(out->p_raw);
+	out->p_lo = out->p_hi = NAN;
+	if (out->status == FIT_OK) {
+		struct interval ci;
+		if (interval_from_se(out->p_raw, out->p_se, out->p_df, level, &ci) == 0) {
+			out->p_lo = clip01(ci.lo);
+			out->p_hi = clip01(ci.hi);
+		}
+	}
 	if (out->status == FIT_RANGE)
 		find_bad_value(g, out);
 	summarize_usl(g, out);

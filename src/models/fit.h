@@ -90,6 +90,13 @@ enum fit_status fit_gustafson(const struct fit_obs *obs, size_t n, double *p, do
  */
 enum fit_status fit_p_interval(const struct fit_obs *obs, size_t n, fit_model_fn model, double level,
 			       double *p, double *lo, double *hi, double *raw, double *r2);
+/*
+ * The same as a standard error: *raw (P before clipping), its jackknife
+ * standard error *se and degrees of freedom *df (rounds - 1), NaN when
+ * there is no interval. Two runs' P are compared through these.
+ */
+enum fit_status fit_p_se(const struct fit_obs *obs, size_t n, fit_model_fn model, double *raw, double *se,
+			 double *df, double *r2);
 
 /* Everything `amdahl fit` reports for a group. NaN where not applicable. */
 struct fit_summary {
@@ -97,6 +104,7 @@ struct fit_summary {
 	int robust;		/* P by fit_amdahl_robust */
 	enum fit_status status;
 	double p_fit, p_lo, p_hi, p_raw, r2, level;
+	double p_se, p_df;		/* P's jackknife standard error and degrees of freedom; NaN: none */
 	double bad_value, bad_n;	/* FIT_RANGE: the value that was out of range, and its N */
 	enum usl_method usl_method;
 	struct usl_fit usl;	/* n_star NaN unless kappa's interval lies above 0 */

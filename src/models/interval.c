@@ -119,6 +119,17 @@ int interval_ratio_of_medians(const double *x, size_t nx, const double *y, size_
 	return rc;
 }
 
+/* The log-ratios log(y_i/x_i); -1 when a value is not > 0. */
+static int log_ratios(const double *x, const double *y, size_t n, double *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!(x[i] > 0 && y[i] > 0 && isfinite(x[i]) && isfinite(y[i])))
+			return -1;
+		d[i] = log(y[i] / x[i]);
+	}
+	return 0;
+}
+
 int interval_paired_ratio(const double *x, const double *y, size_t n, double level, struct interval *out)
 {
 	double *d, mean, sd;
@@ -128,22 +139,32 @@ int interval_paired_ratio(const double *x, const double *y, size_t n, double lev
 	if (n == 0)
 		return -1;
 	d = xmalloc(n * sizeof(*d));
-	for (size_t i = 0; i < n; i++) {
-		if (!(x[i] > 0 && y[i] > 0 && isfinite(x[i]) && isfinite(y[i]))) {
-			free(d);
-			return -1;
+	if (log_ratios(x, y, n, d) == 0) {
+		mean = gsl_stats_mean(d, 1, n);
+		if (n >= 2) {
+			sd = gsl_stats_sd_m(d, 1, n, mean);
+			rc = interval_from_se(mean, sd / sqrt((double)n), (double)(n - 1), level, out);
+			out->lo = exp(out->lo);
+			out->hi = exp(out->hi);
 		}
-		d[i] = log(y[i] / x[i]);
-	}
-	mean = gsl_stats_mean(d, 1, n);
-	out->est = exp(mean);
-	if (n >= 2) {
-		sd = gsl_stats_sd_m(d, 1, n, mean);
-		rc = interval_from_se(mean, sd / sqrt((double)n), (double)(n - 1), level, out);
 		out->est = exp(mean);
-		out->lo = exp(out->lo);
-		out->hi = exp(out->hi);
 	}
 	free(d);
 	return rc;
+}
+
+void interval_paired_p(const double *x, const double *y, size_t n, double *p_greater, double *p_less)
+{
+	double *d = xmalloc((n ? n : 1) * sizeof(*d)), mean, se;
+
+	*p_greater = *p_less = 1;
+	if (n >= 2 && log_ratios(x, y, n, d) == 0) {
+		mean = gsl_stats_mean(d, 1, n);
+		se = gsl_stats_sd_m(d, 1, n, mean) / sqrt((double)n);
+		if (se > 0) {
+			*p_greater = gsl_cdf_tdist_Q(mean / se, (double)(n - 1));
+			*p_less = gsl_cdf_tdist_P(mean / se, (double)(n - 1));
+		}
+	}
+	free(d);
 }

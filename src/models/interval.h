@@ -49,5 +49,10 @@ int interval_ratio_of_medians(const double *x, size_t nx, const double *y, size_
  * everything NaN when a value is not > 0.
  */
 int interval_paired_ratio(const double *x, const double *y, size_t n, double level, struct interval *out);
+/*
+ * The one-sided paired t-tests that go with it: p for "y larger than x" and
+ * for "y smaller" (both 1 when n < 2 or nothing varies).
+ */
+void interval_paired_p(const double *x, const double *y, size_t n, double *p_greater, double *p_less);
 
 #endif

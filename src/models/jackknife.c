@@ -50,8 +50,8 @@ static size_t group_of(const int *rounds, size_t nr, int round)
 	return (size_t)(p - rounds) % JACKKNIFE_GROUPS;
 }
 
-int jackknife_rounds(const struct fit_obs *obs, size_t n, jackknife_fn f, void *ctx, size_t k,
-		     const double *theta, double level, struct interval *out)
+int jackknife_rounds(const struct fit_obs *obs, size_t n, jackknife_fn f, void *ctx, size_t k, double *se,
+		     double *df)
 {
 	int *rounds = xmalloc((n ? n : 1) * sizeof(*rounds));
 	size_t nr = distinct_rounds(obs, n, rounds), g = nr < JACKKNIFE_GROUPS ? nr : JACKKNIFE_GROUPS, m;
@@ -60,11 +60,9 @@ int jackknife_rounds(const struct fit_obs *obs, size_t n, jackknife_fn f, void *
 	double *est = xmalloc((g ? g : 1) * k * sizeof(*est));
 	int rc = 0;
 
-	for (size_t j = 0; j < k; j++) {
-		out[j].est = theta[j];
-		out[j].lo = out[j].hi = NAN;
-		out[j].level = level;
-	}
+	*df = NAN;
+	for (size_t j = 0; j < k; j++)
+		se[j] = NAN;
 	if (g < 2)
 		rc = -1;
 	for (size_t i = 0; i < n && rc == 0; i++)
@@ -86,8 +84,10 @@ int jackknife_rounds(const struct fit_obs *obs, size_t n, jackknife_fn f, void *
 			mean += est[d * k + j] / (double)g;
 		for (size_t d = 0; d < g; d++)
 			ss += (est[d * k + j] - mean) * (est[d * k + j] - mean);
-		interval_from_se(theta[j], sqrt(ss * (double)(g - 1) / (double)g), (double)(g - 1), level, &out[j]);
+		se[j] = sqrt(ss * (double)(g - 1) / (double)g);
 	}
+	if (rc == 0)
+		*df = (double)(g - 1);
 	free(rounds);
 	free(keep);
 	free(group);

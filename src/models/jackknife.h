@@ -27,13 +27,13 @@
 typedef int (*jackknife_fn)(const struct fit_obs *obs, size_t n, double *theta, void *ctx);
 
 /*
- * The jackknife interval of each of the k parameters theta (the estimate on
- * every observation, which the intervals are centred on): out[0..k). -1
- * (every lo, hi NaN) with fewer than two rounds or when a fit without some
- * round fails.
+ * The jackknife standard error se[0..k) of each of the k parameters f
+ * estimates, and its degrees of freedom *df (groups - 1): the interval is
+ * the estimate on every observation +- t(df) se (interval_from_se). -1
+ * (se NaN) with fewer than two rounds or when a fit without some round fails.
  */
-int jackknife_rounds(const struct fit_obs *obs, size_t n, jackknife_fn f, void *ctx, size_t k,
-		     const double *theta, double level, struct interval *out);
+int jackknife_rounds(const struct fit_obs *obs, size_t n, jackknife_fn f, void *ctx, size_t k, double *se,
+		     double *df);
 
 /* How many distinct rounds the observations hold. */
 size_t jackknife_count_rounds(const struct fit_obs *obs, size_t n);
