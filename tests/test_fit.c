@@ -556,3 +556,110 @@ Test(fit, cli_real_thread_run, .timeout = 60)
 	cli_free(&r);
 	cli_tmpdir_free(dir);
 }
+
+/* Issue 13, "must show": one repetition per N gives empty interval cells and a warning saying why. */
+Test(fit, cli_one_repetition_has_no_interval)
+{
+	static const int ns[] = { 1, 2, 4, 8 };
+	char *dir = cli_tmpdir(), path[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/one.csv", dir);
+	fp = synth_open(path);
+	synth_amdahl(fp, "thread", 0.9, ns, 4, 1, 8, 0.2, 1.0, NULL);
+	fclose(fp);
+	{
+		const char *args[] = { "fit", "--format", "csv", path, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(fabs(csv_field(r.out, "p_fit") - 0.9) < 0.02, "%s", r.out);
+	cr_assert(isnan(csv_field(r.out, "p_lo")) && isnan(csv_field(r.out, "p_hi")), "%s", r.out);
+	cr_assert(isnan(csv_field(r.out, "sigma_lo")), "%s", r.out);
+	cr_assert(strstr(r.err, "no interval: one repetition"), "%s", r.err);
+	cli_free(&r);
+	{
+		const char *args[] = { "fit", path, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_null(strstr(r.out, "[0.9"), "an interval in the table: %s", r.out);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
+
+/* Superlinear speedup and a slowdown are named with the N and P before clipping; no N* from rounding. */
+Test(fit, cli_says_what_the_data_say)
+{
+	static const int ns[] = { 1, 2, 4 };
+	static const double super[] = { 1, 0.45 / 0.55, 0.2 / 0.325 };	/* S(2) = 2.2, S(4) = 5 */
+	static const double slow[] = { 1, 1.25 / 0.55, 1.25 / 0.325 };	/* every N > 1 takes 1.25 T1 */
+	char *dir = cli_tmpdir(), a[512], b[512], c[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(a, sizeof(a), "%s/super.csv", dir);
+	snprintf(b, sizeof(b), "%s/slow.csv", dir);
+	snprintf(c, sizeof(c), "%s/exact.csv", dir);
+	fp = synth_open(a);
+	synth_amdahl(fp, "thread", 0.9, ns, 3, 5, 4, 1.0, 0.5, super);
+	fclose(fp);
+	fp = synth_open(b);
+	synth_amdahl(fp, "thread", 0.9, ns, 3, 5, 4, 1.0, 0.5, slow);
+	fclose(fp);
+	fp = synth_open(c);
+	synth_amdahl(fp, "thread", 1.0, ns, 3, 5, 4, 1.0, 0, NULL);
+	fclose(fp);
+	{
+		const char *args[] = { "fit", "--format", "csv", a, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(csv_field(r.out, "p_fit"), 1.0, "%s", r.out);
+	cr_assert(strstr(r.err, "superlinear: the median speedup at N=4 is 5") && strstr(r.err, "before clipping to 1"),
+		  "%s", r.err);
+	cli_free(&r);
+	{
+		const char *args[] = { "fit", "--format", "csv", b, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(csv_field(r.out, "p_fit"), 0.0, "%s", r.out);
+	cr_assert(strstr(r.err, "slowdown: the median speedup at N=") && strstr(r.err, "before clipping to 0"),
+		  "%s", r.err);
+	cli_free(&r);
+	/* Exact P = 1: kappa is rounding, so no peak N*. */
+	{
+		const char *args[] = { "fit", "--format", "csv", c, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(isnan(csv_field(r.out, "n_star")), "%s", r.out);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
+
+/* A P = 0.9 workload whose second worker got no CPU: P near 0, and the fit says it explains nothing. */
+Test(fit, cli_a_fit_that_explains_nothing_says_so)
+{
+	static const int ns[] = { 1, 2 };
+	static const double flat[] = { 1, 1 / 0.55 };
+	char *dir = cli_tmpdir(), path[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/flat.csv", dir);
+	fp = synth_open(path);
+	synth_amdahl(fp, "thread", 0.9, ns, 2, 5, 2, 1.0, 1.0, flat);
+	fclose(fp);
+	{
+		const char *args[] = { "fit", "--format", "csv", path, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(csv_field(r.out, "p_fit") < 0.05, "%s", r.out);
+	cr_assert(strstr(r.err, "explains almost nothing"), "%s", r.err);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
