@@ -108,7 +108,7 @@ void fit_group_rows(const struct result *rows, size_t nrows, struct fit_group **
 			g->obs = xrealloc(g->obs, cap[gi] * sizeof(*g->obs));
 		}
 		g->obs[g->nobs++] = (struct fit_obs){
-			.n = r->n, .cores = r->cores, .wall_s = r->t.wall_s, .round = r->rep,
+			.n = r->n, .cores = r->cores, .wall_s = r->t.wall_s, .round = r->rep, .weight = 1,
 			.speedup = isfinite(r->speedup) && r->speedup > 0 ? r->speedup : NAN,
 		};
 	}
@@ -171,6 +171,7 @@ static int line_robust(const double *x, const double *y, size_t n, double *a, do
 static enum fit_status amdahl_fit(const struct fit_obs *obs, size_t n, int robust, double *p, double *r2)
 {
 	double *x = xmalloc((n ? n : 1) * sizeof(*x)), *y = xmalloc((n ? n : 1) * sizeof(*y));
+	double *w = xmalloc((n ? n : 1) * sizeof(*w));
 	double a, b, c00, c01, c11, sumsq = 0, mean, sst = 0, xmin = INFINITY, xmax = -INFINITY;
 	enum fit_status st = FIT_ONE_N;
 	size_t m = 0;
@@ -185,6 +186,7 @@ static enum fit_status amdahl_fit(const struct fit_obs *obs, size_t n, int robus
 		}
 		x[m] = 1.0 / obs[i].n;
 		y[m] = obs[i].wall_s;
+		w[m] = fit_obs_weight(&obs[i]);
 		xmin = fmin(xmin, x[m]);
 		xmax = fmax(xmax, x[m]);
 		m++;
@@ -194,22 +196,23 @@ static enum fit_status amdahl_fit(const struct fit_obs *obs, size_t n, int robus
 		goto out;
 	st = FIT_DEGENERATE;
 	if (robust ? line_robust(x, y, m, &a, &b) < 0 :
-	    gsl_fit_linear(x, 1, y, 1, m, &a, &b, &c00, &c01, &c11, &sumsq) != GSL_SUCCESS)
+	    gsl_fit_wlinear(x, 1, w, 1, y, 1, m, &a, &b, &c00, &c01, &c11, &sumsq) != GSL_SUCCESS)
 		goto out;
 	if (!isfinite(a) || !isfinite(b) || !(a + b > 0))
 		goto out;
 	*p = b / (a + b);
-	mean = gsl_stats_mean(y, 1, m);
+	mean = gsl_stats_wmean(w, 1, y, 1, m);
 	sumsq = 0;
 	for (size_t i = 0; i < m; i++) {
-		sst += (y[i] - mean) * (y[i] - mean);
-		sumsq += (y[i] - a - b * x[i]) * (y[i] - a - b * x[i]);
+		sst += w[i] * (y[i] - mean) * (y[i] - mean);
+		sumsq += w[i] * (y[i] - a - b * x[i]) * (y[i] - a - b * x[i]);
 	}
 	*r2 = sst > 0 && isfinite(sumsq) ? 1.0 - sumsq / sst : NAN;
 	st = isfinite(*p) ? FIT_OK : FIT_DEGENERATE;
 out:
 	free(x);
 	free(y);
+	free(w);
 	return st;
 }
 
@@ -226,7 +229,8 @@ enum fit_status fit_amdahl_robust(const struct fit_obs *obs, size_t n, double *p
 enum fit_status fit_gustafson(const struct fit_obs *obs, size_t n, double *p, double *r2)
 {
 	double *x = xmalloc((n ? n : 1) * sizeof(*x)), *y = xmalloc((n ? n : 1) * sizeof(*y));
-	double c1, cov, ss, mean = 0, sst = 0, sse = 0;
+	double *w = xmalloc((n ? n : 1) * sizeof(*w));
+	double c1, cov, ss, mean, sst = 0, sse = 0;
 	enum fit_status st = FIT_NO_SPEEDUP;
 	size_t m = 0;
 	int beyond_one = 0;
@@ -242,26 +246,27 @@ enum fit_status fit_gustafson(const struct fit_obs *obs, size_t n, double *p, do
 		/* While N <= cores the law is linear: S - 1 = P(N - 1). */
 		x[m] = obs[i].n - 1.0;
 		y[m] = obs[i].speedup - 1.0;
+		w[m] = fit_obs_weight(&obs[i]);
 		beyond_one |= obs[i].n > 1;
 		m++;
 	}
 	if (!beyond_one)
 		goto out;
 	st = FIT_DEGENERATE;
-	if (gsl_fit_mul(x, 1, y, 1, m, &c1, &cov, &ss) != GSL_SUCCESS || !isfinite(c1))
+	if (gsl_fit_wmul(x, 1, w, 1, y, 1, m, &c1, &cov, &ss) != GSL_SUCCESS || !isfinite(c1))
 		goto out;
 	*p = c1;
-	for (size_t i = 0; i < m; i++)
-		mean += (y[i] + 1) / (double)m;
+	mean = gsl_stats_wmean(w, 1, y, 1, m);
 	for (size_t i = 0; i < m; i++) {
-		sst += (y[i] + 1 - mean) * (y[i] + 1 - mean);
-		sse += (y[i] - c1 * x[i]) * (y[i] - c1 * x[i]);
+		sst += w[i] * (y[i] - mean) * (y[i] - mean);
+		sse += w[i] * (y[i] - c1 * x[i]) * (y[i] - c1 * x[i]);
 	}
 	*r2 = sst > 0 ? 1.0 - sse / sst : NAN;
 	st = FIT_OK;
 out:
 	free(x);
 	free(y);
+	free(w);
 	return st;
 }
 
@@ -316,7 +321,8 @@ enum fit_status fit_p_se(const struct fit_obs *obs, size_t n, fit_model_fn model
 	/* One repetition at some N is a point, not a sample: no interval. */
 	if (st != FIT_OK || fewest_reps(obs, n) < 2)
 		return st;
-	if (jackknife_rounds(obs, n, p_estimator, &model, 1, se, df) < 0)
+	/* Least squares give the same fit on the means of a cell of rounds as on its rows; bisquare does not. */
+	if (jackknife_rounds(obs, n, p_estimator, &model, 1, model != fit_amdahl_robust, se, df) < 0)
 		*se = *df = NAN;
 	return st;
 }
@@ -361,7 +367,8 @@ static void summarize_usl(const struct fit_group *g, struct fit_summary *out)
 	theta[0] = out->sigma_ci.est = out->usl.sigma;
 	theta[1] = out->kappa_ci.est = out->usl.kappa;
 	if (out->min_reps >= 2 &&
-	    jackknife_rounds(g->obs, g->nobs, usl_estimator, &out->usl_method, 2, se, &df) == 0) {
+	    jackknife_rounds(g->obs, g->nobs, usl_estimator, &out->usl_method, 2,
+			     out->usl_method == USL_NLS, se, &df) == 0) {
 		interval_from_se(theta[0], se[0], df, out->level, &out->sigma_ci);
 		interval_from_se(theta[1], se[1], df, out->level, &out->kappa_ci);
 		/* The coefficients live in [0, 1] and [0, inf): so do their intervals. */

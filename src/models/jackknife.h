@@ -31,9 +31,15 @@ typedef int (*jackknife_fn)(const struct fit_obs *obs, size_t n, double *theta, 
  * estimates, and its degrees of freedom *df (groups - 1): the interval is
  * the estimate on every observation +- t(df) se (interval_from_se). -1
  * (se NaN) with fewer than two rounds or when a fit without some round fails.
+ *
+ * cells: f is a weighted least-squares fit of wall_s or speedup per N, which
+ * gives the same answer on the means of a cell (one group of rounds, one N,
+ * one core count) weighted by its count as on the cell's rows; the groups
+ * are then handed to f as cells, so that 30 refits of a file of 100,000 rows
+ * cost 30 fits of at most 30 x (distinct N) points.
  */
-int jackknife_rounds(const struct fit_obs *obs, size_t n, jackknife_fn f, void *ctx, size_t k, double *se,
-		     double *df);
+int jackknife_rounds(const struct fit_obs *obs, size_t n, jackknife_fn f, void *ctx, size_t k, int cells,
+		     double *se, double *df);
 
 /* How many distinct rounds the observations hold. */
 size_t jackknife_count_rounds(const struct fit_obs *obs, size_t n);

@@ -21,7 +21,7 @@
 
 /* The points the law is fitted to: N and the speedup. */
 struct pts {
-	double *n, *s;
+	double *n, *s, *w;
 	size_t m;
 	size_t distinct;	/* distinct N */
 	size_t beyond;		/* distinct N > 1 */
@@ -60,10 +60,12 @@ static void pts_init(struct pts *p, const struct fit_obs *obs, size_t n)
 
 	p->n = xmalloc((n ? n : 1) * sizeof(double));
 	p->s = xmalloc((n ? n : 1) * sizeof(double));
+	p->w = xmalloc((n ? n : 1) * sizeof(double));
 	p->m = p->distinct = p->beyond = 0;
 	for (size_t i = 0; i < n; i++)
 		if (isfinite(obs[i].speedup) && obs[i].speedup > 0 && obs[i].n >= 1) {
 			p->n[p->m] = obs[i].n;
+			p->w[p->m] = fit_obs_weight(&obs[i]);
 			p->s[p->m++] = obs[i].speedup;
 		}
 	sorted = xmalloc((p->m ? p->m : 1) * sizeof(double));
@@ -81,6 +83,7 @@ static void pts_free(struct pts *p)
 {
 	free(p->n);
 	free(p->s);
+	free(p->w);
 }
 
 static double sse_of(const struct pts *p, const struct usl_fit *u)
@@ -89,7 +92,7 @@ static double sse_of(const struct pts *p, const struct usl_fit *u)
 
 	for (size_t i = 0; i < p->m; i++) {
 		double e = p->s[i] - usl_speedup(u, p->n[i]);
-		sum += e * e;
+		sum += p->w[i] * e * e;
 	}
 	return sum;
 }
@@ -106,7 +109,8 @@ static int linear_face(const struct pts *p, const struct face *f, struct usl_fit
 {
 	size_t m = 0;
 	double *x1 = xmalloc((p->m ? p->m : 1) * sizeof(double)), *x2 = xmalloc((p->m ? p->m : 1) * sizeof(double));
-	double *y = xmalloc((p->m ? p->m : 1) * sizeof(double)), c1, cov, ss;
+	double *y = xmalloc((p->m ? p->m : 1) * sizeof(double)), *w = xmalloc((p->m ? p->m : 1) * sizeof(double));
+	double c1, cov, ss;
 	int rc = -1;
 
 	for (size_t i = 0; i < p->m; i++) {
@@ -114,6 +118,7 @@ static int linear_face(const struct pts *p, const struct face *f, struct usl_fit
 			continue;
 		x1[m] = p->n[i] - 1;
 		x2[m] = p->n[i] * (p->n[i] - 1);
+		w[m] = p->w[i];
 		/* What the free coefficients must explain once the fixed ones are taken off. */
 		y[m] = p->n[i] / p->s[i] - 1 - (f->sigma_free ? 0 : f->sigma * x1[m]) - (f->kappa_free ? 0 : f->kappa * x2[m]);
 		m++;
@@ -122,24 +127,25 @@ static int linear_face(const struct pts *p, const struct face *f, struct usl_fit
 	if (f->sigma_free && f->kappa_free) {
 		gsl_matrix *X = gsl_matrix_alloc(m, 2), *cv = gsl_matrix_alloc(2, 2);
 		gsl_vector *Y = gsl_vector_alloc(m), *c = gsl_vector_alloc(2);
-		gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(m, 2);
+		gsl_vector_view W = gsl_vector_view_array(w, m);
+		gsl_multifit_linear_workspace *ws = gsl_multifit_linear_alloc(m, 2);
 		for (size_t i = 0; i < m; i++) {
 			gsl_matrix_set(X, i, 0, x1[i]);
 			gsl_matrix_set(X, i, 1, x2[i]);
 			gsl_vector_set(Y, i, y[i]);
 		}
-		if (gsl_multifit_linear(X, Y, c, cv, &ss, w) == GSL_SUCCESS) {
+		if (gsl_multifit_wlinear(X, &W.vector, Y, c, cv, &ss, ws) == GSL_SUCCESS) {
 			u->sigma = gsl_vector_get(c, 0);
 			u->kappa = gsl_vector_get(c, 1);
 			rc = 0;
 		}
-		gsl_multifit_linear_free(w);
+		gsl_multifit_linear_free(ws);
 		gsl_vector_free(c);
 		gsl_vector_free(Y);
 		gsl_matrix_free(cv);
 		gsl_matrix_free(X);
 	} else if (f->sigma_free || f->kappa_free) {
-		if (gsl_fit_mul(f->sigma_free ? x1 : x2, 1, y, 1, m, &c1, &cov, &ss) == GSL_SUCCESS) {
+		if (gsl_fit_wmul(f->sigma_free ? x1 : x2, 1, w, 1, y, 1, m, &c1, &cov, &ss) == GSL_SUCCESS) {
 			*(f->sigma_free ? &u->sigma : &u->kappa) = c1;
 			rc = 0;
 		}
@@ -149,6 +155,7 @@ static int linear_face(const struct pts *p, const struct face *f, struct usl_fit
 	free(x1);
 	free(x2);
 	free(y);
+	free(w);
 	return rc;
 }
 
@@ -205,8 +212,8 @@ static double best_gamma(const struct pts *p, double sigma, double kappa)
 
 	for (size_t i = 0; i < p->m; i++) {
 		double g = p->n[i] / (1 + sigma * (p->n[i] - 1) + kappa * p->n[i] * (p->n[i] - 1));
-		num += g * p->s[i];
-		den += g * g;
+		num += p->w[i] * g * p->s[i];
+		den += p->w[i] * g * g;
 	}
 	return den > 0 ? num / den : NAN;
 }
@@ -218,6 +225,7 @@ static int nls_face(const struct pts *p, const struct face *f, const struct usl_
 	gsl_multifit_nlinear_workspace *w;
 	gsl_multifit_nlinear_fdf fdf;
 	struct nls_ctx c = { p, f };
+	gsl_vector_const_view wts = gsl_vector_const_view_array(p->w, p->m);
 	gsl_vector *x0 = gsl_vector_alloc(np);
 	gsl_matrix *cov = gsl_matrix_alloc(np, np);
 	double s0 = f->sigma_free ? fmin(1, fmax(0, start->sigma)) : f->sigma;
@@ -231,11 +239,12 @@ static int nls_face(const struct pts *p, const struct face *f, const struct usl_
 		gsl_vector_set(x0, k, k0);
 	fdf = (gsl_multifit_nlinear_fdf){ .f = nls_f, .df = nls_df, .fvv = NULL, .n = p->m, .p = np, .params = &c };
 	w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &prm, p->m, np);
-	if (isfinite(gsl_vector_get(x0, 0)) && gsl_multifit_nlinear_init(x0, &fdf, w) == GSL_SUCCESS) {
+	if (isfinite(gsl_vector_get(x0, 0)) && gsl_multifit_nlinear_winit(x0, &wts.vector, &fdf, w) == GSL_SUCCESS) {
 		int st = gsl_multifit_nlinear_driver(200, 1e-10, 1e-10, 0, NULL, NULL, &info, w);
 		/* Running out of iterations at a flat optimum still leaves a usable fit. */
 		if (st == GSL_SUCCESS || st == GSL_EMAXITER) {
 			double sse, dof = (double)p->m - (double)np;
+			/* The solver's residuals are already scaled by sqrt(weight). */
 			gsl_vector *r = gsl_multifit_nlinear_residual(w);
 			unpack(gsl_multifit_nlinear_position(w), f, u);
 			gsl_blas_ddot(r, r, &sse);
@@ -264,7 +273,7 @@ int usl_fit(const struct fit_obs *obs, size_t n, enum usl_method method, struct 
 {
 	struct pts p;
 	struct usl_fit best = { .sigma = NAN }, u, start;
-	double best_sse = INFINITY, mean = 0, sst = 0;
+	double best_sse = INFINITY, mean = 0, sst = 0, wsum = 0;
 	int rc = -1;
 	gsl_error_handler_t *old = gsl_set_error_handler_off();
 
@@ -302,10 +311,13 @@ int usl_fit(const struct fit_obs *obs, size_t n, enum usl_method method, struct 
 		goto out;
 	*out = best;
 	out->n_star = out->kappa > 0 && out->sigma < 1 ? sqrt((1 - out->sigma) / out->kappa) : NAN;
+	for (size_t i = 0; i < p.m; i++) {
+		mean += p.w[i] * p.s[i];
+		wsum += p.w[i];
+	}
+	mean /= wsum;
 	for (size_t i = 0; i < p.m; i++)
-		mean += p.s[i] / (double)p.m;
-	for (size_t i = 0; i < p.m; i++)
-		sst += (p.s[i] - mean) * (p.s[i] - mean);
+		sst += p.w[i] * (p.s[i] - mean) * (p.s[i] - mean);
 	out->r2 = sst > 0 ? 1 - best_sse / sst : NAN;
 	rc = 0;
 out:
