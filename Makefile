@@ -9,6 +9,8 @@
 #   make plots      draw plots/out/*.png again from results/latest.csv
 #   make bench-ci   the short suite bench/ci against results/baseline.csv: compare's exit status
 #   make baseline   measure bench/ci again into results/baseline.csv (commit it with its meta.json)
+#   make bench-python  deps-python, then bench/python.sh: the talk's Python examples beside
+#                   the gil, process and green models: plots/out/python-*.png, a table
 #   make bench-floor  amdahl's wall time beside the bare thread/fork/OpenMP floors (bench/floor.c)
 #   make install    the binary, the gnuplot scripts and the man page (PREFIX, DESTDIR)
 #   make clean
@@ -25,6 +27,10 @@ PREFIX  ?= /usr/local
 # Debian packages amdahl builds, tests and plots with.
 DEPS_PKGS := gcc make pkg-config libc6-dev libcriterion-dev libcsv-dev libjansson-dev \
 	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox
+# Packages only one target needs, each list installed by a deps-<name> target of its own.
+DEPS_PYTHON := python3 python3-gevent
+# The interpreter bench-python measures and tests/test_python.c runs.
+PYTHON ?= /usr/bin/python3
 
 CFLAGS_ALL := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -fopenmp -pthread -MMD -MP $(SAN) $(CFLAGS)
 # -z now: symbols are bound at start-up, not on first call in every forked process worker.
@@ -117,7 +123,7 @@ BIN      := $(BUILD)/amdahl
 TEST_BIN := $(BUILD)/amdahl-tests
 RANK_BIN := $(if $(filter 1,$(MPI)),$(BUILD)/amdahl-mpi-rank)
 
-.PHONY: all deps test test-asan test-tsan bench bench-ci baseline bench-floor plots install clean FORCE
+.PHONY: all deps deps-python test test-asan test-tsan bench bench-ci bench-python baseline bench-floor plots install clean FORCE
 
 all: $(BIN) $(RANK_BIN)
 
@@ -162,29 +168,40 @@ $(BUILD)/build-id: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(GIT_COMMIT) $(OPT) $(SAN) $(CFLAGS)' | cmp -s - $@ || echo '$(GIT_COMMIT) $(OPT) $(SAN) $(CFLAGS)' > $@
 
-# Install what is missing; quick and silent when everything is there.
-deps:
-	@missing=""; for p in $(DEPS_PKGS); do \
+# $(call deps_install,PACKAGES,TARGET): install those of the Debian PACKAGES that are
+# missing (as root), else print the apt-get line and fail; quick and silent when
+# everything is there. One recipe for `deps` and every target-specific list.
+define deps_install
+	@missing=""; for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			echo "make deps: installing$$missing"; \
+			echo "make $(2): installing$$missing"; \
 			export DEBIAN_FRONTEND=noninteractive; \
 			apt-get install -y -qq $$missing >/dev/null || { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; } \
-			|| { echo "make deps: apt-get install failed" >&2; exit 1; }; \
+			|| { echo "make $(2): apt-get install failed" >&2; exit 1; }; \
 		else \
-			echo "make deps: missing packages; run as root:" >&2; \
+			echo "make $(2): missing packages; run as root:" >&2; \
 			echo "  apt-get install -y$$missing" >&2; exit 1; \
 		fi; \
 	fi
+endef
+
+deps:
+	$(call deps_install,$(DEPS_PKGS),deps)
+
+# Debian's interpreter and gevent, for bench-python only (make test skips the Python
+# tests, with a message, where they are missing).
+deps-python:
+	$(call deps_install,$(DEPS_PYTHON),deps-python)
 
 # The suite runs the real binary as a process too: it finds it through AMDAHL_BIN.
 # One test at a time (--jobs 1): the tests that measure a speedup need the cores
 # to themselves, and a test running beside them would be the noise they measure.
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
-	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) $(TEST_ENV) $(TEST_BIN) --jobs 1 $(TEST_ARGS)
+	$(Q)AMDAHL_BIN=$(abspath $(BIN)) AMDAHL_ROOT=$(CURDIR) PYTHON=$(PYTHON) $(TEST_ENV) $(TEST_BIN) --jobs 1 $(TEST_ARGS)
 
 # Full unwinding on malloc, so that tests/lsan.supp can tell Criterion's own
 # leak (in its runner) from one in amdahl or a test.
@@ -218,6 +235,14 @@ bench: deps
 plots:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run --redraw results/latest.csv plots/out
+
+# The talk's Python programs (examples/python) measured with --cmd beside the models
+# of them (suite bench/python): results/python.csv, plots/out/python-cpu.png and
+# python-io.png, and a table of each pair's speedups. PYTHON picks the interpreter
+# (PYTHON, Debian's by default: the one deps-python gives gevent to).
+bench-python: deps deps-python
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)AMDAHL=$(BIN) PYTHON=$(PYTHON) PLOT_STYLE=$(PLOT_STYLE) bench/python.sh results/python.csv plots/out
 
 # The CI gate: bench/ci measured into results/ci.csv and judged against the committed
 # results/baseline.csv by `amdahl compare`, whose exit status is the target's (0 ok,
