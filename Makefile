@@ -12,6 +12,7 @@
 #   make bench-python  deps-python, then bench/python.sh: the talk's Python examples beside
 #                   the gil, process and green models: plots/out/python-*.png, a table
 #   make bench-floor  amdahl's wall time beside the bare thread/fork/OpenMP floors (bench/floor.c)
+#   make bench-gate   compare's false-alarm rate and power, both modes, on this machine (bench/gate-power)
 #   make install    the binary, the gnuplot scripts and the man page (PREFIX, DESTDIR)
 #   make clean
 #
@@ -123,7 +124,7 @@ BIN      := $(BUILD)/amdahl
 TEST_BIN := $(BUILD)/amdahl-tests
 RANK_BIN := $(if $(filter 1,$(MPI)),$(BUILD)/amdahl-mpi-rank)
 
-.PHONY: all deps deps-python test test-asan test-tsan bench bench-ci bench-python baseline bench-floor plots install clean FORCE
+.PHONY: all deps deps-python test test-asan test-tsan bench bench-ci bench-python baseline bench-floor bench-gate plots install clean FORCE
 
 all: $(BIN) $(RANK_BIN)
 
@@ -271,6 +272,19 @@ $(BUILD)/floor: $(BUILD)/bench/floor.o $(FLOOR_OBJ)
 
 bench-floor: $(BIN) $(BUILD)/floor
 	$(Q)$(BUILD)/floor -a $(BIN) $(FLOOR_ARGS)
+
+# The regression gate's error rates on this machine (a benchmark, not a test): false alarms
+# over A/A pairs and the power against 3%, 5% and 10% slowdowns, injected and real, for the
+# committed-baseline mode and the A/B mode; the table goes to results/gate-power.md.
+# GATE_AA, GATE_REAL, GATE_ROUNDS, GATE_WORK size it (see bench/gate-power).
+$(BUILD)/gate-spin: bench/gate-spin.c
+	@mkdir -p $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -pthread -o $@ $<
+
+bench-gate: deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/gate-spin
+	$(Q)AMDAHL=$(BIN) GATE_SPIN=$(BUILD)/gate-spin bench/gate-power
 
 # An installed amdahl plots from any folder: the scripts go to <prefix>/share/amdahl/plots.
 install: $(BIN) $(RANK_BIN)

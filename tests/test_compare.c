@@ -286,6 +286,29 @@ Test(compare, too_few_reps_is_a_verdict_not_a_regression)
 	cli_tmpdir_free(dir);
 }
 
+/* Two runs on a busy box differ by the load: 15% slower, and nothing is judged. */
+Test(compare, a_busy_run_is_shown_not_judged)
+{
+	static const double slow[] = { 1.15, 1.15, 1.15 };
+	char *dir = cli_tmpdir(), a[512], b[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(a, sizeof(a), "%s/a.csv", dir);
+	snprintf(b, sizeof(b), "%s/b.csv", dir);
+	write_run(a, 0.1, NULL, "Test CPU");
+	fp = synth_open(b);
+	synth_amdahl(fp, "thread", 0.9, ns, 3, 7, 2, 0.1, 1.0, slow);
+	fclose(fp);
+	synth_meta(b, "Test CPU", 2, 1.5);	/* 1.5 of 2 cores taken before it started */
+	cr_assert_eq(compare(&r, a, b, NULL, NULL), 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "busy machine") && strstr(r.out, "nothing judged"), "%s", r.out);
+	cr_assert(strstr(r.out, "not judged") && strstr(r.out, "+15.0%"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "REGRESSION"), "%s", r.out);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
+
 /* N = 4 on 2 cores, 30% slower in the new run: shown as oversubscribed, not judged. */
 Test(compare, oversubscribed_points_are_shown_not_judged)
 {

@@ -251,12 +251,18 @@ static void side_line(const struct side *s, char *buf, size_t len)
 		snprintf(buf + off, len - off, s->meta_bad ? ", unreadable meta.json" : ", no meta.json");
 }
 
-/* A run measured while the load average was above its cores: its numbers say as much about the box. */
+/*
+ * A run measured on a busy machine: other work already held half its cores
+ * when it started (load average before it above cores/2), or the load after
+ * it was above twice the cores (its own workers count for at most the cores).
+ * Two such runs differ by the load, not by the code.
+ */
 static int busy(const struct side *s)
 {
-	double l = fmax(meta_num(s, "loadavg_before"), meta_num(s, "loadavg_after"));
+	double before = meta_num(s, "loadavg_before"), after = meta_num(s, "loadavg_after");
 
-	return isfinite(l) && isfinite(s->cores) && l > s->cores;
+	return isfinite(s->cores) && ((isfinite(before) && before > s->cores / 2) ||
+				      (isfinite(after) && after > 2 * s->cores));
 }
 
 static const char *const section_title[] = {
@@ -330,10 +336,12 @@ static void header_lines(const struct report *r, int markdown, size_t nreg)
 	rule_line(r, markdown);
 	for (int i = 0; i < (r->g->paired ? 1 : 2); i++) {
 		const struct side *s = i ? r->sn : r->sb;
-		if (busy(s))
-			printf("%s%s run was measured under a load average above its %g cores: other work on "
-			       "the box is in its times and speedups, and its intervals are wide for that reason\n",
-			       markdown ? "- **busy machine**: the " : "  busy machine: the ", i ? "new" : "base", s->cores);
+		if (busy(s) && !r->g->paired)
+			printf("%s%s run was measured while other work held its %g cores (load %.2f before, %.2f "
+			       "after): its times and scaling say as much about that work as about the code, so "
+			       "nothing is judged; compare --paired measures two programs under the same load\n",
+			       markdown ? "- **busy machine**: the " : "  busy machine: the ", i ? "new" : "base", s->cores,
+			       meta_num(s, "loadavg_before"), meta_num(s, "loadavg_after"));
 	}
 }
 
@@ -544,18 +552,19 @@ static void report_regressions(const struct gate *g)
 /* The machines of two runs, in one line, and which gates that leaves. */
 static void machine_line(struct report *r, char *buf, size_t len, char *why, size_t wlen)
 {
+	int b = busy(r->sb) || busy(r->sn);
+
 	r->same = same_machine(r->sb, r->sn, why, wlen);
 	r->why = why;
 	r->judge_times = r->same || r->o->same_machine;
-	if (r->same && why[0])
-		snprintf(buf, len, "same machine assumed (%s): wall times judged", why);
-	else if (r->same)
-		snprintf(buf, len, "same machine: wall times judged");
+	if (r->same)
+		snprintf(buf, len, "same machine%s%s%s: %s", why[0] ? " assumed (" : "", why, why[0] ? ")" : "",
+			 b ? "nothing judged, a run was measured on a busy machine" : "wall times judged");
 	else
-		snprintf(buf, len, "different machines (%s): wall times %s; the scaling gate runs%s", why,
-			 r->o->same_machine ? "judged anyway (--same-machine)" :
-			 "shown, not judged (pass --same-machine to judge them)",
-			 busy(r->sb) || busy(r->sn) ? ", except where a busy run makes it mean nothing" : "");
+		snprintf(buf, len, "different machines (%s): %s", why,
+			 b ? "nothing judged, a run was measured on a busy machine" :
+			 r->o->same_machine ? "wall times judged anyway (--same-machine); the scaling gate runs" :
+			 "wall times shown, not judged (pass --same-machine to judge them); the scaling gate runs");
 	r->machine = buf;
 }
 

@@ -113,8 +113,8 @@ static void compare_point(struct gate *g, const struct fit_group *gb, const stru
 	size_t nx = collect(gb, n, 0, 1, &x), ny = collect(gn, n, 0, 1, &y);
 	struct gate_item *it = sample_item(g, GATE_TIME, gb, n, x, nx, y, ny, 1);
 
-	it->judged = o->judge_times && !over;
-	it->v = over ? GATE_OVERSUBSCRIBED : !o->judge_times ? GATE_NOT_JUDGED : GATE_NONE;
+	it->judged = o->judge_times && !over && !o->busy;
+	it->v = over ? GATE_OVERSUBSCRIBED : it->judged ? GATE_NONE : GATE_NOT_JUDGED;
 	/* Speedups: N = 1 is 1 by construction. */
 	if (n > 1) {
 		double cb = ceiling_of(gb, pref, n, kb, kb != kn), cn = ceiling_of(gn, pref, n, kn, kb != kn);
@@ -129,8 +129,8 @@ static void compare_point(struct gate *g, const struct fit_group *gb, const stru
 		}
 		it = sample_item(g, GATE_SPEEDUP, gb, n, x, nx, y, ny, 0);
 		it->of_ceiling = kb != kn;
-		/* Across machines, scaling measured under load says more about the load. */
-		it->judged = !over && !(o->other_machine && o->busy);
+		/* Scaling measured under other load says more about the load than about the code. */
+		it->judged = !over && !o->busy;
 		it->v = over ? GATE_OVERSUBSCRIBED : it->judged ? GATE_NONE : GATE_NOT_JUDGED;
 	}
 }
@@ -176,7 +176,7 @@ static void compare_pfit(struct gate *g, const struct fit_group *gb, const struc
 	it->df = (vb + vn) * (vb + vn) / (vb * vb / fb->p_df + vn * vn / fn->p_df);
 	if (vb + vn == 0)
 		it->df = fmin(fb->p_df, fn->p_df);
-	it->judged = isfinite(it->se_log) && !(o->other_machine && o->busy);
+	it->judged = isfinite(it->se_log) && !o->busy;
 	it->v = !isfinite(it->se_log) ? GATE_FEW : it->judged ? GATE_NONE : GATE_NOT_JUDGED;
 }
 

@@ -35,7 +35,7 @@ enum gate_verdict {
 	GATE_REGRESSION,
 	GATE_INCONCLUSIVE,	/* the interval reaches past the threshold: the data cannot tell */
 	GATE_FEW,		/* too few repetitions for an interval at the family's level */
-	GATE_NOT_JUDGED,	/* shown only: times from another machine, or a busy one */
+	GATE_NOT_JUDGED,	/* shown only: times from another machine, or a run on a busy one */
 	GATE_OVERSUBSCRIBED,	/* N above the usable cores: shown, not judged */
 };
 
@@ -67,7 +67,12 @@ struct gate_opts {
 	double threshold, alpha;
 	int judge_times;		/* the times come from the same machine (or --same-machine) */
 	int other_machine;		/* the runs come from different machines */
-	int busy;			/* a run was measured under a load average above its cores */
+	/*
+	 * A run was measured on a busy machine: two runs minutes apart under a
+	 * changing load differ by more than any interval within a run can see,
+	 * so nothing is judged (paired rounds share the load and are judged).
+	 */
+	int busy;
 };
 
 struct gate {
