@@ -7,6 +7,7 @@
 #   make test-tsan  the suite under ThreadSanitizer (build-tsan/)
 #   make bench      deps, then the default suite: results/latest.csv and plots/out/*.png
 #   make plots      draw plots/out/*.png again from results/latest.csv
+#   make bench-ab   this build against AB_BASE=path/to/amdahl, interleaved rounds, compare --paired
 #   make bench-ci   the short suite bench/ci against results/baseline.csv: compare's exit status
 #   make baseline   measure bench/ci again into results/baseline.csv (commit it with its meta.json)
 #   make bench-python  deps-python, then bench/python.sh: the talk's Python examples beside
@@ -124,7 +125,7 @@ BIN      := $(BUILD)/amdahl
 TEST_BIN := $(BUILD)/amdahl-tests
 RANK_BIN := $(if $(filter 1,$(MPI)),$(BUILD)/amdahl-mpi-rank)
 
-.PHONY: all deps deps-python test test-asan test-tsan bench bench-ci bench-python baseline bench-floor bench-gate plots install clean FORCE
+.PHONY: all deps deps-python test test-asan test-tsan bench bench-ab bench-ci bench-python baseline bench-floor bench-gate plots install clean FORCE
 
 all: $(BIN) $(RANK_BIN)
 
@@ -257,6 +258,15 @@ bench-ci: deps
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/ci.csv results/ci-plots
 	$(Q)$(BIN) compare results/baseline.csv results/ci.csv --format markdown $(CI_COMPARE) > results/ci.md; \
 		status=$$?; cat results/ci.md; exit $$status
+
+# The A/B gate: this build against another (AB_BASE, e.g. the base commit built in a
+# worktree) in interleaved rounds, judged by `amdahl compare --paired`: results/ab.csv and
+# results/ab.md, and compare's exit status. AB_ARGS, AB_N, AB_ROUNDS, AB_COMPARE: see bench/ab.
+AB_BASE ?=
+bench-ab: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)test -n "$(AB_BASE)" || { echo "make bench-ab: set AB_BASE to the base build's amdahl" >&2; exit 2; }
+	$(Q)bench/ab $(AB_BASE) $(abspath $(BIN)) results/ab.csv
 
 baseline: deps
 	$(Q)$(MAKE) --no-print-directory all

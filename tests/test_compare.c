@@ -369,7 +369,7 @@ Test(compare, paired_rounds_judge_two_programs_of_one_run)
 	}
 	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "\"mode\": \"paired\"") && strstr(r.out, "\"regressions\": 2"), "%s", r.out);
-	cr_assert(strstr(r.err, "regression: cmd/exec 'base' n=1: wall time"), "%s", r.err);
+	cr_assert(strstr(r.err, "regression: cand / base n=1: wall time"), "%s", r.err);
 	cli_free(&r);
 	/* The same slowdown between two independent files of the same rounds: the drift hides it. */
 	{

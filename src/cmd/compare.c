@@ -358,9 +358,10 @@ static void section_header(const struct report *r, const struct gate_item *it, i
 		printf("\n**%s**\n\n| point | N | base P | new P | change | %s CI | verdict |\n"
 		       "|---|---:|---:|---:|---:|---|---|\n", section_title[k], lvl);
 	else if (markdown)
-		printf("\n**%s**\n\n| point | N | reps | base | new | change | %s CI | p | verdict |\n"
+		printf("\n**%s**\n\n| point | N | %s | base | new | change | %s CI | p | verdict |\n"
 		       "|---|---:|---:|---:|---:|---:|---|---:|---|\n",
-		       r->g->paired ? "wall time, paired by round (candidate/base)" : section_title[k], lvl);
+		       r->g->paired ? "wall time, paired by round (candidate/base)" : section_title[k],
+		       r->g->paired ? "rounds" : "reps", lvl);
 	else if (k == GATE_PFIT)
 		printf("\n%s\n%-28s %5s %-26s %-26s %8s  %-18s %s\n", section_title[k], "point", "n", "base_p",
 		       "new_p", "change", "ci", "verdict");
@@ -370,13 +371,16 @@ static void section_header(const struct report *r, const struct gate_item *it, i
 		       r->g->paired ? "rounds" : "reps", "base", "new", "change", "ci", "p", "verdict");
 }
 
-static void print_item(const struct gate_item *it, int markdown)
+static void print_item(const struct report *r, const struct gate_item *it, int markdown)
 {
 	char name[CSV_LABEL_MAX + 200], a[64], b[64], d[64], e[64], f[64], pv[32];
 	const char *v = gate_verdict_name[it->v], *em = it->v == GATE_REGRESSION && markdown ? "**" : "";
 	const char *change = pct(d, sizeof(d), it->ratio.est), *ci = ci_text(e, sizeof(e), it->ratio.lo, it->ratio.hi);
 
-	fit_group_name(it->g, name, sizeof(name));
+	if (r->g->paired)	/* the point is the same for both programs: name the pair */
+		snprintf(name, sizeof(name), "%s / %s", r->o->candidate, r->o->base);
+	else
+		fit_group_name(it->g, name, sizeof(name));
 	sanitize(name, sizeof(name), markdown);
 	if (it->kind == GATE_PFIT) {
 		p_text(a, sizeof(a), it->base, it->b_lo, it->b_hi);
@@ -414,7 +418,7 @@ static void print_text(const struct report *r, int markdown)
 			if (!header)
 				section_header(r, it, markdown);
 			header = 1;
-			print_item(it, markdown);
+			print_item(r, it, markdown);
 		}
 	}
 	if (g->only_base || g->only_new)
@@ -525,8 +529,9 @@ static void print_json(const struct report *r)
 }
 
 /* Each regression, named with its numbers, on stderr: CI logs show it whatever the format. */
-static void report_regressions(const struct gate *g)
+static void report_regressions(const struct report *r)
 {
+	const struct gate *g = r->g;
 	static const char *const what[] = { [GATE_TIME] = "wall time", [GATE_SPEEDUP] = "speedup",
 					    [GATE_PFIT] = "fitted P" };
 	char name[CSV_LABEL_MAX + 200], a[32], b[64], d[32];
@@ -535,7 +540,10 @@ static void report_regressions(const struct gate *g)
 		const struct gate_item *it = &g->items[i];
 		if (it->v != GATE_REGRESSION)
 			continue;
-		fit_group_name(it->g, name, sizeof(name));
+		if (g->paired)
+			snprintf(name, sizeof(name), "%s / %s", r->o->candidate, r->o->base);
+		else
+			fit_group_name(it->g, name, sizeof(name));
 		sanitize(name, sizeof(name), 0);
 		if (it->kind == GATE_PFIT)
 			errorf("regression: %s: fitted P %.4f -> %.4f [%.4f, %.4f]; the law's speedup at N=%g %s "
@@ -612,7 +620,7 @@ static int compare_run(const struct opts *o, char **files)
 		print_json(&r);
 	else
 		print_text(&r, o->fmt == FMT_MARKDOWN);
-	report_regressions(&g);
+	report_regressions(&r);
 	status = gate_regressions(&g) ? EXIT_FAILED : EXIT_OK;
 	if (finish_stdout() < 0)
 		status = EXIT_FAILED;
