@@ -62,24 +62,26 @@ Test(interval, ratio_of_medians_of_two_files)
 	cr_assert(isnan(ci.est));
 }
 
-Test(interval, paired_ratio_is_t_on_the_log_ratios)
+Test(interval, paired_ratio_inverts_the_signed_rank_test)
 {
-	/* Log-ratios 0.1, 0.2, 0.3: mean 0.2, sd 0.1, t(2, 0.975) = 4.302652729911275. */
-	double x[] = { 1, 2, 4 }, y[3], pg, pl;
+	/* Log-ratios 0.01, 0.02, ..., 0.08: Walsh averages from 0.01 to 0.08, median 0.045. */
+	double x[8], y[8], pg, pl;
 	struct interval ci;
 
-	y[0] = exp(0.1);
-	y[1] = 2 * exp(0.2);
-	y[2] = 4 * exp(0.3);
-	cr_assert_eq(interval_paired_ratio(x, y, 3, 0.95, &ci), 0);
-	cr_assert_float_eq(ci.est, exp(0.2), 1e-12);
-	cr_assert_float_eq(ci.lo, exp(0.2 - 4.302652729911275 * 0.1 / sqrt(3)), 1e-9);
-	cr_assert_float_eq(ci.hi, exp(0.2 + 4.302652729911275 * 0.1 / sqrt(3)), 1e-9);
-	interval_paired_p(x, y, 3, &pg, &pl);
-	/* t = 0.2 / (0.1/sqrt 3) = 3.4641 on 2 df: one-sided p = 0.03709. */
-	cr_assert_float_eq(pg, 0.037089, 1e-5, "%g", pg);
-	cr_assert_float_eq(pg + pl, 1, 1e-12);
-	cr_assert_eq(interval_paired_ratio(x, y, 1, 0.95, &ci), -1);
+	for (int i = 0; i < 8; i++) {
+		x[i] = 1 + i;
+		y[i] = x[i] * exp(0.01 * (i + 1));
+	}
+	cr_assert_eq(interval_paired_ratio(x, y, 8, 0.95, &ci), 0);
+	cr_assert_float_eq(ci.est, exp(0.045), 1e-12);
+	/* n = 8: P(W+ <= 3) = 5/256 <= 0.025 < P(W+ <= 4) = 7/256: the 4th Walsh average from each end. */
+	cr_assert_float_eq(ci.lo, exp(0.02), 1e-12, "%.17g", ci.lo);
+	cr_assert_float_eq(ci.hi, exp(0.07), 1e-12, "%.17g", ci.hi);
+	cr_assert_float_eq(ci.level, 1 - 2 * 5.0 / 256, 1e-12);
+	interval_paired_p(x, y, 8, &pg, &pl);
+	cr_assert_float_eq(pg, 1.0 / 256, 1e-12, "%g", pg);
+	cr_assert_float_eq(pl, 1, 1e-12);
+	cr_assert_eq(interval_paired_ratio(x, y, 5, 0.95, &ci), -1);
 	cr_assert(isnan(ci.lo) && isfinite(ci.est));
 }
 

@@ -166,3 +166,64 @@ Test(ranktest, shift_interval_of_large_samples)
 	cr_assert(lo < 0.25 && 0.25 < hi, "[%g, %g]", lo, hi);
 	cr_assert(hi - lo < 0.2, "[%g, %g]", lo, hi);
 }
+
+/*
+ * The signed-rank test of paired differences. References: [R] stats::wilcox.test(d,
+ * exact = TRUE, conf.int = TRUE) (no ties); [coin] wilcoxsign_test(d ~ 0, distribution =
+ * "exact", zero.method = "Wilcoxon") and [brute] a Python enumeration of all 2^11 sign
+ * patterns with mid-ranks (ties and a zero), which agree to the last digit.
+ */
+Test(ranktest, signed_rank_matches_r_and_coin)
+{
+	static const double d1[] = { 0.031, -0.012, 0.044, 0.027, 0.009, -0.004, 0.052, 0.018, 0.036, 0.021 };
+	static const double d2[] = { 0.02, 0.02, -0.01, 0.03, 0.02, -0.02, 0.01, 0.03, 0.03, 0, 0.01, -0.01 };
+	struct ranktest t;
+	double lo, hi, est, cov;
+
+	cr_assert_eq(ranktest_signed_rank(d1, 10, &t), 0);
+	cr_assert(t.exact);
+	cr_assert_float_eq(t.p_greater, 0.0068359375, 1e-12, "%.17g", t.p_greater);
+	cr_assert_float_eq(t.p_less, 0.9951171875, 1e-12, "%.17g", t.p_less);
+	cr_assert_eq(ranktest_signed_interval(d1, 10, 0.95, &lo, &hi, &cov, &est), 0);
+	cr_assert_float_eq(lo, 0.0074999999999999997, 1e-12, "%.17g", lo);
+	cr_assert_float_eq(hi, 0.036499999999999998, 1e-12, "%.17g", hi);
+	cr_assert_float_eq(est, 0.022499999999999999, 1e-12, "%.17g", est);
+	cr_assert(cov >= 0.95 && cov < 0.97, "%g", cov);
+	cr_assert_eq(ranktest_signed_interval(d1, 10, 0.80, &lo, &hi, NULL, NULL), 0);
+	cr_assert_float_eq(lo, 0.013499999999999998, 1e-12, "%.17g", lo);
+	cr_assert_float_eq(hi, 0.0315, 1e-12, "%.17g", hi);
+	cr_assert_eq(ranktest_signed_rank(d2, 12, &t), 0);
+	cr_assert_float_eq(t.u, 54.5, 1e-12);
+	cr_assert_float_eq(t.p_greater, 0.03076171875, 1e-9, "%.17g", t.p_greater);
+	cr_assert_float_eq(t.p_less, 0.98095703125, 1e-9, "%.17g", t.p_less);
+}
+
+/* Five pairs cannot give 95% (the widest interval covers 1 - 2/32); six can. */
+Test(ranktest, signed_interval_of_few_pairs)
+{
+	static const double d[] = { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6 };
+	double lo, hi, cov;
+
+	cr_assert_eq(ranktest_signed_interval(d, 5, 0.95, &lo, &hi, &cov, NULL), -1);
+	cr_assert_float_eq(cov, 1 - 2.0 / 32, 1e-12);
+	cr_assert_eq(ranktest_signed_interval(d, 6, 0.95, &lo, &hi, &cov, NULL), 0);
+	cr_assert_float_eq(lo, 0.1, 1e-12);
+	cr_assert_float_eq(hi, 0.6, 1e-12);
+	cr_assert_float_eq(cov, 1 - 2.0 / 64, 1e-12);
+}
+
+/* Past the exact range: still an actual Walsh average, holding the centre. */
+Test(ranktest, signed_interval_of_many_pairs)
+{
+	static double d[2000];
+	double lo, hi, est;
+	struct ranktest t;
+
+	for (int i = 0; i < 2000; i++)
+		d[i] = 0.01 + 0.05 * sin(i * 1.3);
+	cr_assert_eq(ranktest_signed_interval(d, 2000, 0.95, &lo, &hi, NULL, &est), 0);
+	cr_assert(lo < 0.01 && 0.01 < hi && hi - lo < 0.01, "[%g, %g]", lo, hi);
+	cr_assert_eq(ranktest_signed_rank(d, 2000, &t), 0);
+	cr_assert_not(t.exact);
+	cr_assert(t.p_greater < 1e-6, "%g", t.p_greater);
+}

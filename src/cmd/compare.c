@@ -86,10 +86,11 @@ static const struct options_usage compare_usage = {
 		 "  fitted P   Amdahl's P (Gustafson's) of each file with its jackknife standard\n"
 		 "             error, judged through the law's speedup at the largest common N.\n"
 		 "  N > cores  oversubscribed points are shown, not judged: their times depend on\n"
-		 "             the load of the box. Across machines, a run measured under a load\n"
-		 "             above its cores has its scaling shown, not judged.\n"
-		 "  --paired   the per-round ratio candidate/base at every N, Student's t on the\n"
-		 "             log-ratios; every N is judged (both programs met the same load).",
+		 "             the load of the box. Nothing is judged from a run measured while\n"
+		 "             other work held its machine (load before it above half its cores).\n"
+		 "  --paired   the per-round ratios candidate/base at every N, with the interval\n"
+		 "             that inverts the exact signed-rank test (6 rounds or more for 95%);\n"
+		 "             every N is judged (both programs met the same load).",
 	.specs = compare_specs,
 	.args_max = 2,
 };
@@ -308,9 +309,9 @@ static void rule_line(const struct report *r, int markdown)
 	       "simultaneous intervals (each at %.4g%%, Bonferroni for alpha %g)%s; p: one-sided %s in the "
 	       "direction of the change, unadjusted\n", markdown ? "- " : "  ", r->o->threshold * 100, g->family,
 	       g->family == 1 ? "" : "s", 100 * g->level, r->o->alpha,
-	       g->paired ? ", Student's t on the per-round log-ratios" :
+	       g->paired ? ", distribution-free intervals of the per-round ratios (exact signed-rank)" :
 	       ", distribution-free intervals of the ratio (exact Mann-Whitney)",
-	       g->paired ? "paired t-test" : "exact Mann-Whitney");
+	       g->paired ? "exact signed-rank" : "exact Mann-Whitney");
 }
 
 static void header_lines(const struct report *r, int markdown, size_t nreg)
@@ -505,11 +506,11 @@ static void print_json(const struct report *r)
 	json_object_set_new(o, "threshold", json_real(r->o->threshold));
 	json_object_set_new(o, "alpha", json_real(r->o->alpha));
 	json_object_set_new(o, "judged", json_integer((json_int_t)g->family));
-	json_object_set_new(o, "test", json_string(g->paired ? "one-sided paired t-test on the per-round log-ratios" :
+	json_object_set_new(o, "test", json_string(g->paired ? "one-sided exact Wilcoxon signed-rank on the per-round log-ratios" :
 						   "one-sided exact Mann-Whitney U (ties included; normal approximation "
 						   "for large samples)"));
 	json_object_set_new(o, "interval", json_pack("{s:s,s:f,s:s}", "method", g->paired ?
-		"Student's t on the per-round log-ratios" :
+		"distribution-free interval of the per-round ratios (inverted signed-rank, Hodges-Lehmann)" :
 		"distribution-free interval of the ratio (inverted Mann-Whitney); P: jackknife standard errors",
 		"level", g->level, "family", "simultaneous at 1 - alpha over every judged comparison (Bonferroni)"));
 	for (int k = 0; k < 3; k++)

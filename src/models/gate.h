@@ -18,7 +18,8 @@
  *           P of each group (jackknife standard errors).
  *   paired  one run CSV in which two programs were measured in interleaved
  *           rounds (amdahl run --cmd A --name a --cmd B --name b): the
- *           per-round ratios of their times, Student's t on the log-ratios.
+ *           per-round ratios of their times, the distribution-free interval
+ *           that inverts the exact signed-rank test (5 rounds cannot reach 95%).
  */
 #ifndef AMDAHL_GATE_H
 #define AMDAHL_GATE_H

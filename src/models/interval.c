@@ -1,9 +1,9 @@
 /*
  * Intervals over a handful of repetitions. Each method is the one whose
  * coverage held at 3, 5 and 10 repetitions in the coverage study
- * (tests/test_coverage.c): order statistics for a median, the inverted rank
- * test for a ratio of independent medians, Student's t on log-ratios for
- * paired rounds. Quantiles are GSL's.
+ * (tests/test_coverage.c): order statistics for a median, the inverted
+ * Mann-Whitney test for a ratio of independent medians, the inverted
+ * signed-rank test for paired rounds. Quantiles are GSL's.
  */
 #include "interval.h"
 #include "ranktest.h"
@@ -132,7 +132,7 @@ static int log_ratios(const double *x, const double *y, size_t n, double *d)
 
 int interval_paired_ratio(const double *x, const double *y, size_t n, double level, struct interval *out)
 {
-	double *d, mean, sd;
+	double *d, lo, hi, cov, est;
 	int rc = -1;
 
 	interval_none(out, level);
@@ -140,14 +140,13 @@ int interval_paired_ratio(const double *x, const double *y, size_t n, double lev
 		return -1;
 	d = xmalloc(n * sizeof(*d));
 	if (log_ratios(x, y, n, d) == 0) {
-		mean = gsl_stats_mean(d, 1, n);
-		if (n >= 2) {
-			sd = gsl_stats_sd_m(d, 1, n, mean);
-			rc = interval_from_se(mean, sd / sqrt((double)n), (double)(n - 1), level, out);
-			out->lo = exp(out->lo);
-			out->hi = exp(out->hi);
+		rc = ranktest_signed_interval(d, n, level, &lo, &hi, &cov, &est);
+		out->est = exp(est);
+		out->level = cov;
+		if (rc == 0) {
+			out->lo = exp(lo);
+			out->hi = exp(hi);
 		}
-		out->est = exp(mean);
 	}
 	free(d);
 	return rc;
@@ -155,16 +154,13 @@ int interval_paired_ratio(const double *x, const double *y, size_t n, double lev
 
 void interval_paired_p(const double *x, const double *y, size_t n, double *p_greater, double *p_less)
 {
-	double *d = xmalloc((n ? n : 1) * sizeof(*d)), mean, se;
+	double *d = xmalloc((n ? n : 1) * sizeof(*d));
+	struct ranktest t;
 
 	*p_greater = *p_less = 1;
-	if (n >= 2 && log_ratios(x, y, n, d) == 0) {
-		mean = gsl_stats_mean(d, 1, n);
-		se = gsl_stats_sd_m(d, 1, n, mean) / sqrt((double)n);
-		if (se > 0) {
-			*p_greater = gsl_cdf_tdist_Q(mean / se, (double)(n - 1));
-			*p_less = gsl_cdf_tdist_P(mean / se, (double)(n - 1));
-		}
+	if (n >= 1 && log_ratios(x, y, n, d) == 0 && ranktest_signed_rank(d, n, &t) == 0) {
+		*p_greater = t.p_greater;
+		*p_less = t.p_less;
 	}
 	free(d);
 }

@@ -43,16 +43,18 @@ int interval_ratio_of_medians(const double *x, size_t nx, const double *y, size_
 			      struct interval *out);
 
 /*
- * Paired samples (x_i, y_i measured in the same round): the ratio y/x as the
- * geometric mean of the per-pair ratios, with the Student-t interval of the
- * mean log-ratio (n-1 degrees of freedom). -1 (est only) when n < 2;
- * everything NaN when a value is not > 0.
+ * Paired samples (x_i, y_i measured in the same round) of positive values:
+ * the ratio y/x as the Hodges-Lehmann estimate of the per-pair log-ratios
+ * (the median of their Walsh averages), with the distribution-free interval
+ * that inverts Wilcoxon's signed-rank test (ranktest_signed_interval): exact
+ * coverage, in out->level, when the log-ratios are symmetric about their
+ * centre, as they are when the two programs' rounds are exchangeable. A few
+ * rounds hit by other work move it little. -1 with est only when the pairs
+ * are too few for the level (5 cannot give 95%); everything NaN when a value
+ * is not > 0.
  */
 int interval_paired_ratio(const double *x, const double *y, size_t n, double level, struct interval *out);
-/*
- * The one-sided paired t-tests that go with it: p for "y larger than x" and
- * for "y smaller" (both 1 when n < 2 or nothing varies).
- */
+/* The one-sided exact signed-rank tests that go with it: p for "y larger than x" and for "y smaller". */
 void interval_paired_p(const double *x, const double *y, size_t n, double *p_greater, double *p_less);
 
 #endif

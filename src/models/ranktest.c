@@ -264,3 +264,178 @@ int ranktest_shift_interval(const double *x, size_t nx, const double *y, size_t 
 	free(ys);
 	return isfinite(*lo) ? 0 : -1;
 }
+
+/* ---- paired: Wilcoxon's signed-rank test ---- */
+
+/* Counts of the sums of the doubled ranks r2[0..n) over every sign pattern: out[s], s = 0..*smax. */
+static double *sign_sums(const long *r2, size_t n, long *smax)
+{
+	long top = 0;
+	double *cnt;
+
+	for (size_t i = 0; i < n; i++)
+		top += r2[i];
+	cnt = xcalloc((size_t)top + 1, sizeof(*cnt));
+	cnt[0] = 1;
+	for (size_t i = 0; i < n; i++)
+		for (long s = top; s >= r2[i]; s--)
+			cnt[s] += cnt[s - r2[i]];
+	*smax = top;
+	return cnt;
+}
+
+static int cmp_abs(const void *a, const void *b)
+{
+	double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
+
+	return (x > y) - (x < y);
+}
+
+int ranktest_signed_rank(const double *d, size_t n, struct ranktest *out)
+{
+	double *v = xmalloc((n ? n : 1) * sizeof(*v)), ties = 0;
+	long *r2 = xmalloc((n ? n : 1) * sizeof(*r2)), w2 = 0;
+	size_t m = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->u = NAN;
+	out->p_greater = out->p_less = 1.0;
+	if (n == 0) {
+		free(v);
+		free(r2);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (d[i] != 0 && !isnan(d[i]))
+			v[m++] = d[i];
+	qsort(v, m, sizeof(*v), cmp_abs);
+	/* Doubled mid-ranks of |d|, as in ranktest_mann_whitney. */
+	for (size_t s = 0; s < m;) {
+		size_t e = s;
+		while (e < m && fabs(v[e]) == fabs(v[s]))
+			e++;
+		for (size_t j = s; j < e; j++) {
+			r2[j] = (long)(s + 1 + e);
+			if (v[j] > 0)
+				w2 += r2[j];
+		}
+		ties += pow((double)(e - s), 3) - (double)(e - s);
+		s = e;
+	}
+	out->u = (double)w2 / 2.0;
+	if (m > 0 && m <= RANKTEST_SIGNED_EXACT_MAX) {
+		long smax;
+		double *dist = sign_sums(r2, m, &smax);
+		tails(dist, smax, w2, &out->p_less, &out->p_greater);
+		out->exact = 1;
+		free(dist);
+	} else if (m > 0) {
+		double mean = (double)m * (double)(m + 1) / 4.0;
+		double var = (double)m * (double)(m + 1) * (double)(2 * m + 1) / 24.0 - ties / 48.0;
+		if (var > 0) {
+			out->p_greater = fmin(1.0, gsl_cdf_ugaussian_Q((out->u - mean - 0.5) / sqrt(var)));
+			out->p_less = fmin(1.0, gsl_cdf_ugaussian_P((out->u - mean + 0.5) / sqrt(var)));
+		}
+	}
+	free(v);
+	free(r2);
+	return 0;
+}
+
+/* How many Walsh sums d_i + d_j (i <= j, d sorted) are <= s: for a larger d_i, fewer d_j fit. */
+static size_t count_sums_le(const double *d, size_t n, double s)
+{
+	size_t cnt = 0, j = n;
+
+	for (size_t i = 0; i < n; i++) {
+		while (j > i && d[i] + d[j - 1] > s)
+			j--;
+		if (j <= i)
+			break;
+		cnt += j - i;
+	}
+	return cnt;
+}
+
+/* The k-th smallest (1-based) Walsh sum: bisection over doubles, as kth_difference. */
+static double kth_sum(const double *d, size_t n, size_t k)
+{
+	double lo = d[0] + d[0], hi = d[n - 1] + d[n - 1];
+
+	if (count_sums_le(d, n, lo) >= k)
+		return lo;
+	for (;;) {
+		double mid = lo / 2 + hi / 2;
+		if (!(mid > lo && mid < hi))
+			return hi;
+		if (count_sums_le(d, n, mid) >= k)
+			hi = mid;
+		else
+			lo = mid;
+	}
+}
+
+/* The rank k of the interval's lower end for n pairs, as shift_rank for two samples. */
+static size_t signed_rank_k(size_t n, double tail, double *coverage)
+{
+	size_t k = 0;
+
+	if (n <= RANKTEST_SIGNED_EXACT_MAX) {
+		long *r2 = xmalloc(n * sizeof(*r2)), smax;
+		double *dist, total = 0, cum = 0;
+		for (size_t i = 0; i < n; i++)
+			r2[i] = 2 * (long)(i + 1);
+		dist = sign_sums(r2, n, &smax);
+		for (long s = 0; s <= smax; s++)
+			total += dist[s];
+		*coverage = 1 - 2 * dist[0] / total;
+		/* W+ = doubled sum / 2: step through W+ = 0, 1, ... */
+		for (long w = 0; 2 * w <= smax; w++) {
+			cum += dist[2 * w];
+			if (cum / total > tail * (1 + 1e-9))
+				break;
+			k = (size_t)w + 1;
+			*coverage = 1 - 2 * cum / total;
+		}
+		free(dist);
+		free(r2);
+	} else {
+		double mean = (double)n * (double)(n + 1) / 4.0;
+		double sd = sqrt((double)n * (double)(n + 1) * (double)(2 * n + 1) / 24.0);
+		double kk = floor(mean + gsl_cdf_ugaussian_Pinv(tail) * sd + 0.5);
+		k = kk >= 1 ? (size_t)kk : 0;
+		*coverage = 1 - 2 * gsl_cdf_ugaussian_P(((k ? (double)k : 1.0) - 0.5 - mean) / sd);
+	}
+	return k;
+}
+
+int ranktest_signed_interval(const double *d, size_t n, double level, double *lo, double *hi, double *achieved,
+			     double *est)
+{
+	double *v, cov = NAN;
+	size_t k, m;
+
+	*lo = *hi = NAN;
+	if (est)
+		*est = NAN;
+	if (achieved)
+		*achieved = NAN;
+	if (n == 0 || !(level > 0 && level < 1))
+		return -1;
+	v = xmalloc(n * sizeof(*v));
+	memcpy(v, d, n * sizeof(*v));
+	gsl_sort(v, 1, n);
+	m = n * (n + 1) / 2;
+	if (est)
+		*est = m % 2 ? kth_sum(v, n, m / 2 + 1) / 2 :
+		       (kth_sum(v, n, m / 2) / 2 + kth_sum(v, n, m / 2 + 1) / 2) / 2;
+	k = signed_rank_k(n, (1 - level) / 2, &cov);
+	if (k >= 1 && k <= m + 1 - k) {
+		*lo = kth_sum(v, n, k) / 2;
+		*hi = kth_sum(v, n, m + 1 - k) / 2;
+	}
+	if (achieved)
+		*achieved = cov;
+	free(v);
+	return isfinite(*lo) ? 0 : -1;
+}

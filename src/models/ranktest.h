@@ -1,8 +1,9 @@
 /*
- * Rank statistics of two independent samples: the Mann-Whitney U test from
+ * Rank statistics: for two independent samples the Mann-Whitney U test from
  * its exact permutation distribution (ties included) where that is cheap,
  * the normal approximation only for large samples, and the distribution-free
- * interval of a shift that inverts the same test (Hodges-Lehmann / Bauer).
+ * interval of a shift that inverts the same test (Hodges-Lehmann / Bauer);
+ * for paired samples the same pair built on Wilcoxon's signed-rank test.
  */
 #ifndef AMDAHL_RANKTEST_H
 #define AMDAHL_RANKTEST_H
@@ -53,5 +54,29 @@ double ranktest_min_p(size_t nx, size_t ny);
  */
 int ranktest_shift_interval(const double *x, size_t nx, const double *y, size_t ny, double level, double *lo,
 			    double *hi, double *achieved, double *est);
+
+/*
+ * Wilcoxon signed-rank test of paired differences d (x_i - y_i, or
+ * log-ratios): p_greater for "the differences tend to be positive", p_less
+ * for negative. Zeros are dropped (Wilcoxon's convention), ties share
+ * mid-ranks, and the exact distribution (every sign pattern equally likely)
+ * is counted while n <= RANKTEST_SIGNED_EXACT_MAX; past it, the normal
+ * approximation with tie and continuity corrections. u gets W+, the rank
+ * sum of the positive differences. Returns 0, -1 when n == 0.
+ */
+#define RANKTEST_SIGNED_EXACT_MAX 200
+int ranktest_signed_rank(const double *d, size_t n, struct ranktest *out);
+
+/*
+ * The distribution-free interval of the centre of symmetry of d that
+ * inverts the signed-rank test: the k-th smallest and largest of the
+ * n(n+1)/2 Walsh averages (d_i + d_j)/2, i <= j, with k from the exact null
+ * distribution of W+ (normal approximation past the exact range); *est the
+ * Hodges-Lehmann estimate, their median; *achieved its coverage (>= level).
+ * -1 (lo, hi NaN) when even the extreme averages do not reach the level:
+ * 5 pairs cannot give 95% (the widest interval covers 93.75%).
+ */
+int ranktest_signed_interval(const double *d, size_t n, double level, double *lo, double *hi, double *achieved,
+			     double *est);
 
 #endif
