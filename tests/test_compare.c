@@ -309,6 +309,45 @@ Test(compare, a_busy_run_is_shown_not_judged)
 	cli_tmpdir_free(dir);
 }
 
+/*
+ * On a busy machine wall times swing by a third while the CPU seconds a
+ * program uses hardly move: --metric cpu judges those, and finds 3%.
+ */
+Test(compare, cpu_time_sees_through_a_busy_machine)
+{
+	char *dir = cli_tmpdir(), path[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/busy.csv", dir);
+	fp = synth_open(path);
+	for (int rep = 0; rep < 20; rep++)
+		for (int n = 1; n <= 2; n++) {
+			double cb = 0.1 * synth_noise(n, rep, 0.2), cc = 0.103 * synth_noise(n, rep + 1, 0.2);
+			double wb = cb * (1 + 0.4 * ((rep * 7 + n) % 5) / 4.0), wc = cc * (1 + 0.4 * ((rep * 3 + n) % 5) / 4.0);
+			synth_row_cpu(fp, "cmd", "exec", -1, n, rep, wb, cb, 0, 2, 0, "base");
+			synth_row_cpu(fp, "cmd", "exec", -1, n, rep, wc, cc, 0, 2, 0, "cand");
+		}
+	fclose(fp);
+	{
+		const char *args[] = { "compare", "--paired", path, "--base", "base", "--candidate", "cand", NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert_null(strstr(r.out, "REGRESSION"), "%s", r.out);
+	cli_free(&r);
+	{
+		const char *args[] = { "compare", "--paired", path, "--base", "base", "--candidate", "cand",
+				       "--metric", "cpu", NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "CPU time, paired by round") && strstr(r.out, "+3.0%"), "%s", r.out);
+	cr_assert(strstr(r.err, "regression: cand / base n=1: CPU time"), "%s", r.err);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
+
 /* N = 4 on 2 cores, 30% slower in the new run: shown as oversubscribed, not judged. */
 Test(compare, oversubscribed_points_are_shown_not_judged)
 {

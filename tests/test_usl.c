@@ -134,13 +134,14 @@ Test(usl, bounds_superlinear_and_amdahl)
 
 Test(usl, needs_a_speedup_beyond_one)
 {
-	struct fit_obs o[4] = { { 1, 2, 1, 1, 0, 1 }, { 1, 2, 1, 1, 1, 1 } };
+	struct fit_obs o[4] = { { .n = 1, .cores = 2, .wall_s = 1, .speedup = 1, .round = 0 },
+				{ .n = 1, .cores = 2, .wall_s = 1, .speedup = 1, .round = 1 } };
 	struct usl_fit u;
 
 	cr_assert_eq(usl_fit(o, 2, USL_NLS, &u), -1);
 	cr_assert_eq(usl_fit(o, 2, USL_LINEAR, &u), -1);
 	/* One N > 1: sigma alone. */
-	o[2] = (struct fit_obs){ 2, 2, 0.55, models_amdahl(0.9, 2), 0, 1 };
+	o[2] = (struct fit_obs){ .n = 2, .cores = 2, .wall_s = 0.55, .speedup = models_amdahl(0.9, 2) };
 	for (int m = 0; m < 2; m++) {
 		cr_assert_eq(usl_fit(o, 3, m ? USL_LINEAR : USL_NLS, &u), 0);
 		cr_assert_float_eq(u.sigma, 0.1, 1e-6, "%s sigma %g", usl_method_name(m), u.sigma);

@@ -34,13 +34,14 @@ enum cmp_format { FMT_TABLE, FMT_MARKDOWN, FMT_JSON };
 
 struct opts {
 	double threshold, alpha;
-	int same_machine, paired;
+	int same_machine, paired, metric;	/* enum gate_metric */
 	const char *base, *candidate;
 	int fmt;	/* enum cmp_format */
 };
 
 static const char *const cmp_formats[] = { [FMT_TABLE] = "table", [FMT_MARKDOWN] = "markdown",
 					   [FMT_JSON] = "json", NULL };
+static const char *const cmp_metrics[] = { [GATE_WALL] = "wall", [GATE_CPU] = "cpu", NULL };
 
 static const struct option_spec compare_specs[] = {
 	{ .name = "threshold", .short_name = 't', .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MIN_OPEN |
@@ -53,6 +54,9 @@ static const struct option_spec compare_specs[] = {
 	  "at 1 - alpha/k for k judged comparisons (Bonferroni)" },
 	{ .name = "same-machine", .kind = OPTION_FLAG, OPTION_AT(struct opts, same_machine),
 	  .help = "judge wall times even when the sidecars differ" },
+	{ .name = "metric", .kind = OPTION_CHOICE, .metavar = "M", .choices = cmp_metrics, .def = "wall",
+	  OPTION_AT(struct opts, metric), .help = "the times judged: wall, or cpu (the CPU seconds the program\n"
+	  "used: on a busy machine they hardly move while wall times do)" },
 	{ .name = "paired", .kind = OPTION_FLAG, OPTION_AT(struct opts, paired),
 	  .help = "one run CSV: compare --candidate with --base round by round" },
 	{ .name = "base", .kind = OPTION_STRING, .metavar = "NAME", OPTION_AT(struct opts, base),
@@ -267,7 +271,7 @@ static int busy(const struct side *s)
 }
 
 static const char *const section_title[] = {
-	[GATE_TIME] = "wall time, median (new/base)",
+	[GATE_TIME] = "wall time, median (new/base)",	/* "CPU time, …" with --metric cpu */
 	[GATE_SPEEDUP] = "speedup, median (new/base)",
 	[GATE_PFIT] = "fitted P (change: the law's speedup at N with it)",
 };
@@ -348,8 +352,12 @@ static void header_lines(const struct report *r, int markdown, size_t nreg)
 
 static void section_header(const struct report *r, const struct gate_item *it, int markdown)
 {
-	int k = it->kind;
+	int k = it->kind, cpu = r->o->metric == GATE_CPU;
 	char lvl[32];
+	const char *title = k != GATE_TIME ? section_title[k] :
+		r->g->paired ? (cpu ? "CPU time, paired by round (candidate/base)" :
+				"wall time, paired by round (candidate/base)") :
+		cpu ? "CPU time, median (new/base)" : section_title[k];
 
 	snprintf(lvl, sizeof(lvl), "%.4g%%", 100 * r->g->level);
 	if (k == GATE_SPEEDUP && it->of_ceiling)
@@ -360,15 +368,12 @@ static void section_header(const struct report *r, const struct gate_item *it, i
 		       "|---|---:|---:|---:|---:|---|---|\n", section_title[k], lvl);
 	else if (markdown)
 		printf("\n**%s**\n\n| point | N | %s | base | new | change | %s CI | p | verdict |\n"
-		       "|---|---:|---:|---:|---:|---:|---|---:|---|\n",
-		       r->g->paired ? "wall time, paired by round (candidate/base)" : section_title[k],
-		       r->g->paired ? "rounds" : "reps", lvl);
+		       "|---|---:|---:|---:|---:|---:|---|---:|---|\n", title, r->g->paired ? "rounds" : "reps", lvl);
 	else if (k == GATE_PFIT)
 		printf("\n%s\n%-28s %5s %-26s %-26s %8s  %-18s %s\n", section_title[k], "point", "n", "base_p",
 		       "new_p", "change", "ci", "verdict");
 	else
-		printf("\n%s\n%-28s %5s %7s %10s %10s %8s  %-18s %6s  %s\n",
-		       r->g->paired ? "wall time, paired by round (candidate/base)" : section_title[k], "point", "n",
+		printf("\n%s\n%-28s %5s %7s %10s %10s %8s  %-18s %6s  %s\n", title, "point", "n",
 		       r->g->paired ? "rounds" : "reps", "base", "new", "change", "ci", "p", "verdict");
 }
 
@@ -493,6 +498,7 @@ static void print_json(const struct report *r)
 	char *text;
 
 	json_object_set_new(o, "mode", json_string(g->paired ? "paired" : "files"));
+	json_object_set_new(o, "metric", json_string(cmp_metrics[r->o->metric]));
 	json_object_set_new(o, "base", side_json(r->sb));
 	if (g->paired) {
 		json_object_set_new(o, "base_name", json_string(r->o->base));
@@ -535,6 +541,7 @@ static void report_regressions(const struct report *r)
 	const struct gate *g = r->g;
 	static const char *const what[] = { [GATE_TIME] = "wall time", [GATE_SPEEDUP] = "speedup",
 					    [GATE_PFIT] = "fitted P" };
+	const char *time = r->o->metric == GATE_CPU ? "CPU time" : what[GATE_TIME];
 	char name[CSV_LABEL_MAX + 200], a[32], b[64], d[32];
 
 	for (size_t i = 0; i < g->nitems; i++) {
@@ -553,7 +560,8 @@ static void report_regressions(const struct report *r)
 			       ci_text(b, sizeof(b), it->ratio.lo, it->ratio.hi));
 		else
 			errorf("regression: %s n=%g: %s %.6g -> %.6g, %s (%.4g%% CI %s, p %s)", name, it->n,
-			       what[it->kind], it->base, it->new_, pct(a, sizeof(a), it->ratio.est), 100 * g->level,
+			       it->kind == GATE_TIME ? time : what[it->kind], it->base, it->new_,
+			       pct(a, sizeof(a), it->ratio.est), 100 * g->level,
 			       ci_text(b, sizeof(b), it->ratio.lo, it->ratio.hi), pval_text(d, sizeof(d), it->p_worse));
 	}
 }
@@ -581,7 +589,7 @@ static int compare_run(const struct opts *o, char **files)
 {
 	struct side sb, sn;
 	struct gate g;
-	struct gate_opts go = { .threshold = o->threshold, .alpha = o->alpha };
+	struct gate_opts go = { .threshold = o->threshold, .alpha = o->alpha, .metric = (enum gate_metric)o->metric };
 	struct report r = { .o = o, .g = &g, .sb = &sb, .sn = &sb, .why = "" };
 	char err[4400], why[700], machine[900];
 	int status;

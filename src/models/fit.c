@@ -109,6 +109,7 @@ void fit_group_rows(const struct result *rows, size_t nrows, struct fit_group **
 		}
 		g->obs[g->nobs++] = (struct fit_obs){
 			.n = r->n, .cores = r->cores, .wall_s = r->t.wall_s, .round = r->rep, .weight = 1,
+			.cpu_s = r->t.cpu_s > 0 ? r->t.cpu_s : NAN,
 			.speedup = isfinite(r->speedup) && r->speedup > 0 ? r->speedup : NAN,
 		};
 	}

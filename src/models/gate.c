@@ -59,14 +59,21 @@ static int beyond_cores(double n, double cores)
 
 /* ---- files: two runs ---- */
 
+/* The time an observation is judged by. */
+static double time_of(const struct fit_obs *o, enum gate_metric m)
+{
+	return m == GATE_CPU ? (o->cpu_s > 0 ? o->cpu_s : NAN) : o->wall_s;
+}
+
 /* The values of one field at one N of a group, into a new array; returns how many. */
-static size_t collect(const struct fit_group *g, double n, int speedup, double scale, double **out)
+static size_t collect(const struct fit_group *g, double n, int speedup, double scale, enum gate_metric m,
+		      double **out)
 {
 	size_t k = 0;
 
 	*out = xmalloc((g->nobs ? g->nobs : 1) * sizeof(**out));
 	for (size_t i = 0; i < g->nobs; i++) {
-		double v = speedup ? g->obs[i].speedup / scale : g->obs[i].wall_s;
+		double v = speedup ? g->obs[i].speedup / scale : time_of(&g->obs[i], m);
 		if (g->obs[i].n == n && isfinite(v))
 			(*out)[k++] = v;
 	}
@@ -110,9 +117,13 @@ static void compare_point(struct gate *g, const struct fit_group *gb, const stru
 {
 	double kb = group_cores(gb), kn = group_cores(gn), *x, *y;
 	int over = beyond_cores(n, kb) || beyond_cores(n, kn);
-	size_t nx = collect(gb, n, 0, 1, &x), ny = collect(gn, n, 0, 1, &y);
+	size_t nx = collect(gb, n, 0, 1, o->metric, &x), ny = collect(gn, n, 0, 1, o->metric, &y);
 	struct gate_item *it = sample_item(g, GATE_TIME, gb, n, x, nx, y, ny, 1);
 
+	/*
+	 * Not from a busy run, whatever the metric: amdahl's own workloads calibrate their
+	 * work on every run, and a calibration under load gives a run less or more work.
+	 */
 	it->judged = o->judge_times && !over && !o->busy;
 	it->v = over ? GATE_OVERSUBSCRIBED : it->judged ? GATE_NONE : GATE_NOT_JUDGED;
 	/* Speedups: N = 1 is 1 by construction. */
@@ -120,8 +131,8 @@ static void compare_point(struct gate *g, const struct fit_group *gb, const stru
 		double cb = ceiling_of(gb, pref, n, kb, kb != kn), cn = ceiling_of(gn, pref, n, kn, kb != kn);
 		if (!(isfinite(cb) && isfinite(cn) && cb > 0 && cn > 0))
 			return;
-		nx = collect(gb, n, 1, cb, &x);
-		ny = collect(gn, n, 1, cn, &y);
+		nx = collect(gb, n, 1, cb, GATE_WALL, &x);
+		ny = collect(gn, n, 1, cn, GATE_WALL, &y);
 		if (!nx || !ny) {
 			free(x);
 			free(y);
@@ -321,15 +332,15 @@ static int cmp_timed(const void *a, const void *b)
 	return (x->round > y->round) - (x->round < y->round);
 }
 
-/* A group's wall times at N, sorted by round; returns how many. */
-static size_t timed_at(const struct fit_group *g, double n, struct timed **out)
+/* A group's times at N, sorted by round; returns how many. */
+static size_t timed_at(const struct fit_group *g, double n, enum gate_metric m, struct timed **out)
 {
 	size_t k = 0;
 
 	*out = xmalloc((g->nobs ? g->nobs : 1) * sizeof(**out));
 	for (size_t i = 0; i < g->nobs; i++)
-		if (g->obs[i].n == n && isfinite(g->obs[i].wall_s))
-			(*out)[k++] = (struct timed){ g->obs[i].round, g->obs[i].wall_s };
+		if (g->obs[i].n == n && isfinite(time_of(&g->obs[i], m)))
+			(*out)[k++] = (struct timed){ g->obs[i].round, time_of(&g->obs[i], m) };
 	qsort(*out, k, sizeof(**out), cmp_timed);
 	return k;
 }
@@ -339,10 +350,11 @@ static size_t timed_at(const struct fit_group *g, double n, struct timed **out)
  * pair per round (the first repetition of it: a file of one run has one);
  * returns how many pairs.
  */
-static size_t pair_rounds(const struct fit_group *gb, const struct fit_group *gc, double n, double **x, double **y)
+static size_t pair_rounds(const struct fit_group *gb, const struct fit_group *gc, double n, enum gate_metric m,
+			  double **x, double **y)
 {
 	struct timed *b, *c;
-	size_t nb = timed_at(gb, n, &b), nc = timed_at(gc, n, &c), k = 0;
+	size_t nb = timed_at(gb, n, m, &b), nc = timed_at(gc, n, m, &c), k = 0;
 
 	*x = xmalloc((nb ? nb : 1) * sizeof(**x));
 	*y = xmalloc((nb ? nb : 1) * sizeof(**y));
@@ -366,13 +378,13 @@ static size_t pair_rounds(const struct fit_group *gb, const struct fit_group *gc
 	return k;
 }
 
-static void pair_groups(struct gate *g, const struct fit_group *gb, const struct fit_group *gc)
+static void pair_groups(struct gate *g, const struct fit_group *gb, const struct fit_group *gc, enum gate_metric m)
 {
 	double *ns, *x, *y;
 	size_t nn = distinct_n(gb, &ns);
 
 	for (size_t i = 0; i < nn; i++) {
-		size_t k = pair_rounds(gb, gc, ns[i], &x, &y);
+		size_t k = pair_rounds(gb, gc, ns[i], m, &x, &y);
 		struct gate_item *it;
 		double pg, pl;
 		if (k == 0) {
@@ -418,7 +430,7 @@ int gate_paired(struct gate *g, const struct fit_group *groups, size_t ngroups, 
 		for (size_t j = 0; j < ngroups; j++)
 			if (i != j && named(&groups[i], base) && named(&groups[j], cand) &&
 			    partners(&groups[i], &groups[j]))
-				pair_groups(g, &groups[i], &groups[j]);
+				pair_groups(g, &groups[i], &groups[j], o->metric);
 	if (g->nitems == 0) {
 		snprintf(err, errlen, "'%s' and '%s' share no point and round", base, cand);
 		return -1;

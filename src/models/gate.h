@@ -64,8 +64,12 @@ struct gate_item {
 	int worse_up;			/* a larger new value is worse (times) */
 };
 
+/* What the time gate compares: wall time (default), or the CPU time of the repetition. */
+enum gate_metric { GATE_WALL, GATE_CPU };
+
 struct gate_opts {
 	double threshold, alpha;
+	enum gate_metric metric;	/* the times' (speedups and P are always of wall times) */
 	int judge_times;		/* the times come from the same machine (or --same-machine) */
 	int other_machine;		/* the runs come from different machines */
 	/*

@@ -15,6 +15,7 @@ struct fit_obs {
 	double n, cores, wall_s, speedup;
 	int round;
 	double weight;
+	double cpu_s;		/* CPU seconds of the repetition; NaN (or 0 in a literal) when unknown */
 };
 
 static inline double fit_obs_weight(const struct fit_obs *o)
