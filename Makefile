@@ -87,6 +87,11 @@ SRC := \
 	src/cmd/plot.c \
 	src/cmd/run.c \
 	src/cmd/theory.c \
+	src/demo/common.c \
+	src/demo/convoy.c \
+	src/demo/deadlock.c \
+	src/demo/print.c \
+	src/demo/race.c \
 	src/engine/calibrate.c \
 	src/engine/exec.c \
 	src/engine/isolate.c \
@@ -104,9 +109,13 @@ SRC := \
 	src/runtime/channel.c \
 	src/runtime/condition.c \
 	src/runtime/event.c \
+	src/runtime/gil.c \
+	src/runtime/green.c \
 	src/runtime/lock.c \
+	src/runtime/procs.c \
 	src/runtime/queue.c \
 	src/runtime/semaphore.c \
+	src/runtime/workrec.c \
 	src/workloads/exec.c \
 	src/workloads/fault.c \
 	src/workloads/lock.c \

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -192,4 +193,25 @@ void cli_free(struct cli_result *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+int cli_usable_cpus(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+int cli_busy_machine(void)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+	double load = 0;
+	int ok;
+
+	if (!fp)
+		return 0;
+	ok = fscanf(fp, "%lf", &load) == 1;
+	fclose(fp);
+	return ok && load >= cli_usable_cpus();
 }

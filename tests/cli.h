@@ -41,5 +41,10 @@ long cli_lines(const char *path);
 const char *cli_bin(void);
 /* The repository root (AMDAHL_ROOT), for plots/ and bench/. */
 const char *cli_root(void);
+/* The CPUs this process may run on (its affinity mask). */
+int cli_usable_cpus(void);
+/* The 1-minute load average is at least cli_usable_cpus(): other programs keep
+ * the cores busy, so a timing that needs free CPUs means nothing (skip it). */
+int cli_busy_machine(void);
 
 #endif
