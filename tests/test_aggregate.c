@@ -59,7 +59,7 @@ Test(aggregate, speedups_filled_karp_flatt_per_n_and_p_fitted)
 		cr_assert_float_eq(c->ceiling, models_ceiling(0.9, c->n, 64), 1e-12);
 		cr_assert_float_eq(c->of_ceiling, 1.0, 1e-9);
 	}
-	fit_summarize(&a.series[0].fit, 500, 0.95, 1, 0, &f);
+	fit_summarize(&a.series[0].fit, 0.95, 0, USL_NLS, &f);
 	cr_assert_float_eq(f.p_fit, 0.9, 1e-9);
 	fit_summary_free(&f);
 	aggregate_free(&a);
@@ -174,7 +174,7 @@ Test(aggregate, a_workload_that_waits_has_no_cpu_ceiling)
 		cr_assert(isnan(a.series[0].cells[i].of_ceiling));
 	}
 	cr_assert(isinf(a.series[0].fit.obs[0].cores), "the fit sees N, not min(N, cores)");
-	fit_summarize(&a.series[0].fit, 200, 0.95, 1, 0, &f);
+	fit_summarize(&a.series[0].fit, 0.95, 0, USL_NLS, &f);
 	cr_assert(f.p_fit > 0.99, "P %g: sleep at 8 workers on 4 cores is not bounded by them", f.p_fit);
 	fit_summary_free(&f);
 	aggregate_free(&a);

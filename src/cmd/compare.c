@@ -1,28 +1,23 @@
 /*
  * amdahl compare: judge a new run against a base run, point by point, as a
- * CI gate. Two gates:
+ * CI gate; or, with --paired, two programs measured in interleaved rounds
+ * of one run. The statistics and the verdicts are src/models/gate.c's: a
+ * change regresses only when its whole interval lies beyond the threshold,
+ * and the intervals are simultaneous over every judged comparison
+ * (Bonferroni), so a whole A/A comparison is flagged at most alpha of the
+ * time. This file reads the runs and their sidecars, decides which machine
+ * questions apply, and prints.
  *
- *   times    the median wall time at every point in both files: ratio with a
- *            bootstrap interval and a one-sided Mann-Whitney U test over the
- *            repetitions. Judged only when both runs come from the same
- *            machine (or with --same-machine).
- *   scaling  the median speedup at every N > 1, and the fitted P, which do not
- *            depend on how fast the machine is: a faster machine whose scaling
- *            got worse is a regression even though every time went down.
- *
- * A change regresses when it is both significant (p < alpha) and beyond the
- * threshold. Exit 0: nothing regressed; 1: something did (named on stderr);
- * 2: bad usage or input (nothing printed on stdout).
+ * Exit 0: nothing regressed; 1: something did (named on stderr); 2: bad
+ * usage or input (nothing printed on stdout).
  */
 #include "cmd.h"
-#include "../models/compare_stats.h"
 #include "../results/aggregate.h"
 #include "../results/comparison.h"
 #include "../results/csv.h"
 #include "../models/fit.h"
+#include "../models/gate.h"
 #include "../engine/meta.h"
-#include "../models/models.h"
-#include "../models/stats.h"
 #include "../base/options.h"
 #include "../base/util.h"
 
@@ -35,32 +30,41 @@
 
 enum cmp_format { FMT_TABLE, FMT_MARKDOWN, FMT_JSON };
 
-#define CMP_RESAMPLES 2000
-#define CMP_LEVEL 0.95
-#define CMP_SEED 1
+/* Default thresholds: two runs of a baseline file, and two programs of one run, paired by round. */
+#define CMP_THRESHOLD 0.05
+#define CMP_THRESHOLD_PAIRED 0.02
 
 struct opts {
 	double threshold, alpha;
-	int same_machine, resamples;
+	int same_machine, paired, metric;	/* enum gate_metric */
+	const char *base, *candidate;
 	int fmt;	/* enum cmp_format */
 };
 
 static const char *const cmp_formats[] = { [FMT_TABLE] = "table", [FMT_MARKDOWN] = "markdown",
 					   [FMT_JSON] = "json", NULL };
+static const char *const cmp_metrics[] = { [GATE_WALL] = "wall", [GATE_CPU] = "cpu", NULL };
 
 static const struct option_spec compare_specs[] = {
 	{ .name = "threshold", .short_name = 't', .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MIN_OPEN |
-	  OPTION_MAX_OPEN, .min = 0, .max = 100, .def = "5%", OPTION_AT(struct opts, threshold),
+	  OPTION_MAX_OPEN, .min = 0, .max = 100, OPTION_AT(struct opts, threshold),
 	  .expect = "a percentage in (0, 100), e.g. 5%",
-	  .help = "smallest change that counts, in percent: 5% or 5" },
+	  .help = "smallest change that counts, in percent (default 5%; 2% with --paired)" },
 	{ .name = "alpha", .short_name = 'a', .kind = OPTION_DECIMAL, .metavar = "A",
 	  .flags = OPTION_MIN_OPEN | OPTION_MAX_OPEN, .min = 0, .max = 0.5, .def = "0.05",
-	  OPTION_AT(struct opts, alpha), .help = "significance level of the test" },
+	  OPTION_AT(struct opts, alpha), .help = "error rate of the whole comparison: every interval is\n"
+	  "at 1 - alpha/k for k judged comparisons (Bonferroni)" },
 	{ .name = "same-machine", .kind = OPTION_FLAG, OPTION_AT(struct opts, same_machine),
 	  .help = "judge wall times even when the sidecars differ" },
-	{ .name = "resamples", .kind = OPTION_INT, .metavar = "B", .min = 100, .max = 1000000,
-	  .def = OPTION_TEXT(CMP_RESAMPLES), OPTION_AT(struct opts, resamples),
-	  .help = "bootstrap resamples for the intervals" },
+	{ .name = "metric", .kind = OPTION_CHOICE, .metavar = "M", .choices = cmp_metrics, .def = "wall",
+	  OPTION_AT(struct opts, metric), .help = "the times judged: wall, or cpu (the CPU seconds the program\n"
+	  "used: on a busy machine they hardly move while wall times do)" },
+	{ .name = "paired", .kind = OPTION_FLAG, OPTION_AT(struct opts, paired),
+	  .help = "one run CSV: compare --candidate with --base round by round" },
+	{ .name = "base", .kind = OPTION_STRING, .metavar = "NAME", OPTION_AT(struct opts, base),
+	  .help = "with --paired: the --name (or backend) of the base program" },
+	{ .name = "candidate", .kind = OPTION_STRING, .metavar = "NAME", OPTION_AT(struct opts, candidate),
+	  .help = "with --paired: the --name (or backend) of the candidate" },
 	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = cmp_formats,
 	  .def = "table", OPTION_AT(struct opts, fmt),
 	  .help = "table, markdown (for a pull-request comment) or json" },
@@ -69,32 +73,41 @@ static const struct option_spec compare_specs[] = {
 
 static const struct options_usage compare_usage = {
 	.cmd = "compare",
-	.synopsis = "BASE.csv NEW.csv [--threshold 5%] [--format table|markdown|json]",
+	.synopsis = "BASE.csv NEW.csv [--threshold 5%] [--format table|markdown|json]\n"
+		    "       amdahl compare --paired RUN.csv --base NAME --candidate NAME [--threshold 2%]",
 	.about = "Compare a new run with a base run at every point (backend/workload/p/N, --cmd\n"
-		 "points by label) that both files hold. Exit 0 when nothing regressed, 1 when\n"
-		 "something did (each one named on stderr), 2 for bad usage or input.\n\n"
-		 "  wall time  median new/base with a 95% percentile bootstrap interval (2000\n"
-		 "             resamples, fixed seed) and a one-sided Mann-Whitney U test over the\n"
-		 "             repetitions (normal approximation, tie-corrected). It regresses when\n"
-		 "             the slowdown is significant (p < alpha) and beyond the threshold.\n"
-		 "             Judged only when the two meta.json sidecars (and the cores column)\n"
-		 "             describe the same machine, or with --same-machine.\n"
-		 "  speedup    the same test on the speedups at every N > 1, whatever the machine:\n"
-		 "             it regresses when significantly lower by more than the threshold.\n"
-		 "             With different core counts, each speedup is taken relative to its\n"
-		 "             own machine's ceiling 1/((1-p)+p/min(N,cores)).\n"
-		 "  fitted P   Amdahl's P (Gustafson's for weak scaling) fitted to each file, with\n"
-		 "             its bootstrap interval: it regresses when the intervals do not overlap\n"
-		 "             and the law's speedup at the largest common N drops beyond the threshold.",
+		 "points by label) that both files hold; or, with --paired, two programs measured\n"
+		 "in interleaved rounds of one run (amdahl run --cmd A --name a --cmd B --name b).\n"
+		 "Exit 0 when nothing regressed, 1 when something did (each one named on stderr),\n"
+		 "2 for bad usage or input.\n\n"
+		 "A change regresses only when its whole interval lies beyond the threshold on the\n"
+		 "worse side (ok: within it; inconclusive: reaching past it). The intervals are\n"
+		 "simultaneous: each at 1 - alpha/k for the k judged comparisons.\n\n"
+		 "  wall time  median new/base with the distribution-free interval of the ratio that\n"
+		 "             inverts the exact Mann-Whitney test (3 against 3 repetitions cannot\n"
+		 "             reach 95%: too few reps). Judged only when the two meta.json sidecars\n"
+		 "             (and the cores column) describe the same machine, or --same-machine.\n"
+		 "  speedup    the same on the speedups at every N > 1; with different core counts\n"
+		 "             each relative to its own machine's ceiling 1/((1-p)+p/min(N,cores)).\n"
+		 "  fitted P   Amdahl's P (Gustafson's) of each file with its jackknife standard\n"
+		 "             error, judged through the law's speedup at the largest common N.\n"
+		 "  N > cores  oversubscribed points are shown, not judged: their times depend on\n"
+		 "             the load of the box. Nothing is judged from a run measured while\n"
+		 "             other work held its machine (load before it above half its cores).\n"
+		 "  --paired   the per-round ratios candidate/base at every N, with the interval\n"
+		 "             that inverts the exact signed-rank test (6 rounds or more for 95%);\n"
+		 "             every N is judged (both programs met the same load).",
 	.specs = compare_specs,
 	.args_max = 2,
 };
 
-/* One run: its rows, their series, and what the report says of it. */
+/* One run: its rows, their series (as the gates take them), and what the report says of it. */
 struct side {
 	struct cmp_side info;
 	struct run_rows rows;
 	struct aggregate agg;
+	struct fit_group *groups;	/* the series' fit groups, side by side */
+	size_t ngroups;
 };
 
 /* ---- input ---- */
@@ -112,6 +125,10 @@ static int side_read(struct side *s, const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	aggregate_rows(&s->rows, &s->agg);
+	s->ngroups = s->agg.nseries;
+	s->groups = xcalloc(s->ngroups ? s->ngroups : 1, sizeof(*s->groups));
+	for (size_t i = 0; i < s->ngroups; i++)
+		s->groups[i] = s->agg.series[i].fit;
 	s->info.cores = s->rows.v[0].cores;
 	for (size_t i = 1; i < s->rows.len; i++)
 		if (s->rows.v[i].cores != s->info.cores)
@@ -127,6 +144,7 @@ static int side_read(struct side *s, const char *path, char *err, size_t errlen)
 
 static void side_free(struct side *s)
 {
+	free(s->groups);
 	aggregate_free(&s->agg);
 	run_rows_free(&s->rows);
 	json_decref(s->info.meta);
@@ -165,256 +183,106 @@ static int same_machine(const struct cmp_side *b, const struct cmp_side *n, char
 	return 1;
 }
 
-/* ---- the gates ---- */
-
-struct gates {
-	const struct opts *o;
-	struct comparison *c;
-};
-
-/* The values of one field at one N of a series; returns how many. */
-static size_t collect(const struct fit_group *g, double n, int speedup, double scale, double *out)
+/* The machines of two runs, in one line, and which gates that leaves. */
+static void machine_line(struct comparison *r, int same_machine_opt, char *buf, size_t len, char *why,
+			 size_t wlen)
 {
-	size_t k = 0;
+	int b = cmp_side_busy(&r->base) || cmp_side_busy(&r->new_);
 
-	for (size_t i = 0; i < g->nobs; i++) {
-		double v = speedup ? g->obs[i].speedup / scale : g->obs[i].wall_s;
-		if (g->obs[i].n == n && isfinite(v))
-			out[k++] = v;
+	r->same = same_machine(&r->base, &r->new_, why, wlen);
+	r->why = why;
+	r->judge_times = r->same || same_machine_opt;
+	if (r->same)
+		snprintf(buf, len, "same machine%s%s%s: %s", why[0] ? " assumed (" : "", why, why[0] ? ")" : "",
+			 b ? "nothing judged, a run was measured on a busy machine" : "wall times judged");
+	else
+		snprintf(buf, len, "different machines (%s): %s", why,
+			 b ? "nothing judged, a run was measured on a busy machine" :
+			 same_machine_opt ? "wall times judged anyway (--same-machine); the scaling gate runs" :
+			 "wall times shown, not judged (pass --same-machine to judge them); the scaling gate runs");
+	r->machine = buf;
+}
+
+static int compare_run(const struct opts *o, char **files)
+{
+	struct side sb, sn;
+	struct gate g;
+	struct gate_opts go = { .threshold = o->threshold, .alpha = o->alpha, .metric = (enum gate_metric)o->metric };
+	struct comparison c = { .g = &g, .metric = (enum gate_metric)o->metric, .threshold = o->threshold,
+				.alpha = o->alpha, .base_name = o->base, .candidate = o->candidate, .why = "" };
+	char err[4400], why[700], machine[900];
+	int status;
+
+	if (side_read(&sb, files[0], err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return EXIT_USAGE;
 	}
-	return k;
-}
-
-/* Judge a ratio new/base: worse_up says which way is worse (times up, speedups down). */
-static enum cmp_verdict judge(const struct gates *g, double ratio, double p_worse, double p_better, int worse_up,
-			      size_t nb, size_t nn)
-{
-	double t = g->o->threshold;
-	int beyond_worse = worse_up ? ratio > 1 + t : ratio < 1 - t;
-	int beyond_better = worse_up ? ratio < 1 - t : ratio > 1 + t;
-
-	if (!isfinite(ratio))
-		return CMP_NONE;
-	if (p_worse < g->o->alpha && beyond_worse)
-		return CMP_REGRESSION;
-	if (p_better < g->o->alpha && beyond_better)
-		return CMP_BETTER;
-	if (compare_min_p(nb, nn) >= g->o->alpha)
-		return CMP_FEW;
-	return CMP_OK;
-}
-
-/* The speedup a series' machine can give at N: 1 when both series had the same cores. */
-static double ceiling_of(const struct agg_series *s, double pref, double n, double cores, int differ)
-{
-	if (!differ)
-		return 1.0;
-	if (!isfinite(pref) || !isfinite(cores))
-		return NAN;
-	return s->weak ? models_ceiling_weak(pref, n, cores) : models_ceiling(pref, n, cores);
-}
-
-/* One comparison of two samples; worse_up: a larger new value is worse. */
-static struct cmp_item *compare_samples(struct gates *g, enum cmp_kind kind, const struct agg_series *s,
-					double n, const double *x, size_t nx, const double *y, size_t ny,
-					int worse_up, uint64_t seed)
-{
-	struct cmp_item *it = comparison_add(g->c);
-	double pg, pl;
-
-	it->kind = kind;
-	it->g = s;
-	it->n = n;
-	it->nb = nx;
-	it->nn = ny;
-	it->base = stats_median(x, nx);
-	it->new_ = stats_median(y, ny);
-	compare_mann_whitney(x, nx, y, ny, &pg, &pl);
-	it->pval = worse_up ? pg : pl;
-	it->pval_better = worse_up ? pl : pg;
-	compare_ratio_ci(x, nx, y, ny, g->o->resamples, CMP_LEVEL, seed, &it->ratio, &it->lo, &it->hi);
-	it->v = judge(g, it->ratio, worse_up ? pg : pl, worse_up ? pl : pg, worse_up, nx, ny);
-	return it;
-}
-
-static void compare_point(struct gates *g, const struct agg_series *sb, const struct agg_series *sn, double n,
-			  double pref, uint64_t seed)
-{
-	const struct fit_group *gb = &sb->fit, *gn = &sn->fit;
-	size_t cap = (gb->nobs > gn->nobs ? gb->nobs : gn->nobs) + 1;
-	double *x = xmalloc(cap * sizeof(*x)), *y = xmalloc(cap * sizeof(*y));
-	struct cmp_item *it;
-	size_t nx, ny;
-
-	nx = collect(gb, n, 0, 1, x);
-	ny = collect(gn, n, 0, 1, y);
-	it = compare_samples(g, CMP_TIME, sb, n, x, nx, y, ny, 1, seed);
-	if (!g->c->judge_times)
-		it->v = CMP_NOT_JUDGED;
-	/* Speedups: N = 1 is 1 by construction. */
-	if (n > 1) {
-		double kb = gb->obs[0].cores, kn = gn->obs[0].cores;
-		double cb = ceiling_of(sb, pref, n, kb, kb != kn), cn = ceiling_of(sn, pref, n, kn, kb != kn);
-		if (isfinite(cb) && isfinite(cn) && cb > 0 && cn > 0) {
-			nx = collect(gb, n, 1, cb, x);
-			ny = collect(gn, n, 1, cn, y);
-			if (nx && ny)
-				compare_samples(g, CMP_SPEEDUP, sb, n, x, nx, y, ny, 0, seed)->of_ceiling = kb != kn;
+	c.base = c.new_ = sb.info;
+	if (!o->paired && side_read(&sn, files[1], err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		side_free(&sb);
+		return EXIT_USAGE;
+	}
+	if (o->paired) {
+		if (gate_paired(&g, sb.groups, sb.ngroups, o->base, o->candidate, &go, err, sizeof(err)) < 0) {
+			errorf("'%s': %s", sb.info.path, err);
+			side_free(&sb);
+			return EXIT_USAGE;
 		}
+	} else {
+		c.new_ = sn.info;
+		machine_line(&c, o->same_machine, machine, sizeof(machine), why, sizeof(why));
+		go.judge_times = c.judge_times;
+		go.other_machine = !c.same;
+		go.busy = cmp_side_busy(&c.base) || cmp_side_busy(&c.new_);
+		gate_files(&g, sb.groups, sb.ngroups, sn.groups, sn.ngroups, &go);
 	}
-	free(x);
-	free(y);
-}
-
-/* The law a series' P belongs to, at N. */
-static double law(const struct agg_series *s, double p, double n)
-{
-	return s->weak ? models_gustafson(p, n) : models_amdahl(p, n);
-}
-
-/* Fitted P of two matching series, judged through the law's speedup at the largest common N. */
-static void compare_pfit(struct gates *g, const struct agg_series *sb, const struct agg_series *sn, double nref,
-			 const struct fit_summary *fb, const struct fit_summary *fn)
-{
-	struct cmp_item *it;
-
-	if (!isfinite(fb->p_fit) || !isfinite(fn->p_fit) || !(nref > 1))
-		return;
-	it = comparison_add(g->c);
-	it->kind = CMP_PFIT;
-	it->g = sb;
-	it->n = nref;
-	it->nb = agg_series_min_reps(sb);
-	it->nn = agg_series_min_reps(sn);
-	it->base = fb->p_fit;
-	it->new_ = fn->p_fit;
-	it->b_lo = fb->p_lo;
-	it->b_hi = fb->p_hi;
-	it->n_lo = fn->p_lo;
-	it->n_hi = fn->p_hi;
-	it->ratio = law(sn, fn->p_fit, nref) / law(sb, fb->p_fit, nref);
-	it->lo = law(sn, fn->p_lo, nref) / law(sb, fb->p_hi, nref);
-	it->hi = law(sn, fn->p_hi, nref) / law(sb, fb->p_lo, nref);
-	it->pval = it->pval_better = NAN;
-	it->v = CMP_OK;
-	if (!isfinite(fb->p_lo) || !isfinite(fn->p_lo))
-		it->v = CMP_FEW;
-	else if (fn->p_hi < fb->p_lo && it->ratio < 1 - g->o->threshold)
-		it->v = CMP_REGRESSION;
-	else if (fn->p_lo > fb->p_hi && it->ratio > 1 + g->o->threshold)
-		it->v = CMP_BETTER;
-}
-
-/* Every point of two matching series: the N both have compared, the others counted. */
-static void compare_series(struct gates *g, const struct agg_series *sb, const struct agg_series *sn)
-{
-	struct comparison *c = g->c;
-	struct fit_summary fb, fn;
-	double nref = NAN, pref;
-
-	fit_summarize(&sb->fit, g->o->resamples, CMP_LEVEL, CMP_SEED, 0, &fb);
-	fit_summarize(&sn->fit, g->o->resamples, CMP_LEVEL, CMP_SEED, 0, &fn);
-	/* The ceiling of a --cmd point needs a P: the base run's fitted one. */
-	pref = isfinite(sb->p) ? sb->p : fb.p_fit;
-	for (size_t a = 0, b = 0; a < sb->ncells || b < sn->ncells;) {
-		if (b >= sn->ncells || (a < sb->ncells && sb->cells[a].n < sn->cells[b].n)) {
-			c->only_base++;
-			a++;
-		} else if (a >= sb->ncells || sn->cells[b].n < sb->cells[a].n) {
-			c->only_new++;
-			b++;
-		} else {
-			compare_point(g, sb, sn, sb->cells[a].n, pref, CMP_SEED + (uint64_t)c->nitems);
-			nref = sb->cells[a].n;
-			a++;
-			b++;
-		}
+	status = EXIT_OK;
+	if (g.nitems == 0) {
+		errorf("'%s' and '%s' have no point in common", sb.info.path, o->paired ? sb.info.path : sn.info.path);
+		status = EXIT_USAGE;
+		goto out;
 	}
-	compare_pfit(g, sb, sn, nref, &fb, &fn);
-	fit_summary_free(&fb);
-	fit_summary_free(&fn);
-}
-
-static void run_gates(struct gates *g, const struct side *sb, const struct side *sn)
-{
-	for (size_t i = 0; i < sb->agg.nseries; i++) {
-		const struct agg_series *b = &sb->agg.series[i], *n = aggregate_match(&sn->agg, b);
-
-		if (n)
-			compare_series(g, b, n);
-		else
-			g->c->only_base += b->ncells;
-	}
-	for (size_t j = 0; j < sn->agg.nseries; j++)
-		if (!aggregate_match(&sb->agg, &sn->agg.series[j]))
-			g->c->only_new += sn->agg.series[j].ncells;
+	if (sb.info.meta_bad || (!o->paired && sn.info.meta_bad))
+		warnf("cannot read the meta.json of '%s'; comparing without it",
+		      sb.info.meta_bad ? sb.info.path : sn.info.path);
+	if (comparison_print(&c, emit_format_from(cmp_formats, o->fmt), stdout) < 0)
+		status = EXIT_FAILED;
+	comparison_report_regressions(&c);
+	if (gate_regressions(&g))
+		status = EXIT_FAILED;
+	if (finish_stdout() < 0)
+		status = EXIT_FAILED;
+out:
+	gate_free(&g);
+	side_free(&sb);
+	if (!o->paired)
+		side_free(&sn);
+	return status;
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	struct opts o;
-	struct side sb, sn;
-	struct comparison c;
-	char err[4400], why[700], machine[900];
-	int same, status, argi;
+	int status, argi;
 
 	memset(&o, 0, sizeof(o));
 	if ((status = options_command(&compare_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
 		return status;
-	if (argc - argi != 2) {
-		usagef("compare", "expected two run CSVs, BASE and NEW");
+	if (o.paired && (!o.base || !o.candidate)) {
+		usagef("compare", "--paired needs --base NAME and --candidate NAME");
 		return EXIT_USAGE;
 	}
+	if (!o.paired && (o.base || o.candidate)) {
+		usagef("compare", "--%s is for --paired", o.base ? "base" : "candidate");
+		return EXIT_USAGE;
+	}
+	if (argc - argi != (o.paired ? 1 : 2)) {
+		usagef("compare", o.paired ? "--paired takes one run CSV" : "expected two run CSVs, BASE and NEW");
+		return EXIT_USAGE;
+	}
+	if (!(o.threshold > 0))
+		o.threshold = o.paired ? CMP_THRESHOLD_PAIRED : CMP_THRESHOLD;
 	gsl_set_error_handler_off();
-	if (side_read(&sb, argv[argi], err, sizeof(err)) < 0) {
-		errorf("%s", err);
-		return EXIT_USAGE;
-	}
-	if (side_read(&sn, argv[argi + 1], err, sizeof(err)) < 0) {
-		errorf("%s", err);
-		side_free(&sb);
-		return EXIT_USAGE;
-	}
-	memset(&c, 0, sizeof(c));
-	c.base = sb.info;
-	c.new_ = sn.info;
-	c.threshold = o.threshold;
-	c.alpha = o.alpha;
-	c.level = CMP_LEVEL;
-	c.resamples = o.resamples;
-	c.seed = CMP_SEED;
-	c.why = why;
-	c.machine = machine;
-	same = same_machine(&sb.info, &sn.info, why, sizeof(why));
-	c.same_machine = same;
-	c.judge_times = same || o.same_machine;
-	run_gates(&(struct gates){ &o, &c }, &sb, &sn);
-	if (c.nitems == 0) {
-		errorf("'%s' and '%s' have no point in common", sb.info.path, sn.info.path);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (same)
-		snprintf(machine, sizeof(machine), "same machine%s%s: wall times judged", why[0] ? " (" : "",
-			 why[0] ? why : "");
-	else
-		snprintf(machine, sizeof(machine), "different machines (%s): wall times %s; the scaling gate runs",
-			 why, o.same_machine ? "judged anyway (--same-machine)" :
-			 "shown, not judged (pass --same-machine to judge them)");
-	if (same && why[0])
-		snprintf(machine, sizeof(machine), "same machine assumed (%s): wall times judged", why);
-	if (sb.info.meta_bad || sn.info.meta_bad)
-		warnf("cannot read the meta.json of '%s'; comparing without it",
-		      sb.info.meta_bad ? sb.info.path : sn.info.path);
-	status = comparison_print(&c, emit_format_from(cmp_formats, o.fmt), stdout) < 0 ? EXIT_FAILED : EXIT_OK;
-	comparison_report_regressions(&c);
-	if (comparison_regressions(&c))
-		status = EXIT_FAILED;
-	if (finish_stdout() < 0)
-		status = EXIT_FAILED;
-out:
-	free(c.items);
-	side_free(&sb);
-	side_free(&sn);
-	return status;
+	return compare_run(&o, argv + argi);
 }

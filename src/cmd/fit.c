@@ -1,10 +1,12 @@
 /*
  * amdahl fit: read run CSVs and fit the models of DESIGN.md to each
  * backend/workload/p group (--cmd groups by label): Amdahl's P from the wall
- * times against 1/min(N,cores) (Gustafson's for weak scaling) with a
- * bootstrap interval, Karp-Flatt at each N, and the Universal Scalability
- * Law's sigma, kappa and peak N*. Every file is read and checked before a
- * line is written.
+ * times at N <= cores (Gustafson's for weak scaling), Karp-Flatt at each N,
+ * and the Universal Scalability Law's sigma, kappa and peak N*, each with its
+ * jackknife interval over rounds (src/models/fit.h). Every file is read and
+ * checked before a line is written; what a reader must know about a fit
+ * (why an interval is missing, superlinear data, a fit that explains
+ * nothing) goes to stderr as a warning.
  */
 #include "cmd.h"
 #include "../results/aggregate.h"
@@ -22,31 +24,32 @@
 #include <string.h>
 
 struct fit_opts {
-	int format, resamples, robust;	/* enum emit_format */
+	int format, robust, usl;	/* enum emit_format, enum usl_method */
 	double level;
-	uint64_t seed;
 };
+
+static const char *const fit_usl_methods[] = { [USL_NLS] = "nls", [USL_LINEAR] = "linear", NULL };
 
 static const struct option_spec fit_specs[] = {
 	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = emit_format_names,
 	  .def = "table", OPTION_AT(struct fit_opts, format), .help = "table, csv, json or markdown" },
 	{ .name = "level", .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MAX_OPEN, .min = 50, .max = 100,
 	  .def = "95", OPTION_AT(struct fit_opts, level), .expect = "a percentage in [50, 100)",
-	  .help = "confidence level of the interval, in percent" },
-	{ .name = "resamples", .kind = OPTION_INT, .metavar = "B", .min = 100, .max = 1000000, .def = OPTION_TEXT(FIT_RESAMPLES),
-	  OPTION_AT(struct fit_opts, resamples), .help = "bootstrap resamples" },
+	  .help = "confidence level of the intervals, in percent" },
 	{ .name = "robust", .kind = OPTION_FLAG, OPTION_AT(struct fit_opts, robust),
 	  .help = "fit Amdahl's line by Tukey's bisquare (iteratively reweighted\nleast squares, "
 	  "gsl_multifit_robust): a repetition that other\nwork on the box slowed far beyond the rest weighs little" },
-	{ .name = "seed", .kind = OPTION_INT, .metavar = "S", .min = 0, .max = 18446744073709551615.0,
-	  .def = OPTION_TEXT(FIT_SEED), OPTION_AT(struct fit_opts, seed), .expect = "a non-negative integer", .help = "bootstrap seed" },
+	{ .name = "usl", .kind = OPTION_CHOICE, .metavar = "M", .choices = fit_usl_methods, .def = "nls",
+	  OPTION_AT(struct fit_opts, usl), .help = "nls: nonlinear least squares on the speedups (as R's usl);\n"
+	  "linear: Gunther's linearisation N/S - 1 = sigma(N-1) + kappa N(N-1)" },
 	{ .name = NULL },
 };
 
 static void fit_usage_more(FILE *fp)
 {
 	fputs("\nThe CSV has the columns backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa first,\n"
-	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file.\n", fp);
+	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file,\n"
+	      "sigma_lo,sigma_hi,kappa_lo,kappa_hi,usl.\n", fp);
 }
 
 static const struct options_usage fit_usage = {
@@ -54,16 +57,17 @@ static const struct options_usage fit_usage = {
 	.synopsis = "FILE.csv... [--format table|csv|json|markdown]",
 	.about = "Fit the scaling models to each backend/workload/p group of run CSVs (groups\n"
 		 "of --cmd rows by label), one row per group and file:\n\n"
-		 "  p_fit        Amdahl's P: least squares of every repetition's wall time on\n"
-		 "               x = 1/min(N,cores), T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
+		 "  p_fit        Amdahl's P: least squares of every repetition's wall time at\n"
+		 "               N <= cores on x = 1/N, T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
 		 "               weak-scaling groups: Gustafson's P from the scaled speedups\n"
-		 "  p_lo, p_hi   95% percentile bootstrap interval: 2000 resamples of the\n"
-		 "               repetitions within each N, fixed seed (same input, same output)\n"
+		 "  p_lo, p_hi   95% interval: jackknife over rounds (the rep column), Student's t;\n"
+		 "               none with one repetition at some N (a warning says why)\n"
 		 "  r2           R^2 of that fit\n"
 		 "  karp_flatt   e(N) = (1/S - 1/N)/(1 - 1/N) of the median speedup at each N\n"
-		 "  sigma,kappa  Universal Scalability Law N/S - 1 = sigma(N-1) + kappa N(N-1),\n"
-		 "               least squares through the origin, both >= 0; usl_r2 on the speedups\n"
-		 "  n_star       its peak, sqrt((1-sigma)/kappa), when kappa > 0",
+		 "  sigma,kappa  Universal Scalability Law S = gamma N/(1 + sigma(N-1) + kappa N(N-1)),\n"
+		 "               nonlinear least squares on the speedups (--usl linear: Gunther's\n"
+		 "               linearisation), 0 <= sigma <= 1, kappa >= 0; their intervals as P's\n"
+		 "  n_star       its peak, sqrt((1-sigma)/kappa), only when kappa's interval lies above 0",
 	.specs = fit_specs,
 	.more = fit_usage_more,
 	.args_max = OPTIONS_ANY_ARGS,
@@ -109,6 +113,11 @@ static const struct emit_col fit_cols[] = {
 	{ .name = "karp_flatt", .in = EMIT_IN(EMIT_CSV) },
 	{ .name = "karp_flatt_short", .title = "karp_flatt e(N)", .in = EMIT_TEXT },
 	{ .name = "file", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
+	{ .name = "sigma_lo", .fmt = "%.6g", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
+	{ .name = "sigma_hi", .fmt = "%.6g", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
+	{ .name = "kappa_lo", .fmt = "%.6g", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
+	{ .name = "kappa_hi", .fmt = "%.6g", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
+	{ .name = "usl", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
 	{ .name = "points", .in = EMIT_IN(EMIT_JSON) },
 };
 
@@ -191,14 +200,18 @@ static void fit_row(struct emit_table *t, const struct fit_result *r)
 	emit_text(t, kf);
 	emit_text(t, kfs[0] ? kfs : "-");
 	emit_text(t, r->file);
+	emit_num(t, f->sigma_ci.lo);
+	emit_num(t, f->sigma_ci.hi);
+	emit_num(t, f->kappa_ci.lo);
+	emit_num(t, f->kappa_ci.hi);
+	emit_text(t, usl_method_name(f->usl_method));
 	emit_json_cell(t, "", points_json(s));
 	free(sp);
 	free(kf);
 	free(kfs);
 }
 
-static int print_fits(const struct fit_result *r, size_t n, enum emit_format fmt, char **files, int nfiles,
-		      int resamples, uint64_t seed)
+static int print_fits(const struct fit_result *r, size_t n, enum emit_format fmt, char **files, int nfiles)
 {
 	struct emit_col cols[ARRAY_SIZE(fit_cols)];
 	char ci_title[32];
@@ -217,9 +230,9 @@ static int print_fits(const struct fit_result *r, size_t n, enum emit_format fmt
 		for (int i = 0; i < nfiles; i++)
 			json_array_append_new(fl, json_string(files[i]));
 		json_object_set_new(o, "files", fl);
-		json_object_set_new(o, "interval", json_pack("{s:s,s:f,s:i,s:I}", "method",
-			"percentile bootstrap over repetitions within each N", "level", n ? r[0].f.level : FIT_LEVEL,
-			"resamples", resamples, "seed", (json_int_t)seed));
+		json_object_set_new(o, "interval", json_pack("{s:s,s:f}", "method",
+			"jackknife over rounds, Student's t on rounds - 1 degrees of freedom", "level",
+			n ? r[0].f.level : FIT_LEVEL));
 		json_object_set_new(o, "groups", emit_json(t));
 		rc = emit_json_print(o, stdout);
 		json_decref(o);
@@ -230,26 +243,21 @@ static int print_fits(const struct fit_result *r, size_t n, enum emit_format fmt
 	return rc;
 }
 
-/* Fit every series; warn for each one whose P or interval cannot be had. */
-static struct fit_result *fit_all(const struct aggregate *a, char **files, int resamples, double level,
-				  uint64_t seed, int robust)
+/* Fit every series; what a reader must know about a fit goes to stderr (fit_summary_note). */
+static struct fit_result *fit_all(const struct aggregate *a, char **files, double level, int robust,
+				  enum usl_method usl)
 {
 	struct fit_result *r = xcalloc(a->nseries ? a->nseries : 1, sizeof(*r));
 
 	for (size_t i = 0; i < a->nseries; i++) {
-		char name[CSV_LABEL_MAX + 200];
+		char name[CSV_LABEL_MAX + 200], note[400];
 
 		r[i].s = &a->series[i];
 		r[i].file = files[a->series[i].file];
-		fit_summarize(&r[i].s->fit, resamples, level, seed, robust, &r[i].f);
+		fit_summarize(&r[i].s->fit, level, robust, usl, &r[i].f);
 		agg_series_name(r[i].s, name, sizeof(name));
-		if (!isfinite(r[i].f.p_fit))
-			warnf("%s: %s: P cannot be fitted: it needs %s", r[i].file, name, r[i].s->weak ?
-			      "a scaled speedup at some N > 1 on more than one core" :
-			      "wall times at two or more values of min(N, cores)");
-		else if (!isfinite(r[i].f.p_lo))
-			warnf("%s: %s: no confidence interval: it needs 2 or more repetitions at each N",
-			      r[i].file, name);
+		for (int k = 0; fit_summary_note(&r[i].f, k, note, sizeof(note)); k++)
+			warnf("%s: %s: %s", r[i].file, name, note);
 	}
 	return r;
 }
@@ -283,8 +291,8 @@ int cmd_fit(int argc, char **argv)
 		}
 	}
 	aggregate_rows(&rows, &agg);
-	fitted = fit_all(&agg, argv + argi, o.resamples, o.level, o.seed, o.robust);
-	if (print_fits(fitted, agg.nseries, (enum emit_format)o.format, argv + argi, nfiles, o.resamples, o.seed) < 0 ||
+	fitted = fit_all(&agg, argv + argi, o.level, o.robust, (enum usl_method)o.usl);
+	if (print_fits(fitted, agg.nseries, (enum emit_format)o.format, argv + argi, nfiles) < 0 ||
 	    finish_stdout() < 0)
 		status = EXIT_FAILED;
 	for (size_t i = 0; i < agg.nseries; i++)

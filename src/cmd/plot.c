@@ -12,7 +12,7 @@
 #include "../base/options.h"
 #include "../base/util.h"
 #include "../engine/meta.h"
-#include "../engine/sweep.h"
+#include "../engine/stop.h"
 #include "../results/aggregate.h"
 #include "../results/b5_csv.h"
 #include "../results/csv.h"
@@ -30,6 +30,7 @@ struct plot_opts {
 	const char *outdir, *format, *style, *title, *plist, *nlist;
 	int width, height;	/* 0: the style's default */
 	int theory, table;
+	int bars;		/* enum figure_bars */
 };
 
 static int plot_size_parse(const char *text, void *base, char *err, size_t errlen);
@@ -50,6 +51,8 @@ static const struct option_spec plot_specs[] = {
 	  .help = "slides: 16:9, large fonts, thick lines; paper: compact" },
 	{ .name = "title", .kind = OPTION_STRING, .metavar = "TEXT", PLOT_AT(title),
 	  .help = "the figures' title (default: workload, P, figure)" },
+	{ .name = "bars", .kind = OPTION_CHOICE, .metavar = "B", .choices = figure_bars_names, .def = "ci", PLOT_AT(bars),
+	  .help = "ci: the median's 95% interval (order statistics); range:\nmin-max; iqr: the quartiles" },
 	{ .name = "table", .kind = OPTION_FLAG, PLOT_AT(table),
 	  .help = "also print each series' median speedups as a table" },
 	{ .name = "theory", .kind = OPTION_FLAG, PLOT_AT(theory),
@@ -73,10 +76,10 @@ static const struct options_usage plot_usage = {
 	.synopsis = "FILE.csv... [options]\n       amdahl plot --theory [-P LIST] [-N LIST] [options]",
 	.about = "Draw run CSVs with gnuplot: for each workload and P, the speedup, the\n"
 		 "efficiency and the Karp-Flatt serial fraction against N, each backend's\n"
-		 "median with its min-max spread, beside Amdahl's law, this machine's ceiling\n"
+		 "median with the 95% interval of the median (--bars), beside Amdahl's law, this machine's ceiling\n"
 		 "and the ideal S = N. Several files: each backend of each file is a series.\n"
 		 "A --cmd program has no P of its own: it is drawn beside Amdahl's law at a P\n"
-		 "fitted to its wall times (with a 95% bootstrap interval), or without a model\n"
+		 "fitted to its wall times (with its 95% interval, as amdahl fit), or without a model\n"
 		 "when it has one N only. A B5 CSV (amdahl b5 --out, with a messengers column)\n"
 		 "is drawn as b5-<name>: throughput against messengers for each backend, beside\n"
 		 "the pipeline's bound. Prints the paths it wrote, one a line.",
@@ -138,7 +141,7 @@ struct plot_inputs {
 	struct figures *figs;
 	char **runfiles;		/* the run CSVs, by the rows' file index */
 	size_t nruns;
-	struct b5_file *b5s;
+	struct b5_csv_file *b5s;
 	size_t nb5;
 	struct dbl_list ps;		/* --theory */
 	struct int_list ns;
@@ -271,6 +274,7 @@ int cmd_plot(int argc, char **argv)
 	run_rows_init(&in.rows);
 	look.style = o.style;
 	look.title = o.title;
+	look.bars = (enum figure_bars)o.bars;
 	look.width = o.width ? o.width : strcmp(o.style, "slides") == 0 ? 1920 : 800;
 	look.height = o.height ? o.height : strcmp(o.style, "slides") == 0 ? 1080 : 520;
 	/* Every input is checked before anything is written. */
@@ -300,8 +304,8 @@ int cmd_plot(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	look.outdir = outdir;
-	g.stop = &sweep_stop;
-	sweep_install_sigint();
+	g.stop = &engine_stop;
+	engine_stop_install();
 	st = draw_all(&o, &in, &g, &look);
 	rc = st == GNUPLOT_OK ? EXIT_OK : st == GNUPLOT_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_FAILED;
 	if (finish_stdout() < 0 && rc == EXIT_OK)

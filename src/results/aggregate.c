@@ -171,6 +171,8 @@ static void cell_fill(const struct agg_series *s, struct agg_cell *c, const stru
 			sp[k++] = obs[i].speedup;
 	c->reps = k;
 	stats_summarize(sp, k, &c->speedup);
+	if (interval_median(sp, k, 0.95, &c->speedup_ci) < 0)
+		c->speedup_ci = (struct interval){ c->speedup.median, NAN, NAN, 0.95 };
 	for (size_t i = 0; i < k; i++)
 		e[i] = sp[i] / c->n;
 	stats_summarize(e, k, &c->efficiency);
@@ -197,7 +199,8 @@ static void cell_model(const struct agg_series *s, struct agg_cell *c)
 static struct fit_obs obs_of(const struct agg_series *s, const struct run_row *r, double t1)
 {
 	return (struct fit_obs){ .n = r->n, .cores = workload_bound_cpu(s->bound) ? r->cores : INFINITY,
-				 .wall_s = r->wall_s, .speedup = row_speedup(s, r, t1) };
+				 .wall_s = r->wall_s, .speedup = row_speedup(s, r, t1), .round = r->rep, .weight = 1,
+				 .cpu_s = r->cpu_s > 0 ? r->cpu_s : NAN };
 }
 
 /*
@@ -223,7 +226,8 @@ static void series_fill(struct agg_series *s, struct by_n *rows, size_t n)
 			s->work_s = NAN;
 		obs[i] = obs_of(s, r, t1);
 	}
-	s->fit = (struct fit_group){ .p = s->p, .weak = s->weak, .obs = obs, .nobs = n };
+	s->fit = (struct fit_group){ .backend = s->backend, .workload = s->workload, .label = s->label, .p = s->p,
+				     .weak = s->weak, .obs = obs, .nobs = n };
 	qsort(rows, n, sizeof(*rows), cmp_by_n);
 	for (size_t i = 0; i < n; i++)
 		sorted[i] = obs_of(s, rows[i].row, t1);

@@ -15,8 +15,8 @@
  * one from the median N = 1 wall time of its series (times the scaled work
  * for weak scaling).
  *
- * Derived per cell: efficiency S/N and Karp-Flatt e(N) = (1/S - 1/N)/(1 -
- * 1/N) per repetition (Karp-Flatt for strong scaling and N > 1 only), their
+ * Derived per cell: the median speedup's distribution-free 95% interval;
+ * efficiency S/N and Karp-Flatt e(N) = (1/S - 1/N)/(1 - 1/N) per repetition (Karp-Flatt for strong scaling and N > 1 only), their
  * median, quartiles, min and max; the model (Amdahl's law at p, Gustafson's
  * for weak scaling), the ceiling (the law at min(N, cores): what the usable
  * cores can give a CPU-bound workload; none for a workload that waits, whose
@@ -31,6 +31,7 @@
 #include "../api/column.h"
 #include "../api/workload.h"
 #include "../models/fit.h"
+#include "../models/interval.h"
 #include "../models/stats.h"
 #include "rows.h"
 
@@ -40,6 +41,7 @@ struct agg_cell {
 	size_t reps;			/* of them, those with a usable speedup */
 	struct stats_summary wall;	/* over every repetition */
 	struct stats_summary speedup, efficiency;	/* over the usable ones */
+	struct interval speedup_ci;	/* the median speedup's 95% interval (interval_median); NaN: under 2 */
 	struct stats_summary karp_flatt;	/* strong scaling, N > 1; n = 0 otherwise */
 	double model;			/* the law at the series' P (NaN without one) */
 	double ceiling;			/* the law at min(N, cores); NaN when the cores are not the bound */

@@ -114,7 +114,7 @@ static int b5_word(const char *s)
 }
 
 /* Check one row into r; the name of the first bad column, or NULL. */
-static const char *b5_row(char *const *c, const int *col, struct b5_run *r)
+static const char *b5_row(char *const *c, const int *col, struct b5_csv_run *r)
 {
 
 	memset(r, 0, sizeof(*r));
@@ -151,7 +151,7 @@ static const char *b5_row(char *const *c, const int *col, struct b5_run *r)
 
 static int cmp_law(const void *a, const void *b)
 {
-	const struct b5_law *x = a, *y = b;
+	const struct b5_csv_law *x = a, *y = b;
 
 	if (x->pickers != y->pickers)
 		return x->pickers < y->pickers ? -1 : 1;
@@ -164,14 +164,14 @@ static int cmp_law(const void *a, const void *b)
 	return (x->deliver_ms > y->deliver_ms) - (x->deliver_ms < y->deliver_ms);
 }
 
-int b5_csv_same_law(const struct b5_law *l, const struct b5_run *r)
+int b5_csv_same_law(const struct b5_csv_law *l, const struct b5_csv_run *r)
 {
 	return l->pickers == r->pickers && l->bikes == r->bikes && l->orders == r->orders &&
 	       l->pick_ms == r->pick_ms && l->deliver_ms == r->deliver_ms;
 }
 
 struct b5_reader {
-	struct b5_file *out;
+	struct b5_csv_file *out;
 	int col[ARRAY_SIZE(b5_csv_columns)];
 	size_t cap;
 };
@@ -196,8 +196,8 @@ static int b5_header(struct b5_reader *rd, char *const *fields, size_t n, char *
 static int b5_on_row(void *ctx, char *const *fields, size_t n, size_t line, char *err, size_t errlen)
 {
 	struct b5_reader *rd = ctx;
-	struct b5_file *out = rd->out;
-	struct b5_run *run;
+	struct b5_csv_file *out = rd->out;
+	struct b5_csv_run *run;
 	const char *bad;
 	size_t l;
 
@@ -221,13 +221,13 @@ static int b5_on_row(void *ctx, char *const *fields, size_t n, size_t line, char
 		;
 	if (l == out->nlaws) {
 		out->laws = xrealloc(out->laws, (out->nlaws + 1) * sizeof(*out->laws));
-		out->laws[out->nlaws++] = (struct b5_law){ run->pickers, run->bikes, run->orders, run->pick_ms,
+		out->laws[out->nlaws++] = (struct b5_csv_law){ run->pickers, run->bikes, run->orders, run->pick_ms,
 							   run->deliver_ms };
 	}
 	return 0;
 }
 
-int b5_csv_read(const char *path, struct b5_file *out, char *err, size_t errlen)
+int b5_csv_read(const char *path, struct b5_csv_file *out, char *err, size_t errlen)
 {
 	struct b5_reader rd = { .out = out };
 
@@ -243,7 +243,7 @@ int b5_csv_read(const char *path, struct b5_file *out, char *err, size_t errlen)
 	return 0;
 }
 
-void b5_csv_free(struct b5_file *b)
+void b5_csv_free(struct b5_csv_file *b)
 {
 	free(b->runs);
 	free(b->laws);

@@ -28,24 +28,24 @@ int b5_csv_write_row(FILE *fp, const char *backend, int rep, const struct b5_con
 		     const struct b5_result *r);
 
 /* One run of a B5 CSV: the cells b5.gp draws, checked. */
-struct b5_run {
+struct b5_csv_run {
 	char backend[CSV_NAME_MAX], wait[8];
 	int rep, messengers, pickers, bikes, orders;
 	double pick_ms, deliver_ms, throughput, bound, wall_min_s;
 };
 
 /* The parameters of the pipeline's law: the runs of one B5 figure share them. */
-struct b5_law {
+struct b5_csv_law {
 	int pickers, bikes, orders;
 	double pick_ms, deliver_ms;
 };
 
 /* A B5 CSV (from `amdahl b5 --out`): its runs and the laws among them. */
-struct b5_file {
+struct b5_csv_file {
 	const char *path;
-	struct b5_run *runs;
+	struct b5_csv_run *runs;
 	size_t nruns;
-	struct b5_law *laws;	/* distinct, sorted: one figure each */
+	struct b5_csv_law *laws;	/* distinct, sorted: one figure each */
 	size_t nlaws;
 };
 
@@ -60,9 +60,9 @@ int b5_csv_is(const char *path, char *err, size_t errlen);
  * parse and be in range. 0, or -1 with one line in err naming the file, row
  * and column (free it with b5_csv_free either way).
  */
-int b5_csv_read(const char *path, struct b5_file *out, char *err, size_t errlen);
-void b5_csv_free(struct b5_file *b);
+int b5_csv_read(const char *path, struct b5_csv_file *out, char *err, size_t errlen);
+void b5_csv_free(struct b5_csv_file *b);
 /* Whether a run belongs to a law (one figure). */
-int b5_csv_same_law(const struct b5_law *l, const struct b5_run *r);
+int b5_csv_same_law(const struct b5_csv_law *l, const struct b5_csv_run *r);
 
 #endif

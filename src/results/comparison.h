@@ -1,39 +1,20 @@
 /*
- * A comparison of two runs, as `amdahl compare` judged it, and its output:
- * the text and markdown report (sections of tables through the emitter) and
- * the JSON document. The judging is compare's (src/cmd/compare.c and
- * src/models/compare_stats.c); this module only holds and prints its items,
- * so that a report can show the same verdicts.
+ * A comparison of two runs (or of two programs of one run, paired by round),
+ * as `amdahl compare` judged it, and its output: the text and markdown report
+ * (a header on the runs and the rule, then one table per kind of comparison,
+ * through the emitter) and the JSON document. The judging is
+ * src/models/gate.c's; this module only prints its verdicts, so that a
+ * report can show them as compare does.
  */
 #ifndef AMDAHL_COMPARISON_H
 #define AMDAHL_COMPARISON_H
 
 #include <jansson.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#include "aggregate.h"
+#include "../models/gate.h"
 #include "emit.h"
-
-enum cmp_verdict { CMP_NONE, CMP_OK, CMP_BETTER, CMP_REGRESSION, CMP_NOT_JUDGED, CMP_FEW };
-
-enum cmp_kind { CMP_TIME, CMP_SPEEDUP, CMP_PFIT };
-
-/* One comparison: a time or a speedup at a point, or the fitted P of a series. */
-struct cmp_item {
-	enum cmp_kind kind;
-	const struct agg_series *g;	/* the base run's series (names the point) */
-	double n;			/* N of the point; for P, the N the law is judged at */
-	size_t nb, nn;			/* repetitions */
-	double base, new_;		/* medians, or P */
-	double ratio, lo, hi;		/* new/base (for P: the law's speedups) */
-	double pval;			/* one-sided, towards worse; NaN for P */
-	double pval_better;		/* one-sided, towards better */
-	double b_lo, b_hi, n_lo, n_hi;	/* P intervals */
-	enum cmp_verdict v;
-	int of_ceiling;			/* speedups as fractions of each machine's ceiling */
-};
 
 /* One run as the report describes it. */
 struct cmp_side {
@@ -44,30 +25,29 @@ struct cmp_side {
 };
 
 struct comparison {
-	struct cmp_side base, new_;
-	struct cmp_item *items;
-	size_t nitems;
-	size_t only_base, only_new;	/* points in one run only */
-	int same_machine, judge_times;
-	const char *machine;		/* what was concluded about the machines, one line */
-	const char *why;		/* the difference found, or "" */
-	double threshold, alpha, level;
-	int resamples;
-	uint64_t seed;
+	const struct gate *g;
+	struct cmp_side base, new_;	/* new_ unused in paired mode */
+	const char *base_name, *candidate;	/* paired mode: the two programs */
+	enum gate_metric metric;
+	double threshold, alpha;
+	int same, judge_times;		/* files mode: the machines, and whether times are judged */
+	const char *machine;		/* files mode: that, in one line */
+	const char *why;		/* the difference between the machines found, or "" */
 };
-
-/* A new zeroed item at the end of c->items. */
-struct cmp_item *comparison_add(struct comparison *c);
-size_t comparison_regressions(const struct comparison *c);
-const char *cmp_verdict_name(enum cmp_verdict v);
 
 /* The report as a table (text), markdown or JSON; -1 on a write error. */
 int comparison_print(const struct comparison *c, enum emit_format f, FILE *fp);
-/* Each regression, named with its numbers, on stderr (errorf). */
+/* Each regression, named with its numbers, on stderr (errorf): CI logs show it whatever the format. */
 void comparison_report_regressions(const struct comparison *c);
 
 /* A string or number from a side's meta.json; NULL or NaN when absent. */
 const char *cmp_side_str(const struct cmp_side *s, const char *key);
 double cmp_side_num(const struct cmp_side *s, const char *key);
+/*
+ * A run measured on a busy machine: other work already held half its cores
+ * when it started (load average before it above cores/2), or the load after
+ * it was above twice the cores (its own workers count for at most the cores).
+ */
+int cmp_side_busy(const struct cmp_side *s);
 
 #endif

@@ -243,27 +243,17 @@ static void set_finish(struct figure_set *g, char *const *files)
 }
 
 /*
- * Amdahl's P of one --cmd series from its wall times. Tukey's bisquare line
- * (fit_amdahl_robust) rather than plain least squares: on a shared machine one
- * repetition that other work slowed down would otherwise drag P down, and a
- * figure should show what the program does, not what its neighbours did. With
- * too few repetitions for the robust fit, plain least squares. The interval is
- * the percentile bootstrap over the repetitions of each N, with fit.h's seed,
- * so the same CSV gives the same key.
+ * Amdahl's P of one --cmd series from its wall times: the one fit amdahl
+ * shows everywhere (fit_p_interval: least squares on N <= cores, jackknife
+ * interval over rounds), so the figure's key and `amdahl fit` agree.
  */
 static struct pfit fit_cmd(const struct fit_group *fg)
 {
 	struct pfit pf = { .ok = 0, .p = NAN, .lo = NAN, .hi = NAN, .r2 = NAN };
-	fit_model_fn model = fit_amdahl_robust;
+	double raw;
 
-	if (model(fg->obs, fg->nobs, &pf.p, &pf.r2) < 0) {
-		model = fit_amdahl;
-		if (model(fg->obs, fg->nobs, &pf.p, &pf.r2) < 0)
-			return pf;
-	}
-	pf.ok = 1;
-	if (fit_bootstrap(fg->obs, fg->nobs, model, FIT_RESAMPLES, FIT_LEVEL, FIT_SEED, &pf.lo, &pf.hi) < 0)
-		pf.lo = pf.hi = NAN;
+	pf.ok = fit_p_interval(fg->obs, fg->nobs, fit_amdahl, FIT_LEVEL, &pf.p, &pf.lo, &pf.hi, &raw, &pf.r2) ==
+		FIT_OK;
 	return pf;
 }
 
@@ -346,7 +336,45 @@ static void put_num(FILE *fp, double v)
 		fputs(" NaN", fp);
 }
 
-static int write_set_data(const struct figure_set *g, const char *path)
+const char *const figure_bars_names[] = {
+	[FIGURE_BARS_CI] = "ci", [FIGURE_BARS_RANGE] = "range", [FIGURE_BARS_IQR] = "iqr", NULL,
+};
+
+/*
+ * A cell's bars for the speedup, in the mode asked for. The efficiency's are
+ * these over N, and Karp-Flatt's are these mapped through e(S), which falls
+ * as S rises. The median's interval is interval_median's: with 5 or fewer
+ * repetitions it is the range, whose coverage the subtitle gives.
+ */
+static void cell_bars(const struct agg_cell *c, enum figure_bars mode, double *lo, double *hi)
+{
+	*lo = c->speedup.min;
+	*hi = c->speedup.max;
+	if (mode == FIGURE_BARS_IQR) {
+		*lo = c->speedup.q1;
+		*hi = c->speedup.q3;
+	} else if (mode == FIGURE_BARS_CI && isfinite(c->speedup_ci.lo)) {
+		*lo = c->speedup_ci.lo;
+		*hi = c->speedup_ci.hi;
+	}
+}
+
+/* What the bars are, for the subtitle: ", bars: ...", or "" with one repetition. */
+static void bars_text(char *buf, size_t len, enum figure_bars mode, size_t reps)
+{
+	if (reps < 2)
+		snprintf(buf, len, "%s", "");
+	else if (mode == FIGURE_BARS_RANGE)
+		snprintf(buf, len, ", bars min–max");
+	else if (mode == FIGURE_BARS_IQR)
+		snprintf(buf, len, ", bars interquartile range");
+	else if (reps <= 5)	/* interval_median gives the range: say what it covers */
+		snprintf(buf, len, ", bars min–max (%.0f%% interval of the median)", 100 * (1 - ldexp(1, 1 - (int)reps)));
+	else
+		snprintf(buf, len, ", bars 95%% interval of the median");
+}
+
+static int write_set_data(const struct figure_set *g, enum figure_bars mode, const char *path)
 {
 	FILE *fp = fopen(path, "w");
 
@@ -354,8 +382,9 @@ static int write_set_data(const struct figure_set *g, const char *path)
 		return -1;
 	fprintf(fp, "# amdahl plot: workload %s%s%s, p %g, cores %g\n"
 		"# one block per series (gnuplot index 0, 1, ...), two blank lines apart; columns:\n"
-		"# n  speedup: median min max  efficiency: median min max  karp_flatt: median min max  reps\n",
-		g->workload, g->label[0] ? ", program " : "", g->label, g->p, g->cores);
+		"# n  speedup: median lo hi  efficiency: median lo hi  karp_flatt: median lo hi  reps"
+		" (lo, hi: the bars, --bars %s)\n", g->workload, g->label[0] ? ", program " : "", g->label, g->p,
+		g->cores, figure_bars_names[mode]);
 	for (size_t k = 0; k < g->nser; k++) {
 		const struct agg_series *s = g->ser[k].s;
 
@@ -363,19 +392,21 @@ static int write_set_data(const struct figure_set *g, const char *path)
 		for (size_t j = 0; j < s->ncells; j++) {
 			const struct agg_cell *c = &s->cells[j];
 			const struct stats_summary *kf = &c->karp_flatt;
+			double lo, hi;
 
 			if (c->reps == 0)
 				continue;
+			cell_bars(c, mode, &lo, &hi);
 			fprintf(fp, "%d", c->n);
 			put_num(fp, c->speedup.median);
-			put_num(fp, c->speedup.min);
-			put_num(fp, c->speedup.max);
+			put_num(fp, lo);
+			put_num(fp, hi);
 			put_num(fp, c->efficiency.median);
-			put_num(fp, c->efficiency.min);
-			put_num(fp, c->efficiency.max);
+			put_num(fp, lo / c->n);
+			put_num(fp, hi / c->n);
 			put_num(fp, kf->n ? kf->median : NAN);
-			put_num(fp, kf->n ? kf->min : NAN);
-			put_num(fp, kf->n ? kf->max : NAN);
+			put_num(fp, kf->n ? models_karp_flatt(hi, c->n) : NAN);
+			put_num(fp, kf->n ? models_karp_flatt(lo, c->n) : NAN);
 			fprintf(fp, " %zu\n", c->reps);
 		}
 	}
@@ -393,15 +424,16 @@ void figure_look_args(const struct figure_look *look, struct gnuplot_args *a)
 static void set_args(const struct figure_set *g, const struct figure_look *look, const char *data,
 		     struct gnuplot_args *a)
 {
-	char sub[700], work[64] = "", names[1024] = "", lts[64] = "", pfits[640] = "";
+	char sub[700], work[64] = "", bars[80], names[1024] = "", lts[64] = "", pfits[640] = "";
 	/* The model's P: the rows' own, or the one fitted to a --cmd set of one series. */
 	double pm = !isnan(g->p) ? g->p : g->fit.ok ? g->fit.p : NAN, amax;
 	size_t nfits = 0;
 
 	if (isfinite(g->work))
 		snprintf(work, sizeof(work), "work %g s on one worker; ", g->work);
+	bars_text(bars, sizeof(bars), look->bars, g->reps);
 	snprintf(sub, sizeof(sub), "%s%s%smedian of %zu repetition%s%s", look->subtitle, look->subtitle[0] ? ", " : "",
-		 work, g->reps, g->reps == 1 ? "" : "s", g->reps > 1 ? ", bars min–max" : "");
+		 work, g->reps, g->reps == 1 ? "" : "s", bars);
 	for (size_t k = 0; k < g->nser; k++) {
 		size_t at = strlen(names), lat = strlen(lts);
 		snprintf(names + at, sizeof(names) - at, "%s%s", k ? " " : "", g->ser[k].name);
@@ -450,7 +482,7 @@ static enum gnuplot_status draw_set(const struct figure_set *g, size_t gi, const
 	enum gnuplot_status st = GNUPLOT_OK;
 
 	snprintf(data, sizeof(data), "%s/group%zu.dat", gp->tmpdir, gi);
-	if (write_set_data(g, data) < 0) {
+	if (write_set_data(g, look->bars, data) < 0) {
 		errorf("cannot write '%s': %s", data, strerror(errno));
 		return GNUPLOT_FAILED;
 	}

@@ -21,11 +21,17 @@
 #include "aggregate.h"
 #include "gnuplot.h"
 
+/* What a figure's bars show: the median's 95% interval (default), the range, or the quartiles. */
+enum figure_bars { FIGURE_BARS_CI, FIGURE_BARS_RANGE, FIGURE_BARS_IQR };
+/* "ci", "range", "iqr", by enum figure_bars, NULL-terminated (plot's --bars choices). */
+extern const char *const figure_bars_names[];
+
 /* How every figure looks, and where it goes. */
 struct figure_look {
 	const char *style;		/* slides | paper */
 	int width, height;
 	const char *title;		/* NULL: each figure's own */
+	enum figure_bars bars;
 	const char *outdir;		/* absolute */
 	char subtitle[512];		/* the machine, from the first run's meta.json (figure_subtitle) */
 };
@@ -54,12 +60,12 @@ void figures_table(const struct figures *f, FILE *fp);
 enum gnuplot_status figure_theory(const double *ps, size_t nps, const int *ns, size_t nns, const struct gnuplot *g,
 				  const struct figure_look *look, FILE *out);
 
-struct b5_file;
+struct b5_csv_file;
 /*
  * The figures of a B5 CSV (file number bi of this plot): b5-<stem>[-<law>].<format>;
  * hashed: add a hash of its path to the name (another input has the same stem).
  */
-enum gnuplot_status figure_b5(const struct b5_file *b, size_t bi, int hashed, const char *machine,
+enum gnuplot_status figure_b5(const struct b5_csv_file *b, size_t bi, int hashed, const char *machine,
 			      const struct gnuplot *g, const struct figure_look *look, FILE *out);
 
 /* "AMD EPYC (vm), 2 usable cores[; 3 runs]" from a run's meta.json (NULL: none). */

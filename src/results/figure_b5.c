@@ -27,7 +27,7 @@ static int b5_backend_order(const char *name)
  * The backends of a file as one gnuplot word list, in the registry's order
  * (unknown names after, by name), and the wait modes that occur.
  */
-static void b5_lists(const struct b5_file *b, char *backends, size_t blen, char *waits, size_t wlen)
+static void b5_lists(const struct b5_csv_file *b, char *backends, size_t blen, char *waits, size_t wlen)
 {
 	const char *names[64];
 	size_t nn = 0;
@@ -64,7 +64,7 @@ static void b5_lists(const struct b5_file *b, char *backends, size_t blen, char 
  * "-pickers3-bikes15" for a figure of a file whose runs have several laws:
  * the parameters that differ between them, so each figure gets its own name.
  */
-static void b5_suffix(const struct b5_file *b, const struct b5_law *l, char *buf, size_t len)
+static void b5_suffix(const struct b5_csv_file *b, const struct b5_csv_law *l, char *buf, size_t len)
 {
 	int dp = 0, db = 0, dn = 0, dpick = 0, ddel = 0;
 	size_t at = 0;
@@ -92,7 +92,7 @@ static void b5_suffix(const struct b5_file *b, const struct b5_law *l, char *buf
 }
 
 /* The runs of one law, as a plain CSV that b5.gp reads by its column names. */
-static int b5_write_data(const struct b5_file *b, const struct b5_law *l, const char *path)
+static int b5_write_data(const struct b5_csv_file *b, const struct b5_csv_law *l, const char *path)
 {
 	FILE *fp = fopen(path, "w");
 
@@ -102,7 +102,7 @@ static int b5_write_data(const struct b5_file *b, const struct b5_law *l, const 
 		fprintf(fp, "%s%s", i ? "," : "", b5_csv_columns[i]);
 	fputc('\n', fp);
 	for (size_t r = 0; r < b->nruns; r++) {
-		const struct b5_run *x = &b->runs[r];
+		const struct b5_csv_run *x = &b->runs[r];
 		if (!b5_csv_same_law(l, x))
 			continue;
 		fprintf(fp, "%s,%s,%d,%d,%d,%d,%d,%.9g,%.9g,%.9g,", x->backend, x->wait, x->rep, x->messengers,
@@ -126,7 +126,7 @@ static unsigned path_hash(const char *s)
 	return h & 0xffffffu;
 }
 
-enum gnuplot_status figure_b5(const struct b5_file *b, size_t bi, int hashed, const char *machine,
+enum gnuplot_status figure_b5(const struct b5_csv_file *b, size_t bi, int hashed, const char *machine,
 			      const struct gnuplot *g, const struct figure_look *look, FILE *out)
 {
 	char data[PATH_MAX + 128], final[PATH_MAX + 320], stem[96], word[112], suffix[128];
