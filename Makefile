@@ -120,6 +120,7 @@ SRC := \
 	src/results/emit.c \
 	src/results/figure.c \
 	src/results/figure_b5.c \
+	src/results/figure_table.c \
 	src/results/gnuplot.c \
 	src/results/rows.c \
 	src/results/summary.c \
