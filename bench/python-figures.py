@@ -26,10 +26,10 @@ import tempfile
 # and the model of it share a line type; PAIRS says which model models which program
 # (asyncio and gevent both by green: one OS thread, switching only where a task
 # blocks); thread, the same pthreads without a GIL, is the contrast.
-PROGRAMS = [("threads", "threading threads", 1), ("processes", "multiprocessing processes", 2),
-            ("gevent", "gevent greenlets", 3), ("asyncio", "asyncio tasks", 5)]
-MODELS = [("gil", "gil: threads + simulated GIL", 1), ("process", "process: fork()ed workers", 2),
-          ("green", "green: greenlets, one thread", 3), ("thread", "thread: no GIL", 7)]
+PROGRAMS = [("threads", "threading", 1), ("processes", "multiprocessing", 2),
+            ("gevent", "gevent", 3), ("asyncio", "asyncio", 5)]
+MODELS = [("gil", "gil (simulated GIL)", 1), ("process", "process", 2),
+          ("green", "green", 3), ("thread", "thread (no GIL)", 7)]
 PAIRS = [("threads", "gil"), ("processes", "process"), ("gevent", "green"), ("asyncio", "green")]
 FIGURES = {
     "cpu": ("CPU-bound work: simulated GIL vs CPython's GIL", "spin"),

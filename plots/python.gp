@@ -34,19 +34,26 @@ set yrange [0 : nmax * 1.1]
 set ytics nmax <= 4 ? 0.5 : 2
 set tics font small
 set xlabel 'workers N (log scale)' font small
-set key inside left top vertical Left reverse samplen 2.5 spacing 1.05 width 1 font small opaque
 set ylabel 'speedup S(N) = T(1) / T(N)' font small
 # Series nudged sideways a little, so that their bars do not hide each other.
 nudge(i, n) = 2**(0.03 * (i - (n + 1) / 2.0))
-set multiplot layout 1, 2 margins 0.07, 0.99, 0.15, (slides ? 0.77 : 0.75) spacing 0.06
+# The panels placed by hand, each with its key under the axis, where no curve runs.
+set multiplot
+set tmargin at screen (slides ? 0.76 : 0.74)
+set bmargin at screen 0.34
 do for [side = 1:2] {
     p = side == 1 ? 'l' : 'r'
     n = side == 1 ? nl : nr
+    x0 = side == 1 ? 0.07 : 0.565
+    set lmargin at screen x0
+    set rmargin at screen x0 + 0.415
+    set key at screen x0 - 0.02, 0.19 left top vertical Left reverse maxrows 3 samplen 2 \
+        spacing 1.05 width -3 font small
     set title (side == 1 ? ltitle : rtitle) noenhanced font sprintf('Sans,%.1f', fs * 0.95)
     plot for [i = 1:n] datafile index get(p.'b', i) using ($1 * nudge(i, n)):2:3:4 with yerrorlines \
              lt get(p.'l', i) title get(p.'n', i), \
          x with lines ls 103 title 'ideal S = N', \
-         ceiling(x) with lines ls 102 title sprintf("%g cores: CPU work's ceiling", cores)
+         ceiling(x) with lines ls 102 title sprintf('%g-core ceiling', cores)
     # The figure's title and subtitle (style.gp's labels 98, 99) once, not per panel.
     unset label 98
     unset label 99
