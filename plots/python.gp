@@ -48,7 +48,7 @@ do for [side = 1:2] {
     set lmargin at screen x0
     set rmargin at screen x0 + 0.415
     set key at screen x0 - 0.02, 0.19 left top vertical Left reverse maxrows 3 samplen 2 \
-        spacing 1.05 width -3 font small
+        spacing 1.05 width -2 font small
     set title (side == 1 ? ltitle : rtitle) noenhanced font sprintf('Sans,%.1f', fs * 0.95)
     plot for [i = 1:n] datafile index get(p.'b', i) using ($1 * nudge(i, n)):2:3:4 with yerrorlines \
              lt get(p.'l', i) title get(p.'n', i), \
