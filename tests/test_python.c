@@ -189,7 +189,7 @@ Test(python, race_loses_deposits_only_without_a_lock, .timeout = 60)
 	for (int attempt = 0; attempt < 3 && !lost_any; attempt++) {
 		run_example(&r, "race.py", "4 80000");
 		cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-		cr_assert_eq(sscanf(r.out, "race: 4 tellers, %ld deposits: no lock %*d -> %ld (%ld lost), Lock %*d -> %ld (%ld lost)",
+		cr_assert_eq(sscanf(r.out, "race: 4 tellers, %ld deposits: no lock %*d -> %ld (%ld lost) in %*f s; Lock %*d -> %ld (%ld lost)",
 				    &total, &nolock, &lost, &locked, &locked_lost), 5, "%s", r.out);
 		cli_free(&r);
 		cr_assert_eq(total, 80000);
