@@ -7,8 +7,10 @@
 #include "../src/results/csv.h"
 #include "../src/models/stats.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -72,6 +74,23 @@ char *cli_slurp(const char *path)
 		buf[len] = '\0';
 	fclose(fp);
 	return buf;
+}
+
+const char *cli_in_progress(const char *dir, const char *name)
+{
+	static char path[4200];
+	char prefix[300];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	snprintf(path, sizeof(path), "%s/.%s.none", dir, name);
+	snprintf(prefix, sizeof(prefix), ".%s.", name);
+	while (d && (e = readdir(d)))
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && !strstr(e->d_name, "meta.json"))
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+	if (d)
+		closedir(d);
+	return path;
 }
 
 long cli_lines(const char *path)
@@ -167,6 +186,33 @@ static int spawn(struct cli_result *r, double limit_s, const char *file, char *c
 	return 0;
 }
 
+pid_t cli_start(const char *const *args, const char *err_path)
+{
+	const char *argv[64];
+	int n = 0;
+	pid_t pid;
+
+	argv[n++] = cli_bin();
+	for (; args && *args && n < 63; args++)
+		argv[n++] = *args;
+	argv[n] = NULL;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		int efd = err_path ? open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : null;
+
+		setsid();
+		signal(SIGHUP, SIG_DFL);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(efd, 2);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
 int cli_run(struct cli_result *r, double limit_s, const char *const *args)
 {
 	const char *argv[64];
@@ -192,4 +238,25 @@ void cli_free(struct cli_result *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+int cli_usable_cpus(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
+}
+
+int cli_busy_machine(void)
+{
+	FILE *fp = fopen("/proc/loadavg", "r");
+	double load = 0;
+	int ok;
+
+	if (!fp)
+		return 0;
+	ok = fscanf(fp, "%lf", &load) == 1;
+	fclose(fp);
+	return ok && load >= cli_usable_cpus();
 }

@@ -7,6 +7,7 @@
 #define AMDAHL_TEST_CLI_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct cli_result {
 	int status;		/* exit status, or 128+signal */
@@ -33,13 +34,29 @@ void cli_free(struct cli_result *r);
  */
 double cli_median_speedup(const char *csv, const char *backend, const char *workload, int n);
 
+/*
+ * Start `amdahl args...` (NULL-terminated) without waiting: stdin and stdout
+ * /dev/null, stderr into err_path (or /dev/null when NULL), in a session of
+ * its own (so a process group of its own too), SIGHUP at its default as from
+ * a terminal. Returns its pid; the caller waits for it.
+ */
+pid_t cli_start(const char *const *args, const char *err_path);
+
 /* Read a whole file; NULL when missing. */
 char *cli_slurp(const char *path);
+/* The file a run writes its rows to before it renames it to dir/name (a
+ * dot-file beside it); a path that does not exist when there is none. */
+const char *cli_in_progress(const char *dir, const char *name);
 /* Count lines of a file; -1 when missing. */
 long cli_lines(const char *path);
 /* The path of the binary under test. */
 const char *cli_bin(void);
 /* The repository root (AMDAHL_ROOT), for plots/ and bench/. */
 const char *cli_root(void);
+/* The CPUs this process may run on (its affinity mask). */
+int cli_usable_cpus(void);
+/* The 1-minute load average is at least cli_usable_cpus(): other programs keep
+ * the cores busy, so a timing that needs free CPUs means nothing (skip it). */
+int cli_busy_machine(void);
 
 #endif

@@ -7,7 +7,6 @@
  */
 #include <criterion/criterion.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,39 +263,4 @@ Test(b5, process_backend_reports_a_dead_worker, .timeout = 30)
 	cr_expect_eq(b5_run(b5_backend_find("process"), &c, &r, err, sizeof(err)), -1);
 	cr_expect_not(r.ok);
 	cr_expect(strstr(err, "worker process") && strstr(err, "status 3"), "%s", err);
-}
-
-/* ---- the GIL ---- */
-
-struct gil_arg {
-	struct b5_gil *gil;
-	long *counter;
-};
-
-static void *gil_worker(void *p)
-{
-	struct gil_arg *a = p;
-
-	for (int i = 0; i < 20000; i++) {
-		b5_gil_acquire(a->gil);
-		(*a->counter)++;	/* plain: only the GIL protects it */
-		b5_gil_release(a->gil);
-	}
-	return NULL;
-}
-
-Test(b5, gil_admits_one_holder, .timeout = 60)
-{
-	struct b5_gil gil;
-	long counter = 0;
-	struct gil_arg a = { &gil, &counter };
-	pthread_t t[4];
-
-	cr_assert_eq(b5_gil_init(&gil), 0);
-	for (int i = 0; i < 4; i++)
-		cr_assert_eq(pthread_create(&t[i], NULL, gil_worker, &a), 0);
-	for (int i = 0; i < 4; i++)
-		pthread_join(t[i], NULL);
-	cr_expect_eq(counter, 80000);
-	b5_gil_destroy(&gil);
 }

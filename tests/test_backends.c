@@ -5,7 +5,8 @@
  * must be exact, and the phases must be ordered (a serial section runs only
  * once every worker has finished the previous parallel section). The counters
  * live in job_shared_alloc memory so that fork()ed workers report too. Also
- * the calibration of the spin workload (src/engine/calibrate.c).
+ * the calibration of the spin workload (src/engine/calibrate.c), and the
+ * per-worker records every backend fills (src/runtime/workrec.c).
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -16,6 +17,7 @@
 #include "../src/api/backend.h"
 #include "../src/engine/calibrate.h"
 #include "../src/base/clock.h"
+#include "../src/runtime/workrec.h"
 
 #define MAX_WORKERS 64
 #define MAX_PHASES 3
@@ -343,4 +345,58 @@ Test(calibrate, a_workload_without_work_is_refused, .timeout = 30)
 	job_init(&job, &nothing_workload, NULL, 1.0, 1, SCALING_STRONG, 0, 1);
 	cr_assert_eq(calibrate_rate(&job, &rate), -1, "rate %g for no work", rate);
 	cr_assert(strstr(job.err, "'nothing'") && strstr(job.err, "no measurable work"), "%s", job.err);
+}
+
+/* ---- per-worker records (src/runtime/workrec.c) ---- */
+
+/*
+ * Every backend that runs workers of its own records each one's clock and
+ * schedstat at its start and end, outside its work, when the job asks for
+ * records: also the forked workers of the process backend, whose records come
+ * back through the shared map. Under gil, threads that compute at the same
+ * time must have waited for the GIL.
+ */
+Test(backends, every_worker_records_its_start_and_end, .timeout = 60)
+{
+	static const char *const names[] = { "thread", "process", "openmp", "gil", "green" };
+	const int n = 3;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct backend *b = backend_find(names[i]);
+		struct job job;
+		struct timing t;
+		double t0, t1, gil_wait = 0;
+
+		cr_assert_not_null(b, "%s", names[i]);
+		/* About 10 ms of spinning for each worker in each of two phases: the
+		 * workers overlap, so under gil some must wait for the GIL. */
+		job_init(&job, workload_find("spin"), NULL, 0.9, 2, SCALING_STRONG, 60000, n);
+		cr_assert_eq(job.workload->setup(&job), 0, "%s", job.err);
+		job.records = workrec_map(n);
+		cr_assert_not_null(job.records);
+		timing_init(&t);
+		if (b->prepare)
+			cr_assert_eq(b->prepare(job.workload, &job, n), 0);
+		t0 = clock_now();
+		cr_assert_eq(b->run(job.workload, &job, n, &t), 0, "%s: %s", names[i], job.err);
+		t1 = clock_now();
+		for (int w = 0; w < n; w++) {
+			const struct worker_record *r = &job.records[w + 1];
+
+			cr_assert(r->start_s >= t0 && r->start_s <= r->end_s && r->end_s <= t1,
+				  "%s worker %d: start %.6f end %.6f, run %.6f .. %.6f", names[i], w, r->start_s,
+				  r->end_s, t0, t1);
+			cr_assert_gt(r->end.run_ns, r->start.run_ns, "%s worker %d: no CPU time between its records",
+				     names[i], w);
+			cr_assert_geq(r->end.wait_ns, r->start.wait_ns);
+			gil_wait += r->gil_wait_s;
+		}
+		gil_wait += job.records[0].gil_wait_s;	/* the calling worker's */
+		if (strcmp(names[i], "gil") == 0)
+			cr_assert_gt(gil_wait, 0, "gil: no worker waited for the GIL");
+		else
+			cr_assert_eq(gil_wait, 0, "%s: a GIL wait without a GIL", names[i]);
+		workrec_unmap(job.records, n);
+		job.workload->teardown(&job);
+	}
 }

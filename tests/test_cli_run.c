@@ -138,6 +138,17 @@ static const struct bad_case bad_cases[] = {
 	{ "stray argument", { "run", "stray", NULL }, "'stray'" },
 	{ "theory --format foo", { "theory", "--format", "foo", NULL }, "'foo'" },
 	{ "info extra", { "info", "extra", NULL }, "'extra'" },
+	/* issue 12: refused at once, naming the limit, not a hang or a silent P = 1 */
+	{ "-P step 1e-13", { "run", "-P", "0..1:+1e-13", NULL }, "at most 100000" },
+	{ "-P step 1e-300", { "run", "-P", "0..1:+1e-300", NULL }, "at most 100000" },
+	{ "-P step 1e-9", { "run", "-P", "0.5..1:+1e-9", NULL }, "at most 100000" },
+	{ "--hostfile a folder", { "run", "-b", "mpi", "--hostfile", "/", NULL }, "'/'" },
+	{ "--hostfile missing", { "run", "-b", "mpi", "--hostfile", "/nonexistent/hosts", NULL },
+	  "'/nonexistent/hosts'" },
+	{ "--cmd arithmetic", { "run", "--cmd", "true $((1/0))", NULL }, "arithmetic" },
+	{ "--cmd open quote", { "run", "--cmd", "true \"a", NULL }, "unbalanced quotes" },
+	{ "--work hex", { "run", "--work", "0x10", NULL }, "'0x10'" },
+	{ "--cv-warn blank", { "run", "--cv-warn", " 2", NULL }, "' 2'" },
 };
 
 Test(cli_run, bad_inputs_exit_2_with_one_line, .timeout = 120)
@@ -157,6 +168,17 @@ Test(cli_run, no_command_prints_usage_and_exits_2, .timeout = 30)
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "usage: amdahl"), "%s", r.err);
 	cr_assert_str_eq(r.out, "");
+	cli_free(&r);
+}
+
+Test(cli_run, cmd_arithmetic_error_is_not_called_unbalanced_quotes, .timeout = 30)
+{
+	const char *args[] = { "run", "--cmd", "true $((1/0))", "-N", "1", NULL };
+	struct cli_result r;
+
+	cr_assert_eq(cli_run(&r, 30, args), 0);
+	cr_assert_eq(r.status, 2);
+	cr_assert_null(strstr(r.err, "unbalanced"), "%s", r.err);
 	cli_free(&r);
 }
 
@@ -246,6 +268,19 @@ Test(cli_run, stdout_without_out_is_the_csv, .timeout = 60)
 	cr_assert(strncmp(r.out, "backend,workload,p,n,rep,wall_s,", 32) == 0, "%s", r.out);
 	cr_assert_eq(count_char(r.out, '\n'), 3);
 	cr_assert_str_eq(r.err, "", "-q prints nothing on stderr");
+	cli_free(&r);
+}
+
+/* -b thread,thread (and a workload, P or N named twice) is measured once, not twice. */
+Test(cli_run, duplicate_plugins_and_values_are_measured_once, .timeout = 60)
+{
+	const char *args[] = { "run", "-b", "thread,thread", "-w", "spin,spin", "-P", "0.5,0.5", "-N", "2,2,1",
+			       "--reps", "1", "--warmup", "0", "--work", "0.01", "-q", NULL };
+	struct cli_result r;
+
+	cr_assert_eq(cli_run(&r, 60, args), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(count_char(r.out, '\n'), 1 + 2, "one row per N, once: %s", r.out);
 	cli_free(&r);
 }
 
@@ -469,11 +504,12 @@ Test(cli_run, sigint_keeps_whole_rows_and_exits_130, .timeout = 60)
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	/* Wait until some rows are in the file, then interrupt mid-sweep. */
+	/* Wait until some rows are in the file being written (a temporary file
+	 * beside the target, renamed at the end), then interrupt mid-sweep. */
 	deadline = now_s() + 30;
-	while (cli_lines(out) < 4 && now_s() < deadline)
+	while (cli_lines(cli_in_progress(dir, "int.csv")) < 4 && now_s() < deadline)
 		usleep(5000);
-	cr_assert_geq(cli_lines(out), 4, "no rows within 30 s");
+	cr_assert_geq(cli_lines(cli_in_progress(dir, "int.csv")), 4, "no rows within 30 s");
 	cr_assert_eq(kill(pid, SIGINT), 0);
 	deadline = now_s() + 15;
 	while (waitpid(pid, &status, WNOHANG) == 0) {

@@ -1,8 +1,9 @@
 /*
- * Tests of `amdahl demo` (src/cmd/demo.c), run as a process: the race loses
- * deposits without a lock and none with any lock, the deadlock is found with
- * its cycle and the command returns in time, and the locked print is the
- * sentence. The race uses relaxed atomics for its racy get-update-store, so
+ * Tests of `amdahl demo` (src/cmd/demo.c, src/demo/), run as a process: the
+ * race loses deposits without a lock and none with any lock, the deadlock is
+ * found with its cycle and the command returns in time, the locked print is
+ * the sentence, and the convoy costs an I/O-bound thread about a switch
+ * interval per operation under the GIL and next to nothing on plain threads. The race uses relaxed atomics for its racy get-update-store, so
  * it loses updates by design yet has no data race in C's sense: ThreadSanitizer
  * builds run it too.
  */
@@ -180,6 +181,83 @@ static void usage_error(const char *const *args, const char *needle)
 	cli_free(&r);
 }
 
+/* A convoy row: mode at cpu_threads k, with io_ops = ops. */
+struct convoy_row {
+	double per_op_us, slowdown, gil_wait_us;
+	int gil_waits;		/* -1: empty (no GIL) */
+};
+
+static struct convoy_row convoy_row(const char *csv, const char *mode, int k, int ops)
+{
+	for (const char *p = row(csv, mode); p; p = row(strchr(p, '\n') + 1, mode)) {
+		struct convoy_row r = { .gil_waits = -1 };
+		int kk, n, got;
+		double total;
+
+		got = sscanf(p + strlen(mode), ",%d,%d,%lf,%lf,%lf,%d,%lf", &kk, &n, &total, &r.per_op_us, &r.slowdown,
+			     &r.gil_waits, &r.gil_wait_us);
+		cr_assert(got == 5 || got == 7, "%s", p);
+		if (kk == k) {
+			cr_assert_eq(n, ops, "%s", p);
+			return r;
+		}
+	}
+	cr_assert_fail("no %s row at cpu_threads %d: %s", mode, k, csv);
+	return (struct convoy_row){ 0 };
+}
+
+/*
+ * The convoy effect of the new GIL (Beazley, PyCon 2010). A property of the
+ * model first: beside one CPU-bound thread, which never drops the GIL unless
+ * asked, and with the I/O thread the only one to ask, every operation that
+ * found the GIL held waited at least one full switch interval for it. Then
+ * the timing that follows: with a core for each thread, nearly every
+ * operation finds the GIL held, so an operation lasts about an interval (the
+ * bound is half of one); on plain threads the I/O thread waits for nobody.
+ * Twice, at 5 and 20 ms: the cost follows the interval. On a busy machine a
+ * CPU-bound thread that is not running lets operations find the GIL free:
+ * the timing is then skipped, the property still holds.
+ */
+Test(demo, convoy_costs_an_interval_per_operation_under_the_gil, .timeout = 60)
+{
+	static const char *const intervals[] = { "5ms", "20ms" };
+	int busy = 0;
+
+	if (cli_usable_cpus() < 2)
+		cr_skip_test("one usable CPU: the plain threads would share it");
+	for (int i = 0; i < 2; i++) {
+		const char *args[] = { "demo", "convoy", "--format", "csv", "--iterations", "20",
+				       "--switch-interval", intervals[i], NULL };
+		double interval_us = i ? 20000 : 5000;
+		struct convoy_row alone, beside, plain;
+		struct cli_result r;
+
+		cli_run(&r, 50, args);
+		cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
+		cr_assert(strncmp(r.out, "mode,cpu_threads,io_ops,total_s,per_op_us,slowdown,", 51) == 0, "%s", r.out);
+		alone = convoy_row(r.out, "gil", 0, 20);
+		beside = convoy_row(r.out, "gil", 1, 20);
+		cr_assert_geq(alone.per_op_us, 100, "an operation of 100 us took %.1f us", alone.per_op_us);
+		cr_assert_eq(alone.gil_waits, 0, "alone, the I/O thread waited for the GIL");
+		cr_assert_geq(beside.gil_waits, 1, "beside a CPU-bound thread, no operation found the GIL held");
+		cr_assert_geq(beside.gil_wait_us, interval_us, "a wait for the GIL of %.1f us, interval %s",
+			      beside.gil_wait_us, intervals[i]);
+		plain = convoy_row(r.out, "thread", 1, 20);
+		cr_assert_eq(plain.gil_waits, -1, "plain threads have no GIL to wait for");
+		if (beside.per_op_us < 0.5 * interval_us || plain.slowdown >= 3)
+			busy |= cli_busy_machine();
+		if (!busy) {
+			cr_assert_geq(beside.per_op_us, 0.5 * interval_us, "beside a CPU-bound thread: %.1f us an "
+				      "operation, interval %s", beside.per_op_us, intervals[i]);
+			cr_assert_lt(plain.slowdown, 3, "plain threads: slowdown %.2f", plain.slowdown);
+		}
+		cli_free(&r);
+	}
+	if (busy)
+		cr_skip_test("the model's waits held; the timings were skipped: the load average says the CPUs "
+			     "were not free");
+}
+
 Test(demo, bad_usage_is_exit_2_naming_the_value, .timeout = 30)
 {
 	usage_error((const char *[]){ "demo", NULL }, "which demo");
@@ -191,6 +269,8 @@ Test(demo, bad_usage_is_exit_2_naming_the_value, .timeout = 30)
 	usage_error((const char *[]){ "demo", "deadlock", "--threads", "27", NULL }, "'27'");
 	usage_error((const char *[]){ "demo", "print", "--threads", "3", NULL }, "'3'");
 	usage_error((const char *[]){ "demo", "race", "extra", NULL }, "'extra'");
+	usage_error((const char *[]){ "demo", "convoy", "--io-us", "0", NULL }, "'0'");
+	usage_error((const char *[]){ "demo", "convoy", "--switch-interval", "0", NULL }, "'0'");
 }
 
 Test(demo, help_goes_to_stdout, .timeout = 30)

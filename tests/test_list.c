@@ -3,6 +3,7 @@
  */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <time.h>
 
 #include "../src/base/list.h"
 
@@ -123,4 +124,66 @@ Test(list, bad_p_values_are_errors)
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		cr_assert_eq(list_parse_p(bad[i], &l, err, sizeof(err)), -1, "'%s' accepted", bad[i]);
+}
+
+/* Issue 12: a step so small that the list never ends, or that overflows the
+ * count into a silent P = 1, is refused at once, naming the limit. */
+Test(list, tiny_steps_are_refused_naming_the_limit, .timeout = 10)
+{
+	static const char *const bad[] = { "0..1:+1e-13", "0..1:+1e-300", "0..1:+1e-9", "0..1:+1e-5" };
+	struct dbl_list l;
+	struct int_list n;
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(list_parse_p(bad[i], &l, err, sizeof(err)), -1, "'%s' accepted (%zu values)", bad[i], l.len);
+		cr_assert(strstr(err, "at most 100000"), "'%s': %s", bad[i], err);
+	}
+	cr_assert_eq(list_parse_n("1..4096:+1,1-4096", LIST_N_MAX, &n, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(n.len, 4096);
+	list_free_n(&n);
+}
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Duplicates are dropped by sorting: a list of almost 100000 values takes a
+ * few hundredths of a second (the quadratic scan took seconds). */
+Test(list, long_lists_are_deduplicated_in_n_log_n, .timeout = 30)
+{
+	struct dbl_list l;
+	char err[256];
+	double t0 = seconds(), t;
+
+	cr_assert_eq(list_parse_p("0..1:+1.00002e-5", &l, err, sizeof(err)), 0, "%s", err);
+	t = seconds() - t0;
+	cr_assert_gt(l.len, 99990);
+	cr_assert_lt(t, 1.5, "%zu values took %.2f s", l.len, t);
+	list_free_p(&l);
+}
+
+Test(list, duplicates_keep_the_first_place)
+{
+	struct dbl_list p;
+	struct int_list n = n_ok("4,1-3,2,4..8:x2");
+	char err[256];
+
+	cr_assert_eq(n.len, 5);
+	cr_assert_eq(n.v[0], 4);
+	cr_assert_eq(n.v[1], 1);
+	cr_assert_eq(n.v[3], 3);
+	cr_assert_eq(n.v[4], 8);
+	list_free_n(&n);
+	cr_assert_eq(list_parse_p("0.9,0.5,0.9,0.5..0.7:+0.1,0.6000000000001", &p, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(p.len, 4);
+	cr_assert_float_eq(p.v[0], 0.9, 1e-12);
+	cr_assert_float_eq(p.v[1], 0.5, 1e-12);
+	cr_assert_float_eq(p.v[2], 0.6, 1e-12);
+	cr_assert_float_eq(p.v[3], 0.7, 1e-12);
+	list_free_p(&p);
 }

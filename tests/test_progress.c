@@ -1,5 +1,5 @@
 /*
- * Tests of the sweep's progress line (progress_draw in src/engine/sweep.c): on a
+ * Tests of the sweep's progress line (progress_draw in src/engine/engine.c): on a
  * terminal it is redrawn in place with done/total repetitions and an ETA, and
  * cleared before the summary; into a pipe or a file there is no progress line,
  * no carriage return and no escape sequence at all.

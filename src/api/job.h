@@ -22,6 +22,7 @@ struct job;
 struct topology_placement;
 struct timing;
 struct exec_cmd;
+struct worker_record;
 
 enum scaling { SCALING_STRONG, SCALING_WEAK };
 
@@ -67,6 +68,10 @@ struct job {
 	 * (ran_on[0]) and worker w (ran_on[1 + w]) started; -1 = not recorded. */
 	int *ran_on;
 	long caller_tid;		/* thread of job_worker_start(job, -1) */
+	/* Per-worker records (src/runtime/workrec.h): NULL, the default, records
+	 * nothing; else max_workers + 1 in MAP_SHARED memory, [1 + w] worker w's,
+	 * filled by the backends at each worker's start and end. */
+	struct worker_record *records;
 	char err[256];			/* why setup/run refused or failed */
 };
 

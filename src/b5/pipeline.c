@@ -13,13 +13,14 @@
 #include "pipeline.h"
 #include "../base/clock.h"
 #include "../engine/isolate.h"
+#include "../runtime/gil.h"
+#include "../runtime/procs.h"
 #include "../runtime/queue.h"
 
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -212,52 +213,6 @@ void b5_wait_ready(struct b5_shared *sh, int n, double timeout_s)
 		clock_sleep(50e-6);
 }
 
-/* ---- the GIL ---- */
-
-int b5_gil_init(struct b5_gil *g)
-{
-	int rc;
-
-	g->held = 0;
-	g->waiters = 0;
-	if ((rc = pthread_mutex_init(&g->m, NULL)) != 0) {
-		errno = rc;
-		return -1;
-	}
-	if ((rc = pthread_cond_init(&g->cv, NULL)) != 0) {
-		pthread_mutex_destroy(&g->m);
-		errno = rc;
-		return -1;
-	}
-	return 0;
-}
-
-void b5_gil_destroy(struct b5_gil *g)
-{
-	pthread_cond_destroy(&g->cv);
-	pthread_mutex_destroy(&g->m);
-}
-
-void b5_gil_acquire(struct b5_gil *g)
-{
-	pthread_mutex_lock(&g->m);
-	g->waiters++;
-	while (g->held)
-		pthread_cond_wait(&g->cv, &g->m);
-	g->waiters--;
-	g->held = 1;
-	pthread_mutex_unlock(&g->m);
-}
-
-void b5_gil_release(struct b5_gil *g)
-{
-	pthread_mutex_lock(&g->m);
-	g->held = 0;
-	if (g->waiters)
-		pthread_cond_signal(&g->cv);
-	pthread_mutex_unlock(&g->m);
-}
-
 /* ---- the runtime over src/runtime queues ---- */
 
 static size_t queue_bytes(const struct b5_config *cfg, enum b5_queue q)
@@ -312,9 +267,9 @@ static int qrt_get(void *p, enum b5_queue q, struct b5_item *it, double timeout_
 	if (timeout_s == 0 || !rt->gil)
 		return sync_queue_get(rt->q[q], it, timeout_s);
 	/* A blocking get in Python waits on a lock, and waiting releases the GIL. */
-	b5_gil_release(rt->gil);
+	gil_drop(rt->gil);
 	rc = sync_queue_get(rt->q[q], it, timeout_s);
-	b5_gil_acquire(rt->gil);
+	gil_take(rt->gil);
 	return rc;
 }
 
@@ -323,6 +278,8 @@ static void qrt_put(void *p, enum b5_queue q, const struct b5_item *it)
 	struct b5_qrt *rt = p;
 
 	sync_queue_put(rt->q[q], it, -1);
+	if (rt->gil)
+		gil_tick(rt->gil);	/* the eval breaker, between two steps of bookkeeping */
 }
 
 static void qrt_task_done(void *p)
@@ -332,34 +289,19 @@ static void qrt_task_done(void *p)
 	sync_queue_task_done(rt->q[B5_Q_ORDERS]);
 }
 
-/* The first worker process that has ended (not reaped), or -1. */
-static int dead_worker(const struct b5_qrt *rt, int *status)
-{
-	for (int i = 0; i < rt->npids; i++) {
-		siginfo_t si;
-
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)rt->pids[i], &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid) {
-			*status = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_status & 0x7f;
-			return i;
-		}
-	}
-	return -1;
-}
-
 static int qrt_join(void *p, char *err, size_t errlen)
 {
 	struct b5_qrt *rt = p;
 	int rc = 0;
 
 	if (rt->gil)
-		b5_gil_release(rt->gil);
-	if (!rt->pids) {
+		gil_drop(rt->gil);
+	if (!rt->procs) {
 		sync_queue_join(rt->q[B5_Q_ORDERS], -1);
 	} else {
 		/* A worker process that died holds orders that will never be done. */
 		while (sync_queue_join(rt->q[B5_Q_ORDERS], 0.05) < 0) {
-			int status, i = dead_worker(rt, &status);
+			int status, i = procs_ended(rt->procs, &status);
 			if (i >= 0) {
 				char how[64];
 				isolate_describe(status, how, sizeof(how));
@@ -370,7 +312,7 @@ static int qrt_join(void *p, char *err, size_t errlen)
 		}
 	}
 	if (rt->gil)
-		b5_gil_acquire(rt->gil);
+		gil_take(rt->gil);
 	return rc;
 }
 
@@ -379,13 +321,13 @@ static void qrt_sleep(void *p, double s)
 	struct b5_qrt *rt = p;
 
 	if (rt->gil)
-		b5_gil_release(rt->gil);
+		gil_drop(rt->gil);
 	if (s > 0)
 		clock_sleep(s);
 	else
 		sched_yield();
 	if (rt->gil)
-		b5_gil_acquire(rt->gil);
+		gil_take(rt->gil);
 }
 
 static double cpu_clock(clockid_t id)
@@ -402,9 +344,9 @@ static double qrt_cpu(void *p)
 	struct b5_qrt *rt = p;
 	double s = cpu_clock(CLOCK_PROCESS_CPUTIME_ID);
 
-	for (int i = 0; i < rt->npids; i++) {
+	for (int i = 0; rt->procs && i < rt->procs->started; i++) {
 		clockid_t id;
-		if (clock_getcpuclockid(rt->pids[i], &id) == 0)
+		if (clock_getcpuclockid(rt->procs->pids[i], &id) == 0)
 			s += cpu_clock(id);
 	}
 	return s;

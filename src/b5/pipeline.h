@@ -22,6 +22,8 @@
 #define B5_PILL (-2)
 
 struct sync_queue;
+struct gil_thread;
+struct procs;
 
 struct b5_item {
 	int32_t order, bike;
@@ -85,26 +87,19 @@ void b5_wait_ready(struct b5_shared *sh, int n, double timeout_s);
 /* A worker marks itself started. */
 void b5_mark_ready(struct b5_shared *sh);
 
-/* A Python-style global interpreter lock: one holder, handed over on release. */
-struct b5_gil {
-	pthread_mutex_t m;
-	pthread_cond_t cv;
-	int held;
-	unsigned waiters;
-};
-
 /*
  * The runtime over src/runtime queues that thread, gil and process share: three
- * sync_queues (process-shared for processes), an optional GIL that the
- * bookkeeping holds and every wait releases, and for processes the workers'
- * ids, whose CPU clocks are read and whose deaths end a join.
+ * sync_queues (process-shared for processes), an optional GIL (src/runtime/gil,
+ * the one the gil backend uses) that the bookkeeping holds and every wait
+ * releases, and for processes the workers, whose CPU clocks are read and
+ * whose deaths end a join. Under a GIL every thread works on a copy of its
+ * own, with its own gil_thread.
  */
 struct b5_qrt {
 	struct b5_shared *sh;
 	struct sync_queue *q[B5_NQUEUES];
-	struct b5_gil *gil;		/* NULL: no GIL */
-	const pid_t *pids;		/* worker processes, or NULL */
-	int npids;
+	struct gil_thread *gil;		/* this thread's GIL state; NULL: no GIL */
+	const struct procs *procs;	/* worker processes, or NULL */
 };
 
 extern const struct b5_ops b5_qrt_ops;
@@ -114,10 +109,5 @@ extern const struct b5_ops b5_qrt_ops;
 size_t b5_qrt_bytes(const struct b5_config *cfg);
 int  b5_qrt_init(struct b5_qrt *rt, void *mem, const struct b5_config *cfg, int pshared);
 void b5_qrt_destroy(struct b5_qrt *rt);
-
-int  b5_gil_init(struct b5_gil *g);
-void b5_gil_destroy(struct b5_gil *g);
-void b5_gil_acquire(struct b5_gil *g);
-void b5_gil_release(struct b5_gil *g);
 
 #endif

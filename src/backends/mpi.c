@@ -21,7 +21,9 @@
 #include "../api/backend.h"
 #include "mpi.h"
 #include "../base/clock.h"
+#include "../engine/exec.h"
 #include "../engine/isolate.h"
+#include "../engine/reap.h"
 #include "../base/machine.h"
 #include "../base/util.h"
 
@@ -102,62 +104,6 @@ static void vec_free(struct vec *a)
 	memset(a, 0, sizeof(*a));
 }
 
-/*
- * Split `s` into words the way a shell would for plain words: blanks
- * separate, '...' is literal, "..." and a backslash escape. -1 on an
- * unbalanced quote. Words are appended to `out`.
- */
-static int split_words(const char *s, struct vec *out)
-{
-	size_t cap = strlen(s) + 1;
-
-	while (*s) {
-		char *w, q = 0;
-		size_t k = 0;
-		int have = 0;
-
-		while (*s == ' ' || *s == '\t' || *s == '\n')
-			s++;
-		if (!*s)
-			break;
-		w = xmalloc(cap);
-		for (; *s; s++) {
-			if (q == '\'') {
-				if (*s == '\'')
-					q = 0;
-				else
-					w[k++] = *s;
-			} else if (q == '"') {
-				if (*s == '"')
-					q = 0;
-				else if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
-					w[k++] = *++s;
-				else
-					w[k++] = *s;
-			} else if (*s == '\'' || *s == '"') {
-				q = *s;
-				have = 1;
-			} else if (*s == '\\' && s[1]) {
-				w[k++] = *++s;
-			} else if (*s == ' ' || *s == '\t' || *s == '\n') {
-				break;
-			} else {
-				w[k++] = *s;
-			}
-		}
-		if (q) {
-			free(w);
-			return -1;
-		}
-		w[k] = '\0';
-		if (k || have)
-			vec_push(out, w);
-		else
-			free(w);
-	}
-	return 0;
-}
-
 /* Slots in a hostfile: the sum of slots=K, or -1 when a host leaves it to mpirun. */
 static long hostfile_slots(const char *path)
 {
@@ -202,23 +148,6 @@ static long local_slots(void)
 	return cpus > 0 ? cpus : 1;
 }
 
-static int find_in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL, buf[PATH_MAX];
-	int found = 0;
-
-	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0;
-	copy = xstrdup(path ? path : "/usr/bin:/bin");
-	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-		snprintf(buf, sizeof(buf), "%s/%s", *dir ? dir : ".", prog);
-		found = access(buf, X_OK) == 0;
-	}
-	free(copy);
-	return found;
-}
-
 /* --hostfile: a regular file this user can read (mpirun would fail late on a folder). */
 static int hostfile_parse(const char *text, void *base, char *err, size_t errlen)
 {
@@ -244,22 +173,21 @@ static int hostfile_parse(const char *text, void *base, char *err, size_t errlen
 
 static int mpirun_args_parse(const char *text, void *base, char *err, size_t errlen)
 {
-	struct vec words = { 0 };
-	int bad = split_words(text, &words);
+	char why[1024], **words = exec_split(text, why, sizeof(why));
 
 	(void)base;
-	vec_free(&words);
-	if (bad < 0) {
-		snprintf(err, errlen, "bad --mpirun-args '%s': a quote is not closed", text);
+	if (!words) {
+		snprintf(err, errlen, "bad --mpirun-args: %s", why);
 		return -1;
 	}
+	free_words(words);
 	return 0;
 }
 
 static int mpi_check(const struct params *ps, char *err, size_t errlen)
 {
 	(void)ps;
-	if (!find_in_path("mpirun")) {
+	if (!exec_on_path("mpirun")) {
 		snprintf(err, errlen, "mpirun not found in PATH: apt-get install openmpi-bin");
 		return -1;
 	}
@@ -275,6 +203,21 @@ static const char *mpi_refuse(const struct workload *w)
 	if (strcmp(w->name, "lock") == 0)
 		return "ranks share no memory, so there is no shared counter to contend for";
 	return NULL;
+}
+
+/* Set NAME=VALUE, replacing what the environment had. */
+static void env_set(struct vec *env, const char *name, const char *value)
+{
+	size_t len = strlen(name), k = 0;
+
+	for (size_t i = 0; i < env->len; i++)
+		if (strncmp(env->v[i], name, len) == 0 && env->v[i][len] == '=')
+			free(env->v[i]);
+		else
+			env->v[k++] = env->v[i];
+	env->len = k;
+	env->v[k] = NULL;
+	vec_pushf(env, "%s=%s", name, value);
 }
 
 /* Add NAME=VALUE unless the environment already has NAME (the user's choice wins). */
@@ -306,6 +249,8 @@ static void env_add_option(struct vec *env, const char *name, const char *option
 
 static void build_env(struct vec *env, int one_machine)
 {
+	const char *scratch;
+
 	for (char **e = environ; *e; e++)
 		vec_push(env, xstrdup(*e));
 	/* A sanitizer build (make test-asan, test-tsan) runs its ranks under the
@@ -334,6 +279,14 @@ static void build_env(struct vec *env, int one_machine)
 		env_default(env, "OMPI_MCA_pml", "ob1");
 		env_default(env, "OMPI_MCA_btl", "self,vader");
 	}
+	/* mpirun's session folder and the ranks' shared-memory segments go to the
+	 * point's scratch folder, which the engine empties when the point ends:
+	 * what a killed mpirun could not remove goes too, and nothing else. */
+	if ((scratch = reap_scratch())) {
+		env_set(env, "TMPDIR", scratch);
+		env_default(env, "OMPI_MCA_orte_tmpdir_base", scratch);
+		env_default(env, "OMPI_MCA_btl_vader_backing_directory", scratch);
+	}
 }
 
 static void build_argv(struct vec *argv, const struct job *job, int n, const char *hostfile,
@@ -341,12 +294,11 @@ static void build_argv(struct vec *argv, const struct job *job, int n, const cha
 {
 	long slots = *hostfile ? hostfile_slots(hostfile) : local_slots();
 
-	struct vec extra = { 0 };
+	char err[1024], **extra = exec_split(args, err, sizeof(err));	/* checked before the sweep started */
 	int decided = 0;
 
-	split_words(args, &extra);	/* checked before the sweep started */
-	for (size_t i = 0; i < extra.len; i++)
-		decided |= strstr(extra.v[i], "oversubscribe") != NULL;
+	for (char **w = extra; w && *w; w++)
+		decided |= strstr(*w, "oversubscribe") != NULL;
 	vec_push(argv, xstrdup("mpirun"));
 	vec_pushf(argv, "-np");
 	vec_pushf(argv, "%d", n);
@@ -356,9 +308,9 @@ static void build_argv(struct vec *argv, const struct job *job, int n, const cha
 		vec_pushf(argv, "--hostfile");
 		vec_pushf(argv, "%s", hostfile);
 	}
-	for (size_t i = 0; i < extra.len; i++)
-		vec_push(argv, extra.v[i]);
-	free(extra.v);		/* the words now belong to argv */
+	for (char **w = extra; w && *w; w++)
+		vec_push(argv, *w);
+	free(extra);		/* the words now belong to argv */
 	vec_pushf(argv, "%s", self);
 	vec_pushf(argv, "--workload");
 	vec_pushf(argv, "%s", job->workload->name);
@@ -586,64 +538,111 @@ static void forward_messages(const struct reply *r)
 	}
 }
 
+/* The ranks' binary beside this one; 0, or -1 with job->err set. */
+static int ranks_binary(struct job *job, char *self, size_t size)
+{
+	ssize_t len = readlink("/proc/self/exe", self, size - 1);
+
+	/* A binary of their own, so that libmpi is not mapped into the harness
+	 * (fork's cost grows with every mapping). */
+	if (len < 0)
+		return job_fail(job, "cannot find the amdahl binary for the ranks: %s", strerror(errno));
+	self[len] = '\0';
+	if (strrchr(self, '/'))
+		strrchr(self, '/')[1] = '\0';
+	if (strlen(self) + sizeof(AMDAHL_MPI_RANK_BIN) > size)
+		return job_fail(job, "path of the amdahl binary too long");
+	strcat(self, AMDAHL_MPI_RANK_BIN);
+	if (access(self, X_OK) != 0)
+		return job_fail(job, "cannot run the ranks' binary '%s': %s", self, strerror(errno));
+	return 0;
+}
+
+/*
+ * Fork and exec mpirun, its output into the pipes. It gets a process group of
+ * its own and SIGTERM when the measuring child dies (amdahl killed): the
+ * child's death takes its own group down with SIGKILL, but mpirun, given
+ * SIGTERM, ends its ranks and cleans up its session folder and shared memory.
+ * When a point ends, the engine sends SIGTERM too, and a grace period (reap.h).
+ */
+static pid_t start_mpirun(const struct vec *argv, const struct vec *env, const int ofds[2], const int efds[2])
+{
+	pid_t parent = getpid(), pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		if (reap_die_with_parent(parent, SIGTERM) < 0)
+			_exit(127);
+		signal(SIGPIPE, SIG_DFL);
+		if (in >= 0)
+			dup2(in, 0);
+		dup2(ofds[1], 1);
+		dup2(efds[1], 2);
+		execvpe("mpirun", argv->v, env->v);
+		dprintf(2, "cannot run mpirun: %s\n", strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* What mpirun's end and its reply say: 0 and the timing, or -1 with job->err set. */
+static int judge(struct job *job, const struct reply *r, int status, struct timing *out, double t_fork, double t_end)
+{
+	double ready = 0, setup = 0;
+	char why[1100], how[64], boot[64], myboot[64];
+
+	if (r->error[0])
+		return job_fail(job, "%s", r->error);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		isolate_describe(status, how, sizeof(how));
+		stderr_reason(r, why, sizeof(why));
+		return job_fail(job, "mpirun %s%s%s", how, why[0] ? ": " : "", why);
+	}
+	if (!r->result[0] || parse_result(r->result, out, &ready, &setup, boot, sizeof(boot)) < 0) {
+		stderr_reason(r, why, sizeof(why));
+		return job_fail(job, "mpirun gave no result from rank 0%s%s", why[0] ? ": " : "", why);
+	}
+	forward_messages(r);
+	/* From fork to every rank having started MPI, when rank 0 shares our
+	 * clock; on another host, all that mpirun took beyond the workload's
+	 * setup and the timed span (so MPI_Finalize and the exits count too). */
+	if (boot[0] && read_boot_id(myboot, sizeof(myboot)) == 0 && strcmp(boot, myboot) == 0 && ready > t_fork)
+		out->launch_s = ready - t_fork;
+	else
+		out->launch_s = t_end - t_fork - out->wall_s - setup;
+	if (out->launch_s < 0)
+		out->launch_s = 0;
+	return 0;
+}
+
 static int mpi_run(const struct workload *w, struct job *job, int n, struct timing *out)
 {
 	const char *hostfile = params_text(job->params, mpi_params, "hostfile");
 	const char *args = params_text(job->params, mpi_params, "mpirun-args");
 	struct vec argv = { 0 }, env = { 0 };
 	struct reply *r = xcalloc(1, sizeof(*r));
-	char self[PATH_MAX], boot[64], myboot[64], why[1100];
+	char self[PATH_MAX];
 	int ofds[2] = { -1, -1 }, efds[2] = { -1, -1 }, status = 0, rc = -1;
-	double t_fork, t_end, ready = 0, setup = 0;
-	ssize_t len;
+	double t_fork;
 	pid_t pid;
 
 	(void)w;
-	/* The ranks are a binary of their own beside amdahl, so that libmpi is not
-	 * mapped into the harness (fork's cost grows with every mapping). */
-	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (len < 0) {
-		rc = job_fail(job, "cannot find the amdahl binary for the ranks: %s", strerror(errno));
+	if (ranks_binary(job, self, sizeof(self)) < 0)
 		goto out;
-	}
-	self[len] = '\0';
-	if (strrchr(self, '/'))
-		strrchr(self, '/')[1] = '\0';
-	if (strlen(self) + sizeof(AMDAHL_MPI_RANK_BIN) > sizeof(self)) {
-		rc = job_fail(job, "path of the amdahl binary too long");
-		goto out;
-	}
-	strcat(self, AMDAHL_MPI_RANK_BIN);
-	if (access(self, X_OK) != 0) {
-		rc = job_fail(job, "cannot run the ranks' binary '%s': %s", self, strerror(errno));
-		goto out;
-	}
 	build_argv(&argv, job, n, hostfile, args, self);
 	build_env(&env, !*hostfile);
 	if (pipe2(ofds, O_CLOEXEC) < 0 || pipe2(efds, O_CLOEXEC) < 0) {
 		rc = job_fail(job, "cannot make a pipe for mpirun: %s", strerror(errno));
 		goto out;
 	}
-	fflush(NULL);
 	t_fork = clock_now();
-	pid = fork();
-	if (pid < 0) {
+	if ((pid = start_mpirun(&argv, &env, ofds, efds)) < 0) {
 		rc = job_fail(job, "cannot fork mpirun: %s", strerror(errno));
 		goto out;
-	}
-	if (pid == 0) {
-		/* mpirun stays in the measurement child's process group, which the
-		 * sweep ends by id; SIGPIPE goes back to its default for it. */
-		int in = open("/dev/null", O_RDONLY);
-
-		signal(SIGPIPE, SIG_DFL);
-		if (in >= 0)
-			dup2(in, 0);
-		dup2(ofds[1], 1);
-		dup2(efds[1], 2);
-		execvpe("mpirun", argv.v, env.v);
-		dprintf(2, "cannot run mpirun: %s\n", strerror(errno));
-		_exit(127);
 	}
 	close(ofds[1]);
 	close(efds[1]);
@@ -652,36 +651,7 @@ static int mpi_run(const struct workload *w, struct job *job, int n, struct timi
 	ofds[0] = efds[0] = -1;	/* collect closed them */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	t_end = clock_now();
-	if (r->error[0]) {
-		rc = job_fail(job, "%s", r->error);
-		goto out;
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char how[64];
-
-		isolate_describe(status, how, sizeof(how));
-		stderr_reason(r, why, sizeof(why));
-		rc = job_fail(job, "mpirun %s%s%s", how, why[0] ? ": " : "", why);
-		goto out;
-	}
-	if (!r->result[0] || parse_result(r->result, out, &ready, &setup, boot, sizeof(boot)) < 0) {
-		stderr_reason(r, why, sizeof(why));
-		rc = job_fail(job, "mpirun gave no result from rank 0%s%s", why[0] ? ": " : "", why);
-		goto out;
-	}
-	forward_messages(r);
-	/* From fork to every rank having started MPI, when rank 0 shares our
-	 * clock; on another host, all that mpirun took beyond the workload's
-	 * setup and the timed span (so MPI_Finalize and the exits count too). */
-	if (boot[0] && read_boot_id(myboot, sizeof(myboot)) == 0 && strcmp(boot, myboot) == 0 &&
-	    ready > t_fork)
-		out->launch_s = ready - t_fork;
-	else
-		out->launch_s = t_end - t_fork - out->wall_s - setup;
-	if (out->launch_s < 0)
-		out->launch_s = 0;
-	rc = 0;
+	rc = judge(job, r, status, out, t_fork, clock_now());
 out:
 	for (int i = 0; i < 2; i++) {
 		if (ofds[i] >= 0)

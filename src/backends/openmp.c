@@ -9,6 +9,7 @@
  */
 #include "../api/backend.h"
 #include "../runtime/channel.h"
+#include "../runtime/workrec.h"
 
 #include <omp.h>
 
@@ -61,9 +62,17 @@ static int openmp_regions(struct job *job, int n)
 			if (me == 0)
 				got = omp_get_num_threads();
 			job_worker_start(job, me);
-			/* The parallel section is split over the team we asked for. */
-			if (me < n)
+			/* The parallel section is split over the team we asked for;
+			 * a worker's record spans its first region to its last. */
+			if (me < n) {
+				struct worker_record *r = workrec_of(job, me);
+
+				if (r && k == 0)
+					workrec_start(r);
 				job_parallel(job, k, me, n);
+				if (r && k == job->phases - 1)
+					workrec_end(r);
+			}
 			TSAN_RELEASE(region_end);
 		}
 		TSAN_ACQUIRE(region_end);

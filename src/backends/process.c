@@ -3,13 +3,18 @@
  * the workload put in MAP_SHARED memory; a barrier between phases lives there
  * too. Processes have no GIL and are isolated, at the price of fork and IPC.
  *
+ * Workers and the channel's consumer are src/runtime/procs children (B5's
+ * process runner uses the same): they die with their parent, and every one
+ * is reaped, on error paths too.
+ *
  * Channel (message workload): one pipe that every worker writes into and a
  * consumer process reads to its end, as multiprocessing's Pipe: each message
  * crosses the kernel twice (write, read). The consumer counts the bytes into
  * shared memory; the run fails when they differ from the bytes written.
  */
 #include "../api/backend.h"
-#include "../engine/isolate.h"
+#include "../runtime/procs.h"
+#include "../runtime/workrec.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -20,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,8 +36,8 @@ struct pipe_count {
 };
 
 struct pipe_chan {
-	int wfd;
-	pid_t consumer;
+	int fds[2];			/* read end (the consumer's), write end */
+	struct procs consumer;
 	struct pipe_count *count;	/* MAP_SHARED */
 };
 
@@ -44,7 +48,7 @@ static int pipe_transfer(struct job *job, int worker, const void *buf, size_t le
 
 	(void)worker;
 	while (len > 0) {
-		ssize_t k = write(pc->wfd, p, len);
+		ssize_t k = write(pc->fds[1], p, len);
 
 		if (k < 0 && errno == EINTR)
 			continue;
@@ -57,49 +61,54 @@ static int pipe_transfer(struct job *job, int worker, const void *buf, size_t le
 	return 0;
 }
 
-static void consumer_main(int rfd, struct pipe_count *c)
+static int consumer_main(void *p, int i)
 {
+	struct pipe_chan *pc = p;
 	unsigned char buf[65536];
 	uint64_t got = 0, sum = 0;
 	ssize_t k;
 
-	while ((k = read(rfd, buf, sizeof(buf))) != 0) {
+	(void)i;
+	close(pc->fds[1]);
+	while ((k = read(pc->fds[0], buf, sizeof(buf))) != 0) {
 		if (k < 0 && errno == EINTR)
 			continue;
 		if (k < 0)
-			_exit(1);
-		for (ssize_t i = 0; i < k; i++)
-			sum += buf[i];
+			return 1;
+		for (ssize_t j = 0; j < k; j++)
+			sum += buf[j];
 		got += (uint64_t)k;
 	}
-	c->received = got;
-	c->checksum = sum;
-	_exit(0);
+	pc->count->received = got;
+	pc->count->checksum = sum;
+	return 0;
 }
 
 static int pipe_open(struct pipe_chan *pc, struct job *job)
 {
-	int fds[2];
+	int e;
 
+	if (procs_init(&pc->consumer, 1) < 0)
+		return job_fail(job, "channel: out of memory");
 	pc->count = job_shared_alloc(sizeof(*pc->count));
-	if (!pc->count)
+	if (!pc->count) {
+		procs_free(&pc->consumer);
 		return job_fail(job, "channel: cannot map the byte counts");
-	if (pipe(fds) < 0) {
+	}
+	if (pipe(pc->fds) < 0) {
+		e = errno;
 		job_shared_free(pc->count, sizeof(*pc->count));
-		return job_fail(job, "channel: cannot make a pipe: %s", strerror(errno));
+		procs_free(&pc->consumer);
+		return job_fail(job, "channel: cannot make a pipe: %s", strerror(e));
 	}
-	pc->consumer = fork();
-	if (pc->consumer == 0) {
-		close(fds[1]);
-		consumer_main(fds[0], pc->count);
-	}
-	close(fds[0]);	/* the workers only write */
-	if (pc->consumer < 0) {
-		close(fds[1]);
+	e = procs_spawn(&pc->consumer, consumer_main, pc) < 0 ? errno : 0;
+	close(pc->fds[0]);	/* the workers only write */
+	if (e) {
+		close(pc->fds[1]);
 		job_shared_free(pc->count, sizeof(*pc->count));
-		return job_fail(job, "channel: cannot fork the consumer: %s", strerror(errno));
+		procs_free(&pc->consumer);
+		return job_fail(job, "channel: cannot fork the consumer: %s", strerror(e));
 	}
-	pc->wfd = fds[1];
 	job->hooks.transfer = pipe_transfer;
 	job->hooks.ctx = pc;
 	return 0;
@@ -110,14 +119,14 @@ static int pipe_open(struct pipe_chan *pc, struct job *job)
 static int pipe_close(struct pipe_chan *pc, struct job *job, int failed)
 {
 	uint64_t sent = atomic_load(&pc->count->sent);
-	int status = 0, rc = 0;
+	int rc = 0, consumer_rc;
 
-	close(pc->wfd);
-	while (waitpid(pc->consumer, &status, 0) < 0 && errno == EINTR)
-		;
+	close(pc->fds[1]);
+	consumer_rc = procs_reap(&pc->consumer, NULL, 0);
+	procs_free(&pc->consumer);
 	if (failed)
 		rc = -1;
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+	else if (consumer_rc < 0)
 		rc = job_fail(job, "channel: the consumer process failed");
 	else if (pc->count->received != sent)
 		rc = job_fail(job, "channel: %llu bytes written but %llu read", (unsigned long long)sent,
@@ -145,8 +154,9 @@ struct proc_barrier {
 
 struct proc_sync {
 	struct proc_barrier *b;
-	const pid_t *pids;	/* the parent's list of started workers */
-	int started, parent;
+	const struct procs *workers;	/* the parent's list of started workers */
+	struct job *job;
+	int n, parent;
 };
 
 static void futex_wake_all(_Atomic unsigned *addr)
@@ -154,24 +164,12 @@ static void futex_wake_all(_Atomic unsigned *addr)
 	syscall(SYS_futex, addr, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-/* A worker that has ended (WNOWAIT: reap() still collects its status). */
-static int worker_ended(const struct proc_sync *ps)
-{
-	for (int i = 0; i < ps->started; i++) {
-		siginfo_t si;
-
-		memset(&si, 0, sizeof(si));
-		if (waitid(P_PID, (id_t)ps->pids[i], &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid != 0)
-			return 1;
-	}
-	return 0;
-}
-
 static void barrier_wait(void *ctx)
 {
 	struct proc_sync *ps = ctx;
 	struct proc_barrier *b = ps->b;
 	unsigned gen = atomic_load(&b->generation);
+	int status;
 
 	if (atomic_fetch_add(&b->arrived, 1) + 1 == b->parties) {
 		atomic_store(&b->arrived, 0);
@@ -188,97 +186,76 @@ static void barrier_wait(void *ctx)
 			return;
 		}
 		syscall(SYS_futex, &b->generation, FUTEX_WAIT, gen, ps->parent ? &slice : NULL, NULL, 0);
-		if (ps->parent && atomic_load(&b->generation) == gen && worker_ended(ps)) {
+		if (ps->parent && atomic_load(&b->generation) == gen && procs_ended(ps->workers, &status) >= 0) {
 			atomic_store(&b->broken, 1);
 			futex_wake_all(&b->generation);
 		}
 	}
 }
 
-static int reap(struct job *job, pid_t *pids, int started)
+static int worker_main(void *p, int i)
 {
-	int rc = 0;
+	struct proc_sync *ps = p;
+	struct job_sync sync = { barrier_wait, ps };
 
-	for (int i = 0; i < started; i++) {
-		int status;
+	ps->parent = 0;
+	workrec_run_worker(ps->job, i, ps->n, &sync);	/* the record goes back through its map */
+	return 0;
+}
 
-		while (waitpid(pids[i], &status, 0) < 0) {
-			if (errno != EINTR) {
-				status = 0;
-				break;
-			}
-		}
-		if (rc == 0 && (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))) {
-			char how[64];
-			isolate_describe(status, how, sizeof(how));
-			rc = job_fail(job, "worker process %d %s", i, how);
-		}
+/* Fork the workers and run the serial sections between them; then reap. */
+static int run_workers(struct job *job, struct proc_sync *ps, struct procs *workers)
+{
+	struct job_sync sync = { barrier_wait, ps };
+	int rc;
+
+	job_worker_start(job, -1);
+	job_serial(job, 0);
+	while (workers->started < ps->n && procs_spawn(workers, worker_main, ps) == 0)
+		;
+	if (workers->started < ps->n) {
+		int e = errno;
+		/* Workers already started cannot finish their phases without the rest. */
+		procs_kill(workers);
+		procs_reap(workers, NULL, 0);
+		return job_fail(job, "fork failed after %d of %d workers: %s", workers->started, ps->n, strerror(e));
 	}
+	job_run_between(job, &sync);
+	rc = procs_reap(workers, job->err, sizeof(job->err));
+	if (rc == 0 && ps->b && atomic_load(&ps->b->broken))
+		rc = job_fail(job, "a worker process ended before the last phase");
 	return rc;
 }
 
 static int process_run(const struct workload *w, struct job *job, int n, struct timing *out)
 {
-	struct proc_barrier *barrier = NULL;
-	struct proc_sync ps = { NULL, NULL, 0, 1 };
-	struct job_sync sync;
+	struct proc_sync ps = { NULL, NULL, job, n, 1 };
+	struct procs workers;
 	struct pipe_chan chan;
-	pid_t *pids;
-	int started = 0, rc, use_chan = (w->needs & WORKLOAD_NEEDS_CHANNEL) != 0;
+	int rc, use_chan = (w->needs & WORKLOAD_NEEDS_CHANNEL) != 0;
 
 	(void)out;
-	pids = calloc((size_t)n, sizeof(*pids));
-	if (!pids)
+	if (procs_init(&workers, n) < 0)
 		return job_fail(job, "out of memory for %d processes", n);
+	ps.workers = &workers;
 	if (job->phases > 1) {
-		barrier = job_shared_alloc(sizeof(*barrier));
-		if (!barrier) {
-			free(pids);
+		ps.b = job_shared_alloc(sizeof(*ps.b));
+		if (!ps.b) {
+			procs_free(&workers);
 			return job_fail(job, "cannot map a shared barrier");
 		}
-		barrier->parties = (unsigned)n + 1;
+		ps.b->parties = (unsigned)n + 1;
 	}
-	ps.b = barrier;
-	ps.pids = pids;
-	sync.wait = barrier_wait;
-	sync.ctx = &ps;
 	if (use_chan && pipe_open(&chan, job) < 0) {
 		rc = -1;
 		goto out;
 	}
-	job_worker_start(job, -1);
-	job_serial(job, 0);
-	for (; started < n; started++) {
-		pid_t pid = fork();
-
-		if (pid < 0)
-			break;
-		if (pid == 0) {
-			ps.parent = 0;
-			job_run_worker(job, started, n, &sync);
-			_exit(0);
-		}
-		pids[started] = pid;
-		ps.started = started + 1;
-	}
-	if (started < n) {
-		int e = errno;
-		/* Workers already started cannot finish their phases without the rest. */
-		for (int i = 0; i < started; i++)
-			kill(pids[i], SIGKILL);
-		reap(job, pids, started);
-		rc = job_fail(job, "fork failed after %d of %d workers: %s", started, n, strerror(e));
-	} else {
-		job_run_between(job, &sync);
-		rc = reap(job, pids, started);
-		if (rc == 0 && barrier && atomic_load(&barrier->broken))
-			rc = job_fail(job, "a worker process ended before the last phase");
-	}
+	rc = run_workers(job, &ps, &workers);
 	if (use_chan && pipe_close(&chan, job, rc < 0) < 0)
 		rc = -1;
 out:
-	job_shared_free(barrier, sizeof(*barrier));
-	free(pids);
+	job_shared_free(ps.b, sizeof(*ps.b));
+	procs_free(&workers);
 	return rc;
 }
 

@@ -7,6 +7,7 @@
  */
 #include "../api/backend.h"
 #include "../runtime/channel.h"
+#include "../runtime/workrec.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static void *worker_main(void *p)
 	struct thread_arg *a = p;
 	struct job_sync sync = { barrier_wait, a->ctx };
 
-	job_run_worker(a->ctx->job, a->worker, a->ctx->n, &sync);
+	workrec_run_worker(a->ctx->job, a->worker, a->ctx->n, &sync);
 	return NULL;
 }
 

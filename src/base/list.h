@@ -3,7 +3,9 @@
  *   N: "1,2,4", ranges "1-8", doubling "1..320:x2" (1,2,4,...,256,320),
  *      arithmetic "4..32:+4";
  *   P: "0.5,0.9", arithmetic "0.5..0.9:+0.1".
- * Values keep the order given, duplicates dropped. Errors name the bad word.
+ * Values keep the order given, duplicates dropped (the first kept). A list
+ * expands to at most LIST_LEN_MAX values, duplicates counted; a longer one is
+ * refused, naming the limit. Errors name the bad word.
  */
 #ifndef AMDAHL_LIST_H
 #define AMDAHL_LIST_H
@@ -12,6 +14,8 @@
 
 /* The largest worker count amdahl accepts; RLIMIT_NPROC may lower it further. */
 #define LIST_N_MAX 4096
+/* The most values one list may expand to. */
+#define LIST_LEN_MAX 100000
 
 struct int_list {
 	int *v;

@@ -8,12 +8,12 @@
  */
 #include "cmd.h"
 #include "../b5/b5.h"
-#include "../engine/isolate.h"
+#include "../engine/engine.h"
 #include "../base/list.h"
 #include "../base/options.h"
 #include "../engine/meta.h"
+#include "../engine/output.h"
 #include "../models/stats.h"
-#include "../engine/sweep.h"
 #include "../base/util.h"
 
 #include <errno.h>
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 struct b5_opts {
-	const char *backend, *messengers, *pickers, *bikes, *wait, *out;
+	const char *backend, *messengers, *pickers, *bikes, *wait, *out, *meta;
 	int orders, reps, quiet, fault;
 	double pick_ms, deliver_ms, poll_ms, timeout;
 };
@@ -64,6 +64,9 @@ static const struct option_spec b5_specs[] = {
 	  .help = "per run (default 60 + 10 x the least wall)" },
 	{ .name = "out", .short_name = 'o', .kind = OPTION_STRING, .metavar = "FILE", B5_AT(out),
 	  .help = "CSV file (default stdout); metadata in FILE.meta.json" },
+	{ .name = "meta", .kind = OPTION_STRING, .metavar = "FILE", B5_AT(meta),
+	  .help = "write the metadata (JSON) here (default FILE.meta.json\nbeside -o FILE; none for stdout, a device "
+	  "or a pipe)" },
 	{ .name = "fault", .kind = OPTION_CHOICE, .metavar = "KIND", .choices = b5_faults, .def = "none",
 	  B5_AT(fault), .help = "test the harness: one messenger loses or duplicates\nan order, hangs, or "
 	  "crashes (lose, duplicate, hang,\ncrash)" },
@@ -191,241 +194,231 @@ static int plan_make(const struct b5_opts *o, struct b5_plan *pl)
 	return 0;
 }
 
-/* The child's side of one run: the pipeline, then one message. */
-struct child_arg {
-	const struct b5_backend *backend;
-	struct b5_config cfg;
+/* B5 as the engine's client: its points are the configurations, its reporter writes B5 rows. */
+struct b5_run {
+	const struct b5_opts *o;
+	struct b5_config *configs;
+	const struct b5_backend **backends;	/* of each configuration */
+	size_t nconfigs;
+	FILE *out;
+	struct b5_row *rows;			/* kept for the summary */
+	size_t nrows, cap;
+	int write_error;
 };
 
-static int run_child(void *arg, int fd)
-{
-	struct child_arg *a = arg;
-	struct b5_result r;
-	char err[sizeof(r.err)];
-
-	if (b5_run(a->backend, &a->cfg, &r, err, sizeof(err)) < 0)
-		snprintf(r.err, sizeof(r.err), "%s", err);
-	return isolate_send(fd, &r, sizeof(r)) < 0 ? 1 : 0;
-}
-
 /* One measured row, kept for the summary. */
-struct row {
-	const char *backend;
-	struct b5_config cfg;
+struct b5_row {
+	size_t config;
 	double throughput, cpu_s;
 };
 
-struct outcome {
-	struct row *rows;
-	size_t nrows, cap;
-	size_t failed;
-	int interrupted, write_error;
-};
-
-static void describe_point(char *buf, size_t len, const char *backend, const struct b5_config *c, int rep)
+/* Every configuration: backend x wait x pickers x bikes x messengers, in that order. */
+static void b5_configs(struct b5_run *br, const struct b5_plan *pl)
 {
-	snprintf(buf, len, "%s %s messengers=%d pickers=%d bikes=%d rep %d", backend,
-		 c->wait == B5_WAIT_POLL ? "poll" : "cond", c->messengers, c->pickers, c->bikes, rep + 1);
+	const struct b5_opts *o = br->o;
+	size_t n = pl->nbackends * pl->nwaits * pl->ps.len * pl->bs.len * pl->ms.len, k = 0;
+
+	br->configs = xcalloc(n + 1, sizeof(*br->configs));
+	br->backends = xcalloc(n + 1, sizeof(*br->backends));
+	for (size_t bi = 0; bi < pl->nbackends; bi++)
+		for (size_t wi = 0; wi < pl->nwaits; wi++)
+			for (size_t pi = 0; pi < pl->ps.len; pi++)
+				for (size_t ki = 0; ki < pl->bs.len; ki++)
+					for (size_t mi = 0; mi < pl->ms.len; mi++, k++) {
+						br->backends[k] = pl->backends[bi];
+						br->configs[k] = (struct b5_config){
+							.messengers = pl->ms.v[mi], .pickers = pl->ps.v[pi],
+							.bikes = pl->bs.v[ki], .orders = o->orders,
+							.pick_s = o->pick_ms / 1e3, .deliver_s = o->deliver_ms / 1e3,
+							.wait = pl->waits[wi], .poll_s = o->poll_ms / 1e3,
+							.fault = (enum b5_fault)o->fault,
+						};
+					}
+	br->nconfigs = n;
 }
 
-/* Run one point in a child; write its row. */
-static void measure(const struct b5_opts *o, const struct b5_backend *b, const struct b5_config *cfg,
-		    int rep, FILE *out, struct outcome *oc)
+/* In the child: one run of the pipeline, then one message. */
+static int b5_visit(void *ctx, size_t point, int first, int n, struct engine_child *ch)
 {
-	struct child_arg arg = { b, *cfg };
-	struct b5_bound bound;
+	const struct b5_run *br = ctx;
 	struct b5_result r;
-	struct isolate iso;
-	char what[160];
-	double timeout;
-	enum isolate_read rd;
+	char err[sizeof(r.err)] = "";
 
-	b5_bound(cfg, &bound);
-	timeout = o->timeout > 0 ? o->timeout : 60 + 10 * bound.wall_min_s;
-	describe_point(what, sizeof(what), b->name, cfg, rep);
-	if (isolate_start(&iso, run_child, &arg) < 0) {
-		errorf("%s: cannot fork: %s", what, strerror(errno));
-		oc->failed++;
-		return;
-	}
+	(void)n;
 	memset(&r, 0, sizeof(r));
-	rd = isolate_read(&iso, &r, sizeof(r), timeout, &sweep_stop);
-	if (rd == ISOLATE_INTERRUPTED) {
-		isolate_finish(&iso);
-		oc->interrupted = 1;
-		return;
-	}
-	if (rd == ISOLATE_TIMEOUT) {
-		isolate_finish(&iso);
-		errorf("%s: the pipeline did not finish in %g s; ended it", what, timeout);
-		oc->failed++;
-		return;
-	}
-	if (rd != ISOLATE_MSG) {
-		char how[64];
-		isolate_describe(isolate_finish(&iso), how, sizeof(how));
-		errorf("%s: the run's process %s before reporting", what, how);
-		oc->failed++;
-		return;
-	}
-	isolate_finish(&iso);
+	if (b5_run(br->backends[point], &br->configs[point], &r, err, sizeof(err)) < 0 || !r.ok)
+		return engine_child_error(ch, err[0] ? err : r.err[0] ? r.err : "the pipeline failed");
+	return engine_child_rep(ch, first, &r) < 0 ? 1 : 0;
+}
+
+static void b5_name(void *ctx, size_t point, char *buf, size_t len)
+{
+	const struct b5_run *br = ctx;
+	const struct b5_config *c = &br->configs[point];
+
+	snprintf(buf, len, "%s %s messengers=%d pickers=%d bikes=%d", br->backends[point]->name,
+		 c->wait == B5_WAIT_POLL ? "poll" : "cond", c->messengers, c->pickers, c->bikes);
+}
+
+static double b5_timeout(void *ctx, size_t point)
+{
+	const struct b5_run *br = ctx;
+	struct b5_bound bound;
+
+	b5_bound(&br->configs[point], &bound);
+	return br->o->timeout > 0 ? br->o->timeout : 60 + 10 * bound.wall_min_s;
+}
+
+/* The reporter: a row per run, written whole; a run that lost an order keeps its row and fails. */
+static int b5_on_row(void *ctx, size_t point, int rep, const void *data)
+{
+	struct b5_run *br = ctx;
+	const struct b5_config *c = &br->configs[point];
+	struct b5_result r;
+	char what[200];
+
+	memcpy(&r, data, sizeof(r));
 	r.err[sizeof(r.err) - 1] = '\0';
-	if (!r.ok) {
-		errorf("%s: %s", what, r.err[0] ? r.err : "the pipeline failed");
-		oc->failed++;
-		return;
+	if (!br->write_error && b5_csv_write_row(br->out, br->backends[point]->name, rep, c, &r) < 0)
+		br->write_error = 1;
+	if (br->nrows == br->cap) {
+		br->cap = br->cap ? 2 * br->cap : 64;
+		br->rows = xrealloc(br->rows, br->cap * sizeof(*br->rows));
 	}
-	if (b5_csv_write_row(out, b->name, rep, cfg, &r) < 0)
-		oc->write_error = 1;
-	if (!b5_result_exact(&r)) {
-		errorf("%s: %d of %d orders delivered, %d lost, %d duplicated, %d misrouted", what,
-		       r.delivered, cfg->orders, r.lost, r.duplicated, r.misrouted);
-		oc->failed++;
-	}
-	if (oc->nrows == oc->cap) {
-		oc->cap = oc->cap ? 2 * oc->cap : 64;
-		oc->rows = xrealloc(oc->rows, oc->cap * sizeof(*oc->rows));
-	}
-	oc->rows[oc->nrows++] = (struct row){ b->name, *cfg, cfg->orders / r.wall_s, r.cpu_s };
+	br->rows[br->nrows++] = (struct b5_row){ point, c->orders / r.wall_s, r.cpu_s };
+	if (b5_result_exact(&r))
+		return 0;
+	b5_name(ctx, point, what, sizeof(what));
+	errorf("%s rep %d: %d of %d orders delivered, %d lost, %d duplicated, %d misrouted", what, rep + 1,
+	       r.delivered, c->orders, r.lost, r.duplicated, r.misrouted);
+	return -1;
 }
 
-static int same_point(const struct row *a, const struct row *b)
+static void b5_on_failure(void *ctx, size_t point, const struct engine_failure *f)
 {
-	return a->backend == b->backend && a->cfg.wait == b->cfg.wait && a->cfg.messengers == b->cfg.messengers &&
-	       a->cfg.pickers == b->cfg.pickers && a->cfg.bikes == b->cfg.bikes;
+	char what[200];
+
+	b5_name(ctx, point, what, sizeof(what));
+	if (f->kind == ENGINE_FAIL_TIMEOUT)
+		errorf("%s: the pipeline did not finish in %g s; %s", what, f->timeout_s, f->ended);
+	else
+		errorf("%s: %s", what, f->why);
 }
 
-/* Medians per point on stderr, beside the law. */
-static void summary(const struct outcome *oc)
+/* Medians per configuration on stderr, beside the law. */
+static void b5_summary(void *ctx, const struct engine_outcome *eo)
 {
-	double *tp = xcalloc(oc->nrows + 1, sizeof(*tp)), *cpu = xcalloc(oc->nrows + 1, sizeof(*cpu));
-	char *seen = xcalloc(oc->nrows + 1, 1);
+	const struct b5_run *br = ctx;
+	double *tp = xcalloc(br->nrows + 1, sizeof(*tp)), *cpu = xcalloc(br->nrows + 1, sizeof(*cpu));
 
+	(void)eo;
+	if (br->o->quiet || br->nrows == 0)
+		goto out;
 	fprintf(stderr, "%-8s %-4s %7s %5s %10s %11s %11s %8s %9s %-10s\n", "backend", "wait", "pickers",
 		"bikes", "messengers", "orders/s", "bound", "attained", "cpu_s", "bottleneck");
-	for (size_t i = 0; i < oc->nrows; i++) {
+	for (size_t p = 0; p < br->nconfigs; p++) {
+		const struct b5_config *c = &br->configs[p];
 		struct b5_bound b;
 		double median;
 		size_t n = 0;
 
-		if (seen[i])
-			continue;
-		for (size_t j = i; j < oc->nrows; j++)
-			if (!seen[j] && same_point(&oc->rows[i], &oc->rows[j])) {
-				seen[j] = 1;
-				tp[n] = oc->rows[j].throughput;
-				cpu[n++] = oc->rows[j].cpu_s;
+		for (size_t j = 0; j < br->nrows; j++)
+			if (br->rows[j].config == p) {
+				tp[n] = br->rows[j].throughput;
+				cpu[n++] = br->rows[j].cpu_s;
 			}
-		b5_bound(&oc->rows[i].cfg, &b);
+		if (n == 0)
+			continue;
+		b5_bound(c, &b);
 		median = stats_median(tp, n);
-		fprintf(stderr, "%-8s %-4s %7d %5d %10d %11.1f %11.1f %8.2f %9.4f %-10s\n",
-			oc->rows[i].backend, oc->rows[i].cfg.wait == B5_WAIT_POLL ? "poll" : "cond",
-			oc->rows[i].cfg.pickers, oc->rows[i].cfg.bikes, oc->rows[i].cfg.messengers,
-			median, b.rate, median * b.wall_min_s / oc->rows[i].cfg.orders,
-			stats_median(cpu, n), b.bottleneck);
+		fprintf(stderr, "%-8s %-4s %7d %5d %10d %11.1f %11.1f %8.2f %9.4f %-10s\n", br->backends[p]->name,
+			c->wait == B5_WAIT_POLL ? "poll" : "cond", c->pickers, c->bikes, c->messengers, median, b.rate,
+			median * b.wall_min_s / c->orders, stats_median(cpu, n), b.bottleneck);
 	}
+out:
 	free(tp);
 	free(cpu);
-	free(seen);
+}
+
+/* The lists are in range already; this checks the times against the law's limits. */
+static int b5_check_times(const struct b5_opts *o, const struct b5_plan *pl)
+{
+	struct b5_config c = {
+		.messengers = pl->ms.v[0], .pickers = pl->ps.v[0], .bikes = pl->bs.v[0], .orders = o->orders,
+		.pick_s = o->pick_ms / 1e3, .deliver_s = o->deliver_ms / 1e3, .poll_s = o->poll_ms / 1e3,
+	};
+	char err[256];
+
+	if (b5_config_check(&c, err, sizeof(err)) < 0) {
+		usagef("b5", "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Measure every configuration through the engine; the outcome for the output's close. */
+static void b5_measure(struct b5_run *br, struct output_outcome *oc)
+{
+	struct engine_plan plan = {
+		.ctx = br, .npoints = br->nconfigs, .reps = br->o->reps, .order = ENGINE_POINTS,
+		.one_rep_a_visit = 1, .data_size = sizeof(struct b5_result), .visit = b5_visit,
+		.timeout = b5_timeout, .name = b5_name,
+	};
+	struct engine_reporter rep = {
+		.ctx = br, .row = b5_on_row, .failure = b5_on_failure, .summary = b5_summary,
+	};
+	struct engine_outcome eo;
+
+	if (b5_csv_write_header(br->out) < 0)
+		br->write_error = 1;
+	engine_open();
+	engine_run(&plan, &rep, !br->o->quiet && isatty(STDERR_FILENO), &eo);
+	engine_close();
+	*oc = (struct output_outcome){ .rows = br->nrows, .failed = eo.failures > 0, .failures = eo.failures,
+				       .unit = "run", .interrupted = eo.interrupted, .write_error = br->write_error };
 }
 
 int cmd_b5(int argc, char **argv)
 {
 	struct b5_opts o;
-	struct outcome oc;
 	struct b5_plan pl;
-	char err[256], meta_path[4200];
+	struct b5_run br;
+	struct output out;
+	struct output_outcome oc;
+	char err[4400];
 	json_t *meta;
-	FILE *out = stdout;
-	size_t total, done = 0;
-	int rc, status, argi;
+	int rc, argi;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = options_command(&b5_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
 		return rc;
 	if (plan_make(&o, &pl) < 0)
 		return EXIT_USAGE;
-	total = pl.nbackends * pl.nwaits * pl.ps.len * pl.bs.len * pl.ms.len * (size_t)o.reps;
-	{
-		/* The lists are in range already; this checks the times against the law's limits. */
-		struct b5_config c = {
-			.messengers = pl.ms.v[0], .pickers = pl.ps.v[0], .bikes = pl.bs.v[0],
-			.orders = o.orders, .pick_s = o.pick_ms / 1e3, .deliver_s = o.deliver_ms / 1e3,
-			.poll_s = o.poll_ms / 1e3,
-		};
-		if (b5_config_check(&c, err, sizeof(err)) < 0) {
-			usagef("b5", "%s", err);
-			plan_free(&pl);
-			return EXIT_USAGE;
-		}
+	if (b5_check_times(&o, &pl) < 0) {
+		plan_free(&pl);
+		return EXIT_USAGE;
 	}
-	if (o.out) {
-		out = fopen(o.out, "w");
-		if (!out) {
-			errorf("cannot write '%s': %s", o.out, strerror(errno));
-			plan_free(&pl);
-			return EXIT_USAGE;
-		}
-		meta_path_for(o.out, meta_path, sizeof(meta_path));
+	if (output_open(&out, o.out, o.meta, o.quiet, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		plan_free(&pl);
+		return EXIT_USAGE;
 	}
 	meta = meta_new(argc + 1, argv - 1);
-	memset(&oc, 0, sizeof(oc));
-	sweep_install_sigint();
-	if (b5_csv_write_header(out) < 0)
-		oc.write_error = 1;
-	for (size_t bi = 0; bi < pl.nbackends && !oc.interrupted; bi++)
-		for (size_t wi = 0; wi < pl.nwaits && !oc.interrupted; wi++)
-			for (size_t pi = 0; pi < pl.ps.len && !oc.interrupted; pi++)
-				for (size_t ki = 0; ki < pl.bs.len && !oc.interrupted; ki++)
-					for (size_t mi = 0; mi < pl.ms.len && !oc.interrupted; mi++)
-						for (int rep = 0; rep < o.reps && !oc.interrupted; rep++) {
-							struct b5_config c = {
-								.messengers = pl.ms.v[mi], .pickers = pl.ps.v[pi],
-								.bikes = pl.bs.v[ki], .orders = o.orders,
-								.pick_s = o.pick_ms / 1e3,
-								.deliver_s = o.deliver_ms / 1e3,
-								.wait = pl.waits[wi], .poll_s = o.poll_ms / 1e3,
-								.fault = o.fault,
-							};
-							if (!o.quiet && isatty(STDERR_FILENO))
-								fprintf(stderr, "\r\033[K[%zu/%zu] %s %s messengers=%d",
-									++done, total, pl.backends[bi]->name,
-									c.wait == B5_WAIT_POLL ? "poll" : "cond",
-									c.messengers);
-							measure(&o, pl.backends[bi], &c, rep, out, &oc);
-						}
-	if (!o.quiet && isatty(STDERR_FILENO))
-		fputs("\r\033[K", stderr);
-	if (oc.interrupted)
-		errorf("interrupted: %zu finished rows kept", oc.nrows);
-	else if (!o.quiet && oc.nrows)
-		summary(&oc);
-	if (oc.write_error)
-		errorf("cannot write the results to '%s'", o.out ? o.out : "standard output");
-	status = oc.interrupted ? EXIT_INTERRUPTED : (oc.failed || oc.write_error) ? EXIT_FAILED : EXIT_OK;
-	if (oc.failed && !oc.interrupted)
-		errorf("%zu run%s failed; %zu rows written", oc.failed, oc.failed == 1 ? "" : "s", oc.nrows);
+	memset(&br, 0, sizeof(br));
+	br.o = &o;
+	br.out = out.fp;
+	b5_configs(&br, &pl);
+	b5_measure(&br, &oc);
 	json_object_set_new(meta, "b5", json_pack("{s:i,s:f,s:f,s:f,s:i}", "orders", o.orders, "pick_ms",
 						  o.pick_ms, "deliver_ms", o.deliver_ms, "poll_ms", o.poll_ms,
 						  "reps", o.reps));
-	json_object_set_new(meta, "rows", json_integer((json_int_t)oc.nrows));
-	json_object_set_new(meta, "status", json_integer(status));
 	if (!isnan(meta_loadavg()))
 		json_object_set_new(meta, "loadavg_after", json_real(meta_loadavg()));
-	if (o.out && meta_write(meta, meta_path) < 0) {
-		errorf("cannot write '%s': %s", meta_path, strerror(errno));
-		if (status == EXIT_OK)
-			status = EXIT_FAILED;
-	}
+	rc = output_close(&out, meta, &oc);
 	json_decref(meta);
-	if (out == stdout) {
-		if (finish_stdout() < 0 && status == EXIT_OK)
-			status = EXIT_FAILED;
-	} else if (fclose(out) != 0 && status == EXIT_OK) {
-		errorf("cannot write '%s': %s", o.out, strerror(errno));
-		status = EXIT_FAILED;
-	}
-	free(oc.rows);
+	free(br.rows);
+	free(br.configs);
+	free(br.backends);
 	plan_free(&pl);
-	return status;
+	return rc;
 }

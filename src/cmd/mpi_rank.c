@@ -58,6 +58,16 @@ struct rank_channel {
 	size_t cap;
 };
 
+/* Whether the launcher (mpirun or orted) is gone already: this rank was
+ * re-parented to PID 1 or to amdahl, the subreaper (AMDAHL_REAPER_PID). */
+static int parent_gone(void)
+{
+	const char *reaper = getenv("AMDAHL_REAPER_PID");
+	pid_t pp = getppid();
+
+	return pp == 1 || (reaper && strtol(reaper, NULL, 10) == (long)pp);
+}
+
 /* Tell the launcher why this rank cannot go on, and end the whole job. */
 static int rank_fail(int rank, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int rank_fail(int rank, const char *fmt, ...)
@@ -264,7 +274,7 @@ int cmd_mpi_rank(int argc, char **argv)
 	 * sweep's kill: die with the parent (mpirun or orted), and do not start
 	 * at all if it is gone already. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
+	if (parent_gone())
 		return EXIT_FAILED;
 	MPI_Init(&argc, &argv);
 	MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -24,7 +24,7 @@
 #include "../engine/meta.h"
 #include "../models/models.h"
 #include "../models/stats.h"
-#include "../engine/sweep.h"
+#include "../engine/stop.h"
 #include "../base/options.h"
 #include "../base/util.h"
 
@@ -842,10 +842,10 @@ static enum draw_status draw(const struct plot_ctx *ctx, const char *script, con
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			break;
-		if (sweep_stop)
+		if (engine_stop)
 			kill(pid, SIGTERM);
 	}
-	if (sweep_stop) {
+	if (engine_stop) {
 		unlink(tmp);
 		return DRAW_INTERRUPTED;
 	}
@@ -1637,7 +1637,7 @@ int cmd_plot(int argc, char **argv)
 			goto out;
 		}
 	}
-	sweep_install_sigint();
+	engine_stop_install();
 	if (o.theory)
 		st = draw_theory(&ctx, &ps, &ns);
 	for (size_t i = 0; i < ng && st == DRAW_OK; i++) {

@@ -9,6 +9,8 @@
 #include "../base/machine.h"
 #include "../base/options.h"
 #include "../engine/meta.h"
+#include "../engine/output.h"
+#include "../engine/engine.h"
 #include "../engine/sweep.h"
 #include "../base/topology.h"
 #include "../base/util.h"
@@ -28,7 +30,7 @@
 #define RUN_P "0.9"
 
 struct run_opts {
-	const char *backend, *workload, *plist, *nlist, *out;
+	const char *backend, *workload, *plist, *nlist, *out, *meta;
 	struct option_list cmds, names, env;
 	int shell, show_output, ignore_failure;
 	const char *setup, *prepare;
@@ -40,7 +42,7 @@ struct run_opts {
 };
 
 static const char *const run_scalings[] = { [SCALING_STRONG] = "strong", [SCALING_WEAK] = "weak", NULL };
-static const char *const run_orders[] = { [ORDER_ROUNDS] = "rounds", [ORDER_POINTS] = "points", NULL };
+static const char *const run_orders[] = { [ENGINE_ROUNDS] = "rounds", [ENGINE_POINTS] = "points", NULL };
 
 #define RUN_AT(field) OPTION_AT(struct run_opts, field)
 
@@ -80,6 +82,9 @@ static const struct option_spec run_specs[] = {
 	  .help = "warn when a point's coefficient of variation\nexceeds it" },
 	{ .name = "out", .short_name = 'o', .kind = OPTION_STRING, .metavar = "FILE", RUN_AT(out),
 	  .help = "CSV file (default stdout); metadata in FILE.meta.json" },
+	{ .name = "meta", .kind = OPTION_STRING, .metavar = "FILE", RUN_AT(meta),
+	  .help = "write the metadata (JSON) here (default FILE.meta.json\nbeside -o FILE; none for stdout, a device "
+	  "or a pipe)" },
 	{ .name = "seed", .kind = OPTION_INT, .metavar = "S", .min = 0, .max = 18446744073709551615.0, .def = "1",
 	  RUN_AT(seed), .expect = "a non-negative integer", .help = "seed of the round order" },
 	{ .name = "quiet", .short_name = 'q', .kind = OPTION_FLAG, RUN_AT(quiet),
@@ -183,6 +188,15 @@ static int max_workers(void)
 	return max;
 }
 
+/* Whether p is among the first n of v: a plugin named twice is measured once. */
+static int listed(const void *const *v, size_t n, const void *p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return 1;
+	return 0;
+}
+
 static int resolve_plugins(const struct run_opts *o, const struct backend ***bs, size_t *nb,
 			   const struct workload ***ws, size_t *nw)
 {
@@ -200,8 +214,8 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		} else if (b->unavailable) {
 			errorf("backend '%s' is not available in this build: %s", *w, b->unavailable);
 			rc = -1;
-		} else if (*nb < 64) {
-			(*bs)[(*nb)++] = b;
+		} else if (*nb < 64 && !listed((const void *const *)*bs, *nb, b)) {
+			(*bs)[(*nb)++] = b;	/* -b thread,thread measures thread once */
 		}
 	}
 	for (char **w = ww; *w && rc == 0; w++) {
@@ -212,7 +226,7 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		} else if ((wl->needs & WORKLOAD_EXTERNAL) && !o->cmds.len) {
 			usagef("run", "workload '%s' runs programs given with --cmd", *w);
 			rc = -1;
-		} else if (*nw < 64) {
+		} else if (*nw < 64 && !listed((const void *const *)*ws, *nw, wl)) {
 			(*ws)[(*nw)++] = wl;
 		}
 	}
@@ -253,136 +267,148 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 	return rc;
 }
 
+/* The N and P lists, N = 1 added. */
+static int run_lists(const struct run_opts *o, struct sweep_config *cfg)
+{
+	char err[4300];
+
+	if (list_parse_p(o->plist, &cfg->ps, err, sizeof(err)) < 0) {
+		usagef("run", "%s", err);
+		return -1;
+	}
+	if (list_parse_n(o->nlist, max_workers(), &cfg->ns, err, sizeof(err)) < 0) {
+		usagef("run", "%s (the limit is %d on this machine)", err, max_workers());
+		return -1;
+	}
+	list_ensure_n(&cfg->ns, 1);
+	return 0;
+}
+
+/* --cmd: the programs, checked (split into words, found on PATH); they run as cmd/exec. */
+static int run_cmds(struct run_opts *o, struct exec_cmd *cmds, const char **env, struct sweep_config *cfg)
+{
+	char err[4300];
+
+	if (!o->cmds.len)
+		return 0;
+	o->backend = "cmd";
+	o->workload = "exec";
+	memcpy(env, o->env.v, o->env.len * sizeof(*env));
+	env[o->env.len] = NULL;
+	for (size_t i = 0; i < o->cmds.len; i++) {
+		cmds[i] = (struct exec_cmd){
+			.name = i < o->names.len ? o->names.v[i] : o->cmds.v[i], .tmpl = o->cmds.v[i],
+			.shell = o->shell, .env = env, .setup = o->setup, .prepare = o->prepare,
+			.show_output = o->show_output, .ignore_failure = o->ignore_failure,
+		};
+		if (exec_check(&cmds[i], err, sizeof(err)) < 0) {
+			errorf("%s", err);
+			return -1;
+		}
+	}
+	cfg->cmds = cmds;
+	cfg->ncmds = o->cmds.len;
+	return 0;
+}
+
+static void run_config(const struct run_opts *o, struct sweep_config *cfg, const struct topology_placement *pl)
+{
+	cfg->reps = o->reps;
+	cfg->warmup = o->warmup;
+	cfg->phases = o->phases;
+	cfg->scaling = o->scaling;
+	cfg->order = o->order;
+	cfg->work_s = o->work;
+	cfg->timeout_s = o->timeout > 0 ? o->timeout : 60 + 10 * o->work;
+	cfg->cv_warn = o->cv_warn;
+	cfg->seed = o->seed;
+	cfg->params = &o->params;
+	cfg->cores = machine_usable_cores();
+	cfg->placement = pl;
+	cfg->quiet = o->quiet;
+	cfg->progress = !o->quiet && isatty(STDERR_FILENO);
+}
+
+/* What meta.json says about the run, besides the machine. */
+static void run_meta(json_t *meta, const struct run_opts *o, const struct sweep_config *cfg,
+		     const struct sweep_outcome *so, const struct topology_placement *pl)
+{
+	json_t *cal = json_object();
+	char cpus[4300];
+
+	for (size_t i = 0; i < cfg->nworkloads; i++)
+		json_object_set_new(cal, cfg->workloads[i]->name, json_pack("{s:f,s:I}", "units_per_s", so->rates[i],
+									    "units", (json_int_t)so->units[i]));
+	json_object_set_new(meta, "calibration", cal);
+	json_object_set_new(meta, "order", json_string(run_orders[o->order]));
+	json_object_set_new(meta, "seed", json_integer((json_int_t)o->seed));
+	json_object_set_new(meta, "pin", json_string(topology_pin_name(o->pin)));
+	topology_cpus_format(pl->cpus, pl->ncpus, cpus, sizeof(cpus));
+	json_object_set_new(meta, "pin_cpus", json_string(cpus));
+	json_object_set_new(meta, "work_s", json_real(o->work));
+	json_object_set_new(meta, "elapsed_s", json_real(so->elapsed_s));
+	if (isfinite(meta_loadavg()))
+		json_object_set_new(meta, "loadavg_after", json_real(meta_loadavg()));
+}
+
+/* Everything is checked: open the output, measure, close it. Returns the exit status. */
+static int run_measure(const struct run_opts *o, struct sweep_config *cfg, int argc, char **argv)
+{
+	struct topology_placement placement = { .pin = TOPOLOGY_PIN_NONE };
+	struct sweep_outcome so;
+	struct output out;
+	struct output_outcome oc;
+	char err[4300];
+	json_t *meta;
+	int rc;
+
+	if (output_open(&out, o->out, o->meta, o->quiet, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return EXIT_USAGE;
+	}
+	if (topology_placement_init(&placement, o->pin, err, sizeof(err)) < 0 && o->pin != TOPOLOGY_PIN_NONE)
+		warnf("--pin %s: %s; pinning in the order of the affinity mask", topology_pin_name(o->pin), err);
+	meta = meta_new(argc + 1, argv - 1);
+	run_config(o, cfg, &placement);
+	cfg->out = out.fp;
+	engine_open();
+	rc = sweep_run(cfg, &so);
+	engine_close();
+	oc = (struct output_outcome){ .rows = so.rows, .failed = rc < 0 && !so.interrupted,
+				      .failures = so.failed_points, .unit = "point",
+				      .interrupted = so.interrupted, .write_error = so.write_error };
+	run_meta(meta, o, cfg, &so, &placement);
+	sweep_outcome_free(&so);
+	rc = output_close(&out, meta, &oc);
+	json_decref(meta);
+	topology_placement_free(&placement);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
 	struct sweep_config cfg;
-	struct sweep_outcome outcome;
-	struct topology_placement placement = { .pin = TOPOLOGY_PIN_NONE };
 	struct exec_cmd cmds[OPTION_LIST_MAX];
 	const char *env[OPTION_LIST_MAX + 1];
 	const struct backend **bs = NULL;
 	const struct workload **ws = NULL;
-	char err[4300], meta_path[4200];
-	json_t *meta = NULL;
-	FILE *out = stdout;
-	int rc, status;
+	int rc;
 
 	memset(&o, 0, sizeof(o));
 	if ((rc = parse_args(argc, argv, &o)) != OPTIONS_GO_ON)
 		return rc;
 	memset(&cfg, 0, sizeof(cfg));
-	if (list_parse_p(o.plist, &cfg.ps, err, sizeof(err)) < 0) {
-		usagef("run", "%s", err);
-		return EXIT_USAGE;
+	rc = EXIT_USAGE;
+	if (run_lists(&o, &cfg) == 0 && run_cmds(&o, cmds, env, &cfg) == 0 &&
+	    resolve_plugins(&o, &bs, &cfg.nbackends, &ws, &cfg.nworkloads) == 0) {
+		cfg.backends = bs;
+		cfg.workloads = ws;
+		rc = run_measure(&o, &cfg, argc, argv);
 	}
-	if (list_parse_n(o.nlist, max_workers(), &cfg.ns, err, sizeof(err)) < 0) {
-		usagef("run", "%s (the limit is %d on this machine)", err, max_workers());
-		list_free_p(&cfg.ps);
-		return EXIT_USAGE;
-	}
-	list_ensure_n(&cfg.ns, 1);
-	if (o.cmds.len) {
-		o.backend = "cmd";
-		o.workload = "exec";
-		memcpy(env, o.env.v, o.env.len * sizeof(*env));
-		env[o.env.len] = NULL;
-		for (size_t i = 0; i < o.cmds.len; i++) {
-			cmds[i] = (struct exec_cmd){
-				.name = i < o.names.len ? o.names.v[i] : o.cmds.v[i], .tmpl = o.cmds.v[i],
-				.shell = o.shell, .env = env, .setup = o.setup, .prepare = o.prepare,
-				.show_output = o.show_output, .ignore_failure = o.ignore_failure,
-			};
-			if (exec_check(&cmds[i], err, sizeof(err)) < 0) {
-				errorf("%s", err);
-				status = EXIT_USAGE;
-				goto out;
-			}
-		}
-		cfg.cmds = cmds;
-		cfg.ncmds = o.cmds.len;
-	}
-	if (resolve_plugins(&o, &bs, &cfg.nbackends, &ws, &cfg.nworkloads) < 0) {
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (o.out) {
-		out = fopen(o.out, "w");
-		if (!out) {
-			errorf("cannot write '%s': %s", o.out, strerror(errno));
-			status = EXIT_USAGE;
-			goto out;
-		}
-		meta_path_for(o.out, meta_path, sizeof(meta_path));
-	}
-	if (topology_placement_init(&placement, o.pin, err, sizeof(err)) < 0 && o.pin != TOPOLOGY_PIN_NONE)
-		warnf("--pin %s: %s; pinning in the order of the affinity mask", topology_pin_name(o.pin), err);
-	meta = meta_new(argc + 1, argv - 1);
-	cfg.backends = bs;
-	cfg.workloads = ws;
-	cfg.reps = o.reps;
-	cfg.warmup = o.warmup;
-	cfg.phases = o.phases;
-	cfg.scaling = o.scaling;
-	cfg.order = o.order;
-	cfg.work_s = o.work;
-	cfg.timeout_s = o.timeout > 0 ? o.timeout : 60 + 10 * o.work;
-	cfg.cv_warn = o.cv_warn;
-	cfg.seed = o.seed;
-	cfg.params = &o.params;
-	cfg.cores = machine_usable_cores();
-	cfg.placement = &placement;
-	cfg.quiet = o.quiet;
-	cfg.progress = !o.quiet && isatty(STDERR_FILENO);
-	cfg.out = out;
-	sweep_install_sigint();
-	rc = sweep_run(&cfg, &outcome);
-	if (outcome.write_error)
-		errorf("cannot write the results to '%s': %s", o.out ? o.out : "standard output",
-		       strerror(errno ? errno : EIO));
-	status = outcome.interrupted ? EXIT_INTERRUPTED : rc < 0 ? EXIT_FAILED : EXIT_OK;
-	if (outcome.interrupted)
-		errorf("interrupted: %zu finished row%s kept", outcome.rows, outcome.rows == 1 ? "" : "s");
-	else if (rc < 0 && outcome.failed_points)
-		errorf("%zu point%s failed; %zu finished row%s kept", outcome.failed_points,
-		       outcome.failed_points == 1 ? "" : "s", outcome.rows, outcome.rows == 1 ? "" : "s");
-	{
-		json_t *cal = json_object();
-		for (size_t i = 0; i < cfg.nworkloads; i++)
-			json_object_set_new(cal, ws[i]->name, json_pack("{s:f,s:I}", "units_per_s",
-				outcome.rates[i], "units", (json_int_t)outcome.units[i]));
-		json_object_set_new(meta, "calibration", cal);
-		json_object_set_new(meta, "order", json_string(o.order == ORDER_ROUNDS ? "rounds" : "points"));
-		json_object_set_new(meta, "seed", json_integer((json_int_t)o.seed));
-		json_object_set_new(meta, "pin", json_string(topology_pin_name(o.pin)));
-		topology_cpus_format(placement.cpus, placement.ncpus, err, sizeof(err));
-		json_object_set_new(meta, "pin_cpus", json_string(err));
-		json_object_set_new(meta, "work_s", json_real(o.work));
-		json_object_set_new(meta, "rows", json_integer((json_int_t)outcome.rows));
-		json_object_set_new(meta, "elapsed_s", json_real(outcome.elapsed_s));
-		json_object_set_new(meta, "status", json_integer(status));
-		if (isfinite(meta_loadavg()))
-			json_object_set_new(meta, "loadavg_after", json_real(meta_loadavg()));
-	}
-	if (o.out && meta_write(meta, meta_path) < 0) {
-		errorf("cannot write '%s': %s", meta_path, strerror(errno));
-		if (status == EXIT_OK)
-			status = EXIT_FAILED;
-	}
-	sweep_outcome_free(&outcome);
-	if (out == stdout) {
-		if (finish_stdout() < 0 && status == EXIT_OK)
-			status = EXIT_FAILED;
-	} else if (fclose(out) != 0 && status == EXIT_OK) {
-		errorf("cannot write '%s': %s", o.out, strerror(errno));
-		status = EXIT_FAILED;
-	}
-out:
-	json_decref(meta);
-	topology_placement_free(&placement);
 	free(bs);
 	free(ws);
 	list_free_p(&cfg.ps);
 	list_free_n(&cfg.ns);
-	return status;
+	return rc;
 }

@@ -1,18 +1,21 @@
 /*
- * Spawning and timing external programs for `amdahl run --cmd`. posix_spawn
- * does the fork/exec (vfork-fast, PATH search included), wordexp splits the
+ * Spawning and timing external programs for `amdahl run --cmd`. vfork and
+ * execvpe start them (PATH search included) and PR_SET_PDEATHSIG ties each
+ * to the process that started it; wordexp splits the
  * words as a shell would (quotes, no command substitution), wait4 gives the
  * child's CPU time and peak RSS. Its stderr goes to an unlinked temporary
  * file so that a failure can show its tail.
  */
 #define _GNU_SOURCE
 #include "exec.h"
+#include "reap.h"
+#include "stop.h"
 #include "../base/clock.h"
 #include "../base/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,22 +51,73 @@ char *exec_expand(const char *tmpl, int n)
 	return out;
 }
 
+/* Whether every quote of a command line is closed (backslash escapes honoured outside '...'). */
+static int quotes_closed(const char *s)
+{
+	char open = 0;
+
+	for (; *s; s++) {
+		if (open != '\'' && *s == '\\' && s[1])
+			s++;
+		else if (!open && (*s == '\'' || *s == '"'))
+			open = *s;
+		else if (open && *s == open)
+			open = 0;
+	}
+	return !open;
+}
+
+/* What a wordexp error means for this line, in the user's words. */
+static const char *split_reason(int rc, const char *line)
+{
+	switch (rc) {
+	case 0: return " (it is empty)";
+	case WRDE_BADCHAR: return " (it has | & ; < > ( ) { } or a newline: use --shell)";
+	case WRDE_CMDSUB: return " (command substitution needs --shell)";
+	case WRDE_BADVAL: return " (it names an undefined variable)";
+	case WRDE_NOSPACE: return " (out of memory)";
+	case WRDE_SYNTAX:
+		if (!quotes_closed(line))
+			return " (unbalanced quotes)";
+		if (strstr(line, "$(("))
+			return " (an arithmetic expansion $((...)) that cannot be evaluated)";
+		return " (a shell syntax error, such as an unclosed ${...})";
+	default: return "";
+	}
+}
+
 static int split_words(const char *line, wordexp_t *we, char *err, size_t errlen)
 {
 	int rc = wordexp(line, we, WRDE_NOCMD);
 
 	if (rc == 0 && we->we_wordc > 0)
 		return 0;
-	if (rc == 0)
+	if (rc == 0 || rc == WRDE_NOSPACE)
 		wordfree(we);
-	snprintf(err, errlen, "cannot split command '%s' into words%s", line,
-		 rc == WRDE_BADCHAR ? " (it has | & ; < > ( ) { } or a newline: use --shell)" :
-		 rc == WRDE_CMDSUB ? " (command substitution needs --shell)" :
-		 rc == WRDE_SYNTAX ? " (unbalanced quotes)" : rc == 0 ? " (it is empty)" : "");
+	snprintf(err, errlen, "cannot split command '%s' into words%s", line, split_reason(rc, line));
 	return -1;
 }
 
-static int on_path(const char *prog)
+char **exec_split(const char *line, char *err, size_t errlen)
+{
+	wordexp_t we;
+	char **words;
+	int rc = wordexp(line, &we, WRDE_NOCMD);
+
+	if (rc != 0) {
+		if (rc == WRDE_NOSPACE)
+			wordfree(&we);
+		snprintf(err, errlen, "cannot split '%s' into words%s", line, split_reason(rc, line));
+		return NULL;
+	}
+	words = xcalloc(we.we_wordc + 1, sizeof(*words));
+	for (size_t i = 0; i < we.we_wordc; i++)
+		words[i] = xstrdup(we.we_wordv[i]);
+	wordfree(&we);
+	return words;
+}
+
+int exec_on_path(const char *prog)
 {
 	const char *path = getenv("PATH");
 	char buf[4096];
@@ -96,7 +150,7 @@ int exec_check(const struct exec_cmd *cmd, char *err, size_t errlen)
 		if (split_words(line, &we, err, errlen) < 0) {
 			rc = -1;
 		} else {
-			if (!on_path(we.we_wordv[0])) {
+			if (!exec_on_path(we.we_wordv[0])) {
 				snprintf(err, errlen, "program '%s' not found (PATH=%s)", we.we_wordv[0],
 					 getenv("PATH") ? getenv("PATH") : "");
 				rc = -1;
@@ -159,31 +213,80 @@ static void stderr_tail(int fd, char *buf, size_t len)
 			*c = ' ';
 }
 
+/* The file descriptors of a program: stdin from /dev/null, output discarded or kept. */
+struct spawn_io {
+	int show_output;
+	int errfd;		/* stderr into this file (its tail for a message); -1: /dev/null */
+};
+
+/*
+ * In the vfork child, before exec: signals back to their default, the
+ * caller's mask, death with the parent (checked again: the parent may be gone
+ * already), and the standard descriptors. Only system calls here: the child
+ * shares the parent's memory until it execs.
+ */
+static void spawn_child(char *const argv[], char *const envp[], const struct spawn_io *io, pid_t parent,
+			const sigset_t *mask, volatile int *err)
+{
+	int null;
+
+	engine_stop_default();
+	signal(SIGPIPE, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (reap_die_with_parent(parent, SIGKILL) < 0) {
+		*err = ESRCH;
+		_exit(127);
+	}
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) >= 0) {
+		dup2(null, 0);
+		if (!io->show_output) {
+			dup2(null, 1);
+			dup2(io->errfd >= 0 ? io->errfd : null, 2);
+		}
+	}
+	execvpe(argv[0], argv, envp);
+	*err = errno;
+	_exit(127);
+}
+
+/*
+ * Start argv with vfork and exec (as cheap as posix_spawn, which cannot set
+ * PR_SET_PDEATHSIG): the program dies with whoever started it, even when
+ * that one is killed outright.
+ */
+static pid_t spawn(char *const argv[], char *const envp[], const struct spawn_io *io)
+{
+	volatile int err = 0;
+	sigset_t all, mask;
+	pid_t parent = getpid(), pid;
+
+	/* No handler of ours may run in the child while it borrows our memory. */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &mask);
+	pid = vfork();
+	if (pid == 0)
+		spawn_child(argv, envp, io, parent, &mask, &err);
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	if (pid > 0 && err) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		errno = err;
+		return -1;
+	}
+	return pid;
+}
+
 static int spawn_wait(char *const argv[], char *const envp[], int show_output, struct timing *t,
 		      int *status, int errfd)
 {
-	posix_spawn_file_actions_t fa;
+	struct spawn_io io = { show_output, errfd };
 	struct rusage ru;
 	double t0;
 	pid_t pid;
-	int rc;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	if (!show_output) {
-		posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-		if (errfd >= 0)
-			posix_spawn_file_actions_adddup2(&fa, errfd, 2);
-		else
-			posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	}
 	t0 = clock_now();
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, envp);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0) {
-		errno = rc;
+	if ((pid = spawn(argv, envp, &io)) < 0)
 		return -1;
-	}
 	while (wait4(pid, status, 0, &ru) < 0)
 		if (errno != EINTR)
 			return -1;

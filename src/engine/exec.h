@@ -27,6 +27,15 @@ struct exec_cmd {
 char *exec_expand(const char *tmpl, int n);
 
 /*
+ * Split a line into words as a shell would (quotes, variables; no command
+ * substitution): a NULL-terminated array to free with free_words, or NULL
+ * with a one-line reason (an open quote, a | or ;, ...).
+ */
+char **exec_split(const char *line, char *err, size_t errlen);
+/* Whether prog can be started: a path to an executable, or a program on PATH. */
+int exec_on_path(const char *prog);
+
+/*
  * Check a command before anything runs: its words split, and (without
  * --shell) its program exists on PATH. -1 with a one-line reason.
  */

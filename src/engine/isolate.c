@@ -1,9 +1,11 @@
 /*
  * Forked, process-group-isolated children with a pipe and a deadline: the
- * harness survives what it measures.
+ * harness survives what it measures, and nothing it started outlives it.
  */
 #define _GNU_SOURCE
 #include "isolate.h"
+#include "reap.h"
+#include "stop.h"
 #include "../base/clock.h"
 
 #include <errno.h>
@@ -16,10 +18,35 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The measuring child's parent died (amdahl was killed): end its whole process
+ * group — itself, the process backend's workers, a --cmd program — at once. */
+static void on_parent_death(int sig)
+{
+	(void)sig;
+	kill(0, SIGKILL);
+}
+
+/* In the child, before fn: its own process group, the engine's signals back to
+ * their default, SIGPIPE ignored (a closed pipe is an error, not a death), and
+ * death with the parent. */
+static int child_setup(pid_t parent)
+{
+	struct sigaction sa;
+
+	setpgid(0, 0);
+	engine_stop_default();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_parent_death;
+	sigaction(ISOLATE_DEATH_SIGNAL, &sa, NULL);
+	return reap_die_with_parent(parent, ISOLATE_DEATH_SIGNAL);
+}
+
 int isolate_start(struct isolate *iso, isolate_fn fn, void *arg)
 {
+	pid_t parent = getpid(), pid;
 	int fds[2];
-	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
@@ -31,15 +58,8 @@ int isolate_start(struct isolate *iso, isolate_fn fn, void *arg)
 		return -1;
 	}
 	if (pid == 0) {
-		struct sigaction sa;
-
-		setpgid(0, 0);
-		memset(&sa, 0, sizeof(sa));
-		sa.sa_handler = SIG_DFL;
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		sa.sa_handler = SIG_IGN;
-		sigaction(SIGPIPE, &sa, NULL);
+		if (child_setup(parent) < 0)
+			_exit(1);
 		close(fds[0]);
 		/* The child may write rows to nothing but the pipe: stdout is the parent's. */
 		_exit(fn(arg, fds[1]));
@@ -88,16 +108,33 @@ enum isolate_read isolate_read(struct isolate *iso, void *msg, size_t len, doubl
 	return ISOLATE_MSG;
 }
 
-int isolate_finish(struct isolate *iso)
+/* End the child and everything under it (reap.c); its wait status. */
+static int finish(struct isolate *iso, struct reap_report *r)
 {
-	int status = 0;
-
-	/* The leader is not reaped yet, so its group id cannot have been reused. */
-	kill(-iso->pid, SIGKILL);
-	while (waitpid(iso->pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (iso->pid <= 0) {
+		memset(r, 0, sizeof(*r));
+		return 0;
+	}
+	reap_tree(iso->pid, REAP_GRACE_S, r);
 	close(iso->fd);
 	iso->fd = -1;
+	iso->pid = -1;
+	return r->child_status;
+}
+
+int isolate_finish(struct isolate *iso)
+{
+	struct reap_report r;
+
+	return finish(iso, &r);
+}
+
+int isolate_end(struct isolate *iso, char *what, size_t len)
+{
+	struct reap_report r;
+	int status = finish(iso, &r);
+
+	reap_describe(&r, what, len);
 	return status;
 }
 

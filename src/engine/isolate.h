@@ -1,8 +1,11 @@
 /*
  * Isolation: run a function in a forked child, in a process group of its
  * own, reading fixed-size messages back through a pipe with a deadline. A
- * child that crashes, exits early or hangs cannot take the caller down; its
- * whole process group is ended by id.
+ * child that crashes, exits early or hangs cannot take the caller down; when
+ * it is finished, it and every process under it are ended and reaped
+ * (reap.h), whatever group or session they moved to. The child dies with
+ * its parent: if amdahl is killed, ISOLATE_DEATH_SIGNAL reaches the child,
+ * which ends its whole process group.
  */
 #ifndef AMDAHL_ISOLATE_H
 #define AMDAHL_ISOLATE_H
@@ -10,6 +13,9 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+/* What the child gets when its parent dies (PR_SET_PDEATHSIG). */
+#define ISOLATE_DEATH_SIGNAL (SIGRTMIN + 2)
 
 struct isolate {
 	pid_t pid;	/* also the process group id */
@@ -36,10 +42,14 @@ int isolate_start(struct isolate *iso, isolate_fn fn, void *arg);
 enum isolate_read isolate_read(struct isolate *iso, void *msg, size_t len, double timeout_s,
 			       volatile sig_atomic_t *stop);
 /*
- * End the child's process group (SIGKILL) and reap the child. Returns its
- * wait status. Safe to call once per started child, whatever its state.
+ * End the child and every process under it (SIGTERM, a grace period, then
+ * SIGKILL) and reap them all. Returns the child's wait status (0 when it was
+ * finished already). Safe to call whatever the child's state; pid is -1
+ * afterwards.
  */
 int isolate_finish(struct isolate *iso);
+/* isolate_finish, saying in what what was ended ("the measuring process and 2 processes under it were ended"). */
+int isolate_end(struct isolate *iso, char *what, size_t len);
 /* Write a message from the child; -1 on error. */
 int isolate_send(int fd, const void *msg, size_t len);
 /* "exited with status 3", "killed by SIGSEGV" for a wait status. */

@@ -1,16 +1,19 @@
 /*
- * The sweep: backends x workloads x P x N x repetitions. Each workload is
- * calibrated once; each measurement point runs in a forked child (isolate.c)
- * whose timings come back through a pipe; rows are written whole as they are
- * measured; a summary goes to stderr at the end.
+ * The sweep: what `amdahl run` measures — backends x workloads x P x N x
+ * repetitions, or --cmd programs x N — planned and run by the engine
+ * (engine.h). Each workload is calibrated once, in an isolated child; each
+ * visit of a point is a child that sends one message per repetition; the
+ * run's reporter (sweep_rows.c) writes each row whole as it arrives, its
+ * speedup against the N = 1 time of its group, and a summary goes to stderr
+ * at the end (sweep_summary.c).
  */
 #ifndef AMDAHL_SWEEP_H
 #define AMDAHL_SWEEP_H
 
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "engine.h"
 #include "exec.h"
 #include "../api/job.h"
 #include "../base/list.h"
@@ -19,8 +22,6 @@
 struct backend;
 struct workload;
 struct topology_placement;
-
-enum sweep_order { ORDER_ROUNDS, ORDER_POINTS };
 
 struct sweep_config {
 	const struct backend **backends;
@@ -31,7 +32,7 @@ struct sweep_config {
 	struct int_list ns;		/* must contain 1 */
 	int reps, warmup, phases;
 	enum scaling scaling;
-	enum sweep_order order;
+	enum engine_order order;
 	double work_s, timeout_s;
 	double cv_warn;			/* warn when a point's CV exceeds this */
 	uint64_t seed;
@@ -42,7 +43,7 @@ struct sweep_config {
 	const struct topology_placement *placement;	/* --pin and SMT marks; may be NULL */
 	int quiet;			/* no progress and no summary */
 	int progress;			/* redraw a progress line (stderr is a terminal) */
-	FILE *out;			/* the CSV, header already written by the caller? no: sweep writes it */
+	FILE *out;			/* the CSV: the sweep writes the header and the rows */
 };
 
 /* What the sweep did, for meta.json and the exit status. */
@@ -55,10 +56,6 @@ struct sweep_outcome {
 	double *rates;			/* units per second per workload */
 	double elapsed_s;
 };
-
-/* Set by the SIGINT handler that sweep_install_sigint installs. */
-extern volatile sig_atomic_t sweep_stop;
-void sweep_install_sigint(void);
 
 /* Run the whole sweep. Returns 0 when every point was measured. */
 int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out);

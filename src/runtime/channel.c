@@ -10,13 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct chunk {
-	uint32_t len;		/* payload bytes in data */
-	uint32_t stop;		/* 1: the last item, the consumer ends */
-	unsigned char data[CHANNEL_CHUNK];
-};
-
-static uint64_t read_chunk(const struct chunk *c)
+uint64_t channel_chunk_sum(const struct channel_chunk *c)
 {
 	uint64_t sum = 0;
 
@@ -26,63 +20,66 @@ static uint64_t read_chunk(const struct chunk *c)
 }
 
 /* A blocking put or get: only try while holding the GIL; block without it. */
-static int gil_put(struct channel *ch, const struct chunk *c)
+static int gil_put(struct channel *ch, struct gil_thread *me, const struct channel_chunk *c)
 {
-	if (!ch->gil)
+	if (!me)
 		return sync_queue_put(ch->q, c, -1);
 	if (sync_queue_put(ch->q, c, 0) == 0)
 		return 0;
-	ch->gil->release(ch->gil->ctx);
+	gil_drop(me);
 	sync_queue_put(ch->q, c, -1);
-	ch->gil->acquire(ch->gil->ctx);
+	gil_take(me);
 	return 0;
 }
 
 static void *consumer_main(void *p)
 {
 	struct channel *ch = p;
-	struct chunk *c = ch->rx;
+	struct gil_thread *me = ch->gil ? &ch->consumer_gil : NULL;
+	struct channel_chunk *c = ch->rx;
 	uint64_t got = 0, sum = 0;
 	int holding = 0;
 
 	for (;;) {
 		if (!holding || sync_queue_get(ch->q, c, 0) < 0) {
 			if (holding)
-				ch->gil->release(ch->gil->ctx);
+				gil_drop(me);
 			sync_queue_get(ch->q, c, -1);
-			if (ch->gil)
-				ch->gil->acquire(ch->gil->ctx);
-			holding = ch->gil != NULL;
+			if (me)
+				gil_take(me);
+			holding = me != NULL;
 		}
 		if (c->stop)
 			break;
-		sum += read_chunk(c);
+		sum += channel_chunk_sum(c);
 		got += c->len;
 		if (holding)
-			ch->gil->tick(ch->gil->ctx);
+			gil_tick(me);
 	}
 	if (holding)
-		ch->gil->release(ch->gil->ctx);
+		gil_exit(me);
 	ch->received = got;
 	ch->checksum = sum;
 	return NULL;
 }
 
-int channel_open(struct channel *ch, const struct channel_gil *gil, struct job *job)
+int channel_open(struct channel *ch, struct gil *gil, struct job *job)
 {
 	int err;
 
 	memset(ch, 0, sizeof(*ch));
 	ch->gil = gil;
-	ch->mem_bytes = sync_queue_bytes(CHANNEL_CAPACITY, sizeof(struct chunk));
+	if (gil)
+		gil_thread_init(&ch->consumer_gil, gil);
+	ch->mem_bytes = sync_queue_bytes(CHANNEL_CAPACITY, sizeof(struct channel_chunk));
 	ch->mem = malloc(ch->mem_bytes);
-	ch->rx = malloc(sizeof(struct chunk));
+	ch->rx = malloc(sizeof(struct channel_chunk));
 	if (!ch->mem || !ch->rx) {
 		free(ch->mem);
 		free(ch->rx);
 		return job_fail(job, "channel: out of memory for the queue");
 	}
-	ch->q = sync_queue_init(ch->mem, CHANNEL_CAPACITY, sizeof(struct chunk), 0);
+	ch->q = sync_queue_init(ch->mem, CHANNEL_CAPACITY, sizeof(struct channel_chunk), 0);
 	if (!ch->q) {
 		free(ch->mem);
 		free(ch->rx);
@@ -99,29 +96,48 @@ int channel_open(struct channel *ch, const struct channel_gil *gil, struct job *
 	return 0;
 }
 
-int channel_send(struct channel *ch, struct job *job, const void *buf, size_t len)
+void channel_frame(const void *buf, size_t len, void (*put)(void *ctx, const struct channel_chunk *c), void *ctx)
 {
 	const unsigned char *p = buf;
-	struct chunk c;
+	struct channel_chunk c;
 
-	(void)job;
 	c.stop = 0;
 	do {
 		size_t n = len < CHANNEL_CHUNK ? len : CHANNEL_CHUNK;
 
 		c.len = (uint32_t)n;
 		memcpy(c.data, p, n);
-		gil_put(ch, &c);
+		put(ctx, &c);
 		p += n;
 		len -= n;
-		atomic_fetch_add_explicit(&ch->sent, n, memory_order_relaxed);
 	} while (len > 0);
+}
+
+struct sender {
+	struct channel *ch;
+	struct gil_thread *me;
+};
+
+static void send_chunk(void *p, const struct channel_chunk *c)
+{
+	struct sender *s = p;
+
+	gil_put(s->ch, s->me, c);
+	atomic_fetch_add_explicit(&s->ch->sent, c->len, memory_order_relaxed);
+}
+
+int channel_send(struct channel *ch, struct job *job, struct gil_thread *me, const void *buf, size_t len)
+{
+	struct sender s = { ch, me };
+
+	(void)job;
+	channel_frame(buf, len, send_chunk, &s);
 	return 0;
 }
 
 int channel_close(struct channel *ch, struct job *job)
 {
-	struct chunk stop;
+	struct channel_chunk stop;
 	uint64_t sent = atomic_load(&ch->sent);
 	int rc = 0;
 
@@ -144,5 +160,5 @@ int channel_close(struct channel *ch, struct job *job)
 int channel_transfer(struct job *job, int worker, const void *buf, size_t len)
 {
 	(void)worker;
-	return channel_send(job->hooks.ctx, job, buf, len);
+	return channel_send(job->hooks.ctx, job, NULL, buf, len);
 }

@@ -1,0 +1,44 @@
+/*
+ * Inside the sweep: its points and state, shared by sweep.c (the plan and
+ * the measuring child), sweep_rows.c (the rows) and sweep_summary.c.
+ */
+#ifndef AMDAHL_SWEEP_INT_H
+#define AMDAHL_SWEEP_INT_H
+
+#include "sweep.h"
+#include "../api/timing.h"
+#include "../results/csv.h"
+
+struct sweep_point {
+	const struct backend *backend;
+	const struct workload *workload;
+	size_t wi;			/* workload index (calibrated units) */
+	double p;
+	int n;
+	size_t group;			/* backend x workload x p, or one --cmd */
+	size_t base;			/* the group's N = 1 point */
+	const struct exec_cmd *cmd;	/* the program of a --cmd point; NULL */
+	int failed;
+	double *walls, *speedups;	/* per repetition, in rep order */
+	int *have;			/* have[rep]: measured */
+	struct result *pending;		/* points order, N = 1: rows held until the median is known */
+	char numa_gbps[TIMING_NUMA_MAX];	/* the last repetition's, for the summary */
+};
+
+struct sweep {
+	const struct sweep_config *cfg;
+	struct sweep_outcome *out;
+	struct sweep_point *points;
+	size_t npoints;
+};
+
+/* "thread/spin p=0.9 n=2" or "cmd 'zstd' n=2". */
+void sweep_point_name(const struct sweep_point *pt, char *buf, size_t len);
+
+/* The run's reporter (sweep_rows.c, sweep_summary.c). */
+extern const struct engine_reporter sweep_reporter;
+void sweep_summary(void *ctx, const struct engine_outcome *o);
+/* Write the rows points order held for the median of an N = 1 point. */
+void sweep_flush_pending(struct sweep *s, struct sweep_point *pt);
+
+#endif

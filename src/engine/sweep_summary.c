@@ -1,0 +1,117 @@
+/*
+ * The run's summary on stderr: hyperfine-style warnings for points whose
+ * repetitions spread wide, then one line per point — median wall, median
+ * speedup, the law, the machine's ceiling and the fraction of it attained —
+ * with the SMT marks.
+ */
+#include "sweep_int.h"
+#include "../api/backend.h"
+#include "../api/workload.h"
+#include "../base/topology.h"
+#include "../base/util.h"
+#include "../models/models.h"
+#include "../models/stats.h"
+
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdlib.h>
+
+/* Wide spread, or outliers by the modified z-score. */
+static void warn_noise(const struct sweep *s, const struct sweep_point *pt)
+{
+	double *v = xmalloc((size_t)s->cfg->reps * sizeof(*v)), *work, med, mad;
+	struct stats_summary st;
+	size_t k = 0, outliers = 0;
+	char name[400];
+
+	for (int r = 0; r < s->cfg->reps; r++)
+		if (pt->have[r])
+			v[k++] = pt->walls[r];
+	if (k < 3) {
+		free(v);
+		return;
+	}
+	stats_summarize(v, k, &st);
+	work = xmalloc(k * sizeof(*work));
+	med = st.median;
+	mad = gsl_stats_mad(v, 1, k, work);	/* already scaled by 1.4826 */
+	for (size_t i = 0; i < k && mad > 0; i++)
+		if (fabs(v[i] - med) / mad > 3.5)
+			outliers++;
+	sweep_point_name(pt, name, sizeof(name));
+	if (st.cv > s->cfg->cv_warn || outliers)
+		warnf("point %s: wide spread (CV %.1f%%, %zu outlier%s of %zu repetitions); "
+		      "the machine may be busy", name, 100 * st.cv, outliers, outliers == 1 ? "" : "s", k);
+	free(work);
+	free(v);
+}
+
+/* With SMT, the rows at N = physical cores and N = hardware threads are marked. */
+static int has_smt(const struct sweep_config *cfg)
+{
+	const struct topology_placement *pl = cfg->placement;
+
+	return pl && pl->physical_cores > 0 && pl->hw_threads > pl->physical_cores;
+}
+
+static const char *smt_mark(const struct sweep_config *cfg, int n)
+{
+	if (!has_smt(cfg))
+		return "";
+	return n == cfg->placement->physical_cores ? "  <- N = physical cores" :
+		n == cfg->placement->hw_threads ? "  <- N = hardware threads" : "";
+}
+
+static void print_point(const struct sweep *s, const struct sweep_point *pt)
+{
+	const struct sweep_config *cfg = s->cfg;
+	double *w = xmalloc((size_t)cfg->reps * sizeof(double)), *sp = xmalloc((size_t)cfg->reps * sizeof(double));
+	const char *what = pt->cmd ? pt->cmd->name : pt->workload->name;
+	int weak = cfg->scaling == SCALING_WEAK;
+	double model, ceiling, msp;
+	size_t k = 0;
+
+	for (int r = 0; r < cfg->reps; r++)
+		if (pt->have[r] && pt->speedups[r] > 0) {
+			w[k] = pt->walls[r];
+			sp[k++] = pt->speedups[r];
+		}
+	if (k == 0) {
+		fprintf(stderr, "%-8s %-12.12s %6g %5d %10s", pt->backend->name, what, pt->p, pt->n,
+			pt->failed ? "failed" : "skipped");
+	} else if (pt->cmd) {	/* a program's P is unknown: `amdahl fit` estimates it */
+		fprintf(stderr, "%-8s %-12.12s %6s %5d %10.4f %8.3f %8s %8s %7s", pt->backend->name, what, "-",
+			pt->n, stats_median(w, k), stats_median(sp, k), "-", "-", "-");
+	} else {
+		model = weak ? models_gustafson(pt->p, pt->n) : models_amdahl(pt->p, pt->n);
+		ceiling = weak ? models_ceiling_weak(pt->p, pt->n, cfg->cores) : models_ceiling(pt->p, pt->n, cfg->cores);
+		msp = stats_median(sp, k);
+		fprintf(stderr, "%-8s %-12.12s %6g %5d %10.4f %8.3f %8.3f %8.3f %7.3f", pt->backend->name, what,
+			pt->p, pt->n, stats_median(w, k), msp, model, ceiling, msp / ceiling);
+	}
+	fprintf(stderr, "%s\n", smt_mark(cfg, pt->n));
+	if (pt->numa_gbps[0])
+		fprintf(stderr, "%22s GB/s per NUMA node (last repetition): %s\n", "", pt->numa_gbps);
+	free(w);
+	free(sp);
+}
+
+void sweep_summary(void *ctx, const struct engine_outcome *o)
+{
+	const struct sweep *s = ctx;
+	const struct sweep_config *cfg = s->cfg;
+
+	(void)o;
+	if (cfg->quiet)
+		return;
+	for (size_t i = 0; i < s->npoints; i++)
+		warn_noise(s, &s->points[i]);
+	fprintf(stderr, "%-8s %-12s %6s %5s %10s %8s %8s %8s %7s\n", "backend", "workload", "p", "n", "median_s",
+		"speedup", "model", "ceiling", "of_ceil");
+	for (size_t i = 0; i < s->npoints; i++)
+		print_point(s, &s->points[i]);
+	if (has_smt(cfg))
+		fprintf(stderr, "SMT: N = %d physical cores, N = %d hardware threads in the affinity mask; the "
+			"ceiling counts hardware threads, which share their core\n", cfg->placement->physical_cores,
+			cfg->placement->hw_threads);
+}

@@ -1,0 +1,61 @@
+/*
+ * Per-worker records: what each worker notes about itself, outside its work
+ * loop, for the speedup stack of issue 15 (DESIGN.md, "The speedup stack"):
+ * its clock and its thread's scheduler accounting (/proc/thread-self/schedstat:
+ * on-CPU time, run-queue wait, timeslices) when it starts and when it ends,
+ * and, under the gil backend, how long it waited for the GIL.
+ *
+ * The records live in MAP_SHARED memory (workrec_map), so a forked worker of
+ * the process backend hands its record back through the map. A backend runs
+ * each worker through workrec_run_worker, which records around
+ * job_run_worker whenever job->records is set; with job->records NULL (the
+ * default) nothing is read and nothing costs.
+ *
+ * Green threads share one OS thread: their schedstat figures are that
+ * thread's, the same for every greenlet, and only the clock is their own.
+ */
+#ifndef AMDAHL_RUNTIME_WORKREC_H
+#define AMDAHL_RUNTIME_WORKREC_H
+
+#include <stdint.h>
+
+#include "../api/job.h"
+
+/*
+ * A thread's scheduler accounting at one moment. run_ns comes from
+ * CLOCK_THREAD_CPUTIME_ID, which counts the slice under way too (schedstat's
+ * own first field lags by up to a tick); wait_ns and slices from schedstat
+ * (0 where it cannot be read), exact for a running thread: its wait is added
+ * when it gets a CPU.
+ */
+struct workrec_sched {
+	uint64_t run_ns;	/* on a CPU */
+	uint64_t wait_ns;	/* runnable, waiting for a CPU */
+	uint64_t slices;	/* timeslices run */
+};
+
+struct worker_record {
+	double start_s, end_s;			/* CLOCK_MONOTONIC; 0: not recorded */
+	struct workrec_sched start, end;
+	double gil_wait_s;			/* gil backend: in gil_take, waiting */
+};
+
+/* Records for max_workers + 1 workers ([1 + w] worker w; [0] the calling
+ * worker, of which only the gil backend fills gil_wait_s so far), zeroed, in
+ * MAP_SHARED memory. NULL on failure. */
+struct worker_record *workrec_map(int max_workers);
+void workrec_unmap(struct worker_record *r, int max_workers);
+/* Zero the records of a job before a repetition. */
+void workrec_reset(struct worker_record *r, int max_workers);
+
+/* The record of worker w (-1: the calling worker), or NULL when the job
+ * records nothing or w is out of range. */
+struct worker_record *workrec_of(const struct job *job, int worker);
+/* Note the clock and this thread's schedstat: at the start, at the end. */
+void workrec_start(struct worker_record *r);
+void workrec_end(struct worker_record *r);
+
+/* job_run_worker, recorded in job->records when the job has them. */
+void workrec_run_worker(struct job *job, int worker, int n, const struct job_sync *sync);
+
+#endif
