@@ -7,11 +7,13 @@
 #   make test-tsan  the suite under ThreadSanitizer (build-tsan/)
 #   make bench      deps, then the default suite: results/latest.csv and plots/out/*.png
 #   make plots      draw plots/out/*.png again from results/latest.csv
+#   make bench-ab   this build against AB_BASE=path/to/amdahl, interleaved rounds, compare --paired
 #   make bench-ci   the short suite bench/ci against results/baseline.csv: compare's exit status
 #   make baseline   measure bench/ci again into results/baseline.csv (commit it with its meta.json)
 #   make bench-python  deps-python, then bench/python.sh: the talk's Python examples beside
 #                   the gil, process and green models: plots/out/python-*.png, a table
 #   make bench-floor  amdahl's wall time beside the bare thread/fork/OpenMP floors (bench/floor.c)
+#   make bench-gate   compare's false-alarm rate and power, both modes, on this machine (bench/gate-power)
 #   make install    the binary, the gnuplot scripts and the man page (PREFIX, DESTDIR)
 #   make clean
 #
@@ -102,10 +104,14 @@ SRC := \
 	src/engine/sweep.c \
 	src/engine/sweep_rows.c \
 	src/engine/sweep_summary.c \
-	src/models/compare_stats.c \
 	src/models/fit.c \
+	src/models/gate.c \
+	src/models/interval.c \
+	src/models/jackknife.c \
 	src/models/models.c \
+	src/models/ranktest.c \
 	src/models/stats.c \
+	src/models/usl.c \
 	src/results/csv.c \
 	src/runtime/channel.c \
 	src/runtime/condition.c \
@@ -135,7 +141,7 @@ BIN      := $(BUILD)/amdahl
 TEST_BIN := $(BUILD)/amdahl-tests
 RANK_BIN := $(if $(filter 1,$(MPI)),$(BUILD)/amdahl-mpi-rank)
 
-.PHONY: all deps deps-python test test-asan test-tsan bench bench-ci bench-python baseline bench-floor plots install clean FORCE
+.PHONY: all deps deps-python test test-asan test-tsan bench bench-ab bench-ci bench-python baseline bench-floor bench-gate plots install clean FORCE
 
 all: $(BIN) $(RANK_BIN)
 
@@ -269,6 +275,15 @@ bench-ci: deps
 	$(Q)$(BIN) compare results/baseline.csv results/ci.csv --format markdown $(CI_COMPARE) > results/ci.md; \
 		status=$$?; cat results/ci.md; exit $$status
 
+# The A/B gate: this build against another (AB_BASE, e.g. the base commit built in a
+# worktree) in interleaved rounds, judged by `amdahl compare --paired`: results/ab.csv and
+# results/ab.md, and compare's exit status. AB_ARGS, AB_N, AB_ROUNDS, AB_COMPARE: see bench/ab.
+AB_BASE ?=
+bench-ab: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)test -n "$(AB_BASE)" || { echo "make bench-ab: set AB_BASE to the base build's amdahl" >&2; exit 2; }
+	$(Q)bench/ab $(AB_BASE) $(abspath $(BIN)) results/ab.csv
+
 baseline: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/baseline.csv results/baseline-plots
@@ -283,6 +298,19 @@ $(BUILD)/floor: $(BUILD)/bench/floor.o $(FLOOR_OBJ)
 
 bench-floor: $(BIN) $(BUILD)/floor
 	$(Q)$(BUILD)/floor -a $(BIN) $(FLOOR_ARGS)
+
+# The regression gate's error rates on this machine (a benchmark, not a test): false alarms
+# over A/A pairs and the power against 3%, 5% and 10% slowdowns, injected and real, for the
+# committed-baseline mode and the A/B mode; the table goes to results/gate-power.md.
+# GATE_AA, GATE_REAL, GATE_ROUNDS, GATE_WORK size it (see bench/gate-power).
+$(BUILD)/gate-spin: bench/gate-spin.c
+	@mkdir -p $(BUILD)
+	@echo "  CC      $<"
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -pthread -o $@ $<
+
+bench-gate: deps
+	$(Q)$(MAKE) --no-print-directory all $(BUILD)/gate-spin
+	$(Q)AMDAHL=$(BIN) GATE_SPIN=$(BUILD)/gate-spin bench/gate-power
 
 # An installed amdahl plots from any folder: the scripts go to <prefix>/share/amdahl/plots.
 install: $(BIN) $(RANK_BIN)

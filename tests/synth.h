@@ -32,11 +32,11 @@ static inline FILE *synth_open(const char *path)
 	return fp;
 }
 
-/* One row; p < 0 writes an empty p (a --cmd row). speedup <= 0 leaves it empty. */
-static inline void synth_row(FILE *fp, const char *backend, const char *workload, double p, int n, int rep,
-			     double wall, double speedup, double cores, int weak, const char *label)
+/* One row with its CPU time (cpu <= 0 leaves it empty); p < 0 writes an empty p (a --cmd row). */
+static inline void synth_row_cpu(FILE *fp, const char *backend, const char *workload, double p, int n, int rep,
+				 double wall, double cpu, double speedup, double cores, int weak, const char *label)
 {
-	char pc[32] = "", am[32] = "", sp[32] = "", ef[32] = "";
+	char pc[32] = "", am[32] = "", sp[32] = "", ef[32] = "", cp[32] = "";
 
 	if (p >= 0) {
 		snprintf(pc, sizeof(pc), "%.9g", p);
@@ -46,8 +46,17 @@ static inline void synth_row(FILE *fp, const char *backend, const char *workload
 		snprintf(sp, sizeof(sp), "%.9g", speedup);
 		snprintf(ef, sizeof(ef), "%.9g", speedup / n);
 	}
-	fprintf(fp, "%s,%s,%s,%d,%d,%.9g,%s,%s,%s,%g,,,,0.1,1000,1,%s,,,,,,%s\n", backend, workload, pc, n, rep,
-		wall, sp, am, ef, cores, weak ? "weak" : "strong", label ? label : "");
+	if (cpu > 0)
+		snprintf(cp, sizeof(cp), "%.9g", cpu);
+	fprintf(fp, "%s,%s,%s,%d,%d,%.9g,%s,%s,%s,%g,%s,,,0.1,1000,1,%s,,,,,,%s\n", backend, workload, pc, n, rep,
+		wall, sp, am, ef, cores, cp, weak ? "weak" : "strong", label ? label : "");
+}
+
+/* One row; p < 0 writes an empty p (a --cmd row). speedup <= 0 leaves it empty. */
+static inline void synth_row(FILE *fp, const char *backend, const char *workload, double p, int n, int rep,
+			     double wall, double speedup, double cores, int weak, const char *label)
+{
+	synth_row_cpu(fp, backend, workload, p, n, rep, wall, -1, speedup, cores, weak, label);
 }
 
 /*

@@ -23,7 +23,7 @@ static size_t amdahl_obs(struct fit_obs *o, double p, int nmax, int reps, double
 	for (int r = 0; r < reps; r++)
 		for (int n = 1; n <= nmax; n++) {
 			double w = 2.0 * ((1 - p) + p / fmin(n, cores)) * synth_noise(n, r, noise);
-			o[k++] = (struct fit_obs){ .n = n, .cores = cores, .wall_s = w, .speedup = NAN };
+			o[k++] = (struct fit_obs){ .n = n, .cores = cores, .wall_s = w, .speedup = NAN, .round = r };
 		}
 	return k;
 }
@@ -43,13 +43,19 @@ Test(fit, amdahl_recovers_p_from_exact_times)
 	}
 }
 
-Test(fit, amdahl_uses_min_n_cores)
+Test(fit, amdahl_fits_within_the_cores)
 {
 	struct fit_obs o[64];
 	double p, r2;
-	/* On 2 cores N = 3..8 run no faster than N = 2: P must still come out exact. */
+	/* On 2 cores N = 3..8 run no faster than N = 2, and time-slice: P from N <= 2, exact. */
 	size_t n = amdahl_obs(o, 0.9, 8, 3, 2, 0);
 
+	cr_assert_eq(fit_amdahl(o, n, &p, &r2), 0);
+	cr_assert_float_eq(p, 0.9, 1e-9);
+	/* Oversubscribed points 30% slower do not move it. */
+	for (size_t i = 0; i < n; i++)
+		if (o[i].n > 2)
+			o[i].wall_s *= 1.3;
 	cr_assert_eq(fit_amdahl(o, n, &p, &r2), 0);
 	cr_assert_float_eq(p, 0.9, 1e-9);
 }
@@ -92,34 +98,81 @@ Test(fit, amdahl_needs_two_values_of_min_n_cores)
 	double p, r2;
 	size_t n = amdahl_obs(o, 0.9, 1, 5, 2, 1.0);
 
-	cr_assert_eq(fit_amdahl(o, n, &p, &r2), -1);
+	cr_assert_eq(fit_amdahl(o, n, &p, &r2), FIT_ONE_N);
 	cr_assert(isnan(p));
-	/* One core: every N runs on min(N,1) = 1. */
+	/* One core: every N runs on it. */
 	n = amdahl_obs(o, 0.9, 4, 3, 1, 1.0);
-	cr_assert_eq(fit_amdahl(o, n, &p, &r2), -1);
+	cr_assert_eq(fit_amdahl(o, n, &p, &r2), FIT_ONE_N);
 }
 
-Test(fit, bootstrap_interval_covers_and_repeats)
+/* Issue 12: one absurd time is named as such, not as "needs two values of N". */
+Test(fit, an_out_of_range_time_is_named)
 {
 	struct fit_obs o[64];
-	double p, r2, lo, hi, lo2, hi2, wlo, whi;
+	struct fit_group g = { .backend = "thread", .workload = "spin", .p = 0.9 };
+	struct fit_summary s;
+	char note[400];
+	double p, r2;
+	size_t n = amdahl_obs(o, 0.9, 2, 5, 2, 1.0);
+
+	o[3].wall_s = 1e308;
+	cr_assert_eq(fit_amdahl(o, n, &p, &r2), FIT_RANGE);
+	g.obs = o;
+	g.nobs = n;
+	fit_summarize(&g, 0.95, 0, USL_NLS, &s);
+	cr_assert_eq(s.status, FIT_RANGE);
+	cr_assert(fit_summary_note(&s, 0, note, sizeof(note)));
+	cr_assert(strstr(note, "wall_s 1e+308 at N=2") && strstr(note, "out of the range"), "%s", note);
+	fit_summary_free(&s);
+}
+
+Test(fit, jackknife_interval_covers_and_repeats)
+{
+	struct fit_obs o[64];
+	double p, raw, r2, lo, hi, lo2, hi2, wlo, whi;
 	size_t n = amdahl_obs(o, 0.9, 4, 9, 2, 1.0);
 
-	cr_assert_eq(fit_amdahl(o, n, &p, &r2), 0);
-	cr_assert_eq(fit_bootstrap(o, n, fit_amdahl, 2000, 0.95, 1, &lo, &hi), 0);
+	cr_assert_eq(fit_p_interval(o, n, fit_amdahl, 0.95, &p, &lo, &hi, &raw, &r2), FIT_OK);
 	cr_assert(lo <= p && p <= hi, "%g not in [%g, %g]", p, lo, hi);
 	cr_assert(hi - lo < 0.05 && hi > lo, "[%g, %g]", lo, hi);
-	cr_assert_eq(fit_bootstrap(o, n, fit_amdahl, 2000, 0.95, 1, &lo2, &hi2), 0);
-	cr_assert(lo == lo2 && hi == hi2, "same seed, different interval");
+	cr_assert_eq(fit_p_interval(o, n, fit_amdahl, 0.95, &p, &lo2, &hi2, &raw, &r2), FIT_OK);
+	cr_assert(lo == lo2 && hi == hi2, "same data, different interval");
 	/* Five times the noise: a wider interval. */
 	n = amdahl_obs(o, 0.9, 4, 9, 2, 5.0);
-	cr_assert_eq(fit_bootstrap(o, n, fit_amdahl, 2000, 0.95, 1, &wlo, &whi), 0);
+	cr_assert_eq(fit_p_interval(o, n, fit_amdahl, 0.95, &p, &wlo, &whi, &raw, &r2), FIT_OK);
 	cr_assert(whi - wlo > hi - lo, "noise did not widen [%g, %g] vs [%g, %g]", wlo, whi, lo, hi);
 	/* No spread at all: a point interval. */
 	n = amdahl_obs(o, 0.9, 4, 3, 2, 0);
-	cr_assert_eq(fit_bootstrap(o, n, fit_amdahl, 500, 0.95, 1, &lo, &hi), 0);
+	cr_assert_eq(fit_p_interval(o, n, fit_amdahl, 0.95, &p, &lo, &hi, &raw, &r2), FIT_OK);
 	cr_assert_float_eq(lo, 0.9, 1e-9);
 	cr_assert_float_eq(hi, 0.9, 1e-9);
+}
+
+/* Issue 13: one repetition per N is a point, not a sample: no interval, and a note that says so. */
+Test(fit, one_repetition_gives_no_interval)
+{
+	struct fit_obs o[64];
+	struct fit_group g = { .backend = "thread", .workload = "spin", .p = 0.9 };
+	struct fit_summary s;
+	double p, raw, r2, lo, hi;
+	char note[400];
+	size_t n = amdahl_obs(o, 0.9, 8, 1, 8, 1.0);
+
+	cr_assert_eq(fit_p_interval(o, n, fit_amdahl, 0.95, &p, &lo, &hi, &raw, &r2), FIT_OK);
+	cr_assert(fabs(p - 0.9) < 0.01, "%g", p);
+	cr_assert(isnan(lo) && isnan(hi), "[%g, %g]", lo, hi);
+	/* Many rounds but one repetition at N = 8: still none. */
+	n = amdahl_obs(o, 0.9, 4, 5, 8, 1.0);
+	o[n] = (struct fit_obs){ .n = 8, .cores = 8, .wall_s = 0.2, .speedup = NAN, .round = 0 };
+	cr_assert_eq(fit_p_interval(o, n + 1, fit_amdahl, 0.95, &p, &lo, &hi, &raw, &r2), FIT_OK);
+	cr_assert(isnan(lo), "%g", lo);
+	g.obs = o;
+	g.nobs = n + 1;
+	fit_summarize(&g, 0.95, 0, USL_NLS, &s);
+	cr_assert(isnan(s.p_lo) && isnan(s.sigma_ci.lo) && isnan(s.kappa_ci.lo));
+	cr_assert(fit_summary_note(&s, 0, note, sizeof(note)));
+	cr_assert(strstr(note, "no interval: one repetition"), "%s", note);
+	fit_summary_free(&s);
 }
 
 /* Speedups of the USL, N = 1..nmax. */
@@ -130,7 +183,7 @@ static size_t usl_obs(struct fit_obs *o, double s, double k, int nmax, int reps,
 	for (int r = 0; r < reps; r++)
 		for (int n = 1; n <= nmax; n++) {
 			double sp = n / (1 + s * (n - 1) + k * n * (n - 1.0)) * synth_noise(n, r, noise);
-			o[m++] = (struct fit_obs){ .n = n, .cores = 64, .wall_s = 1 / sp, .speedup = sp };
+			o[m++] = (struct fit_obs){ .n = n, .cores = 64, .wall_s = 1 / sp, .speedup = sp, .round = r };
 		}
 	return m;
 }
@@ -138,17 +191,17 @@ static size_t usl_obs(struct fit_obs *o, double s, double k, int nmax, int reps,
 Test(fit, usl_recovers_sigma_kappa_and_peak)
 {
 	static struct fit_obs o[64 * 9];
-	struct fit_usl u;
+	struct usl_fit u;
 	size_t n = usl_obs(o, 0.05, 0.001, 64, 1, 0);
 
-	cr_assert_eq(fit_usl(o, n, &u), 0);
+	cr_assert_eq(usl_fit(o, n, USL_LINEAR, &u), 0);
 	cr_assert_float_eq(u.sigma, 0.05, 1e-9);
 	cr_assert_float_eq(u.kappa, 0.001, 1e-12);
 	cr_assert_float_eq(u.n_star, sqrt(0.95 / 0.001), 1e-6);
 	cr_assert_float_eq(u.r2, 1.0, 1e-9);
 	/* With 1% noise, 9 repetitions. */
 	n = usl_obs(o, 0.05, 0.001, 64, 9, 1.0);
-	cr_assert_eq(fit_usl(o, n, &u), 0);
+	cr_assert_eq(usl_fit(o, n, USL_LINEAR, &u), 0);
 	cr_assert(fabs(u.sigma - 0.05) < 0.002, "sigma %g", u.sigma);
 	cr_assert(fabs(u.kappa - 0.001) < 0.0002, "kappa %g", u.kappa);
 }
@@ -156,7 +209,7 @@ Test(fit, usl_recovers_sigma_kappa_and_peak)
 Test(fit, usl_negative_coefficient_fits_the_other_alone)
 {
 	static struct fit_obs o[64];
-	struct fit_usl u;
+	struct usl_fit u;
 	size_t n = 0;
 
 	/* Speedups better than linear growth of sigma alone would allow at large N:
@@ -165,7 +218,7 @@ Test(fit, usl_negative_coefficient_fits_the_other_alone)
 		double y = 0.1 * (N - 1) - 0.0005 * N * (N - 1.0);
 		o[n++] = (struct fit_obs){ .n = N, .cores = 64, .wall_s = 1, .speedup = N / (1 + y) };
 	}
-	cr_assert_eq(fit_usl(o, n, &u), 0);
+	cr_assert_eq(usl_fit(o, n, USL_LINEAR, &u), 0);
 	cr_assert_eq(u.kappa, 0.0);
 	cr_assert(u.sigma > 0.05 && u.sigma < 0.1, "sigma %g", u.sigma);
 	cr_assert(isnan(u.n_star));
@@ -173,28 +226,15 @@ Test(fit, usl_negative_coefficient_fits_the_other_alone)
 	n = 0;
 	for (int N = 1; N <= 16; N++)
 		o[n++] = (struct fit_obs){ .n = N, .cores = 64, .wall_s = 1, .speedup = models_amdahl(0.9, N) };
-	cr_assert_eq(fit_usl(o, n, &u), 0);
+	cr_assert_eq(usl_fit(o, n, USL_LINEAR, &u), 0);
 	cr_assert_float_eq(u.sigma, 0.1, 1e-9);
 	cr_assert_float_eq(u.kappa, 0.0, 1e-12);
 	/* Superlinear: both would be negative; both end at zero. */
 	n = 0;
 	for (int N = 1; N <= 8; N++)
 		o[n++] = (struct fit_obs){ .n = N, .cores = 64, .wall_s = 1, .speedup = N * 1.1 };
-	cr_assert_eq(fit_usl(o, n, &u), 0);
+	cr_assert_eq(usl_fit(o, n, USL_LINEAR, &u), 0);
 	cr_assert(u.sigma == 0 && u.kappa == 0, "sigma %g kappa %g", u.sigma, u.kappa);
-}
-
-Test(fit, usl_needs_a_speedup_beyond_one)
-{
-	struct fit_obs o[4] = { { 1, 2, 1, 1 }, { 1, 2, 1, 1 } };
-	struct fit_usl u;
-
-	cr_assert_eq(fit_usl(o, 2, &u), -1);
-	/* One N > 1: sigma alone. */
-	o[2] = (struct fit_obs){ 2, 2, 0.55, models_amdahl(0.9, 2) };
-	cr_assert_eq(fit_usl(o, 3, &u), 0);
-	cr_assert_float_eq(u.sigma, 0.1, 1e-9);
-	cr_assert_eq(u.kappa, 0.0);
 }
 
 /* Scaled speedups of Gustafson's law on `cores` cores. */
@@ -205,7 +245,7 @@ static size_t gus_obs(struct fit_obs *o, double p, int nmax, int reps, double co
 	for (int r = 0; r < reps; r++)
 		for (int n = 1; n <= nmax; n++) {
 			double s = models_ceiling_weak(p, n, cores) * synth_noise(n, r, noise);
-			o[m++] = (struct fit_obs){ .n = n, .cores = cores, .wall_s = 1, .speedup = s };
+			o[m++] = (struct fit_obs){ .n = n, .cores = cores, .wall_s = 1, .speedup = s, .round = r };
 		}
 	return m;
 }
@@ -213,25 +253,24 @@ static size_t gus_obs(struct fit_obs *o, double p, int nmax, int reps, double co
 Test(fit, gustafson_recovers_p)
 {
 	struct fit_obs o[128];
-	double p, r2, lo, hi;
+	double p, r2, lo, hi, raw;
 	size_t n;
 
 	/* N <= cores: the linear case. */
 	n = gus_obs(o, 0.8, 8, 3, 8, 0);
 	cr_assert_eq(fit_gustafson(o, n, &p, &r2), 0);
 	cr_assert_float_eq(p, 0.8, 1e-9);
-	/* Past the cores: the bent ceiling, grid and Brent. */
+	/* Past the cores the points time-slice: they are not fitted, and P is still exact. */
 	n = gus_obs(o, 0.9, 8, 3, 2, 0);
 	cr_assert_eq(fit_gustafson(o, n, &p, &r2), 0);
-	cr_assert_float_eq(p, 0.9, 1e-6);
+	cr_assert_float_eq(p, 0.9, 1e-9);
 	n = gus_obs(o, 0.9, 8, 9, 2, 1.0);
-	cr_assert_eq(fit_gustafson(o, n, &p, &r2), 0);
+	cr_assert_eq(fit_p_interval(o, n, fit_gustafson, 0.95, &p, &lo, &hi, &raw, &r2), FIT_OK);
 	cr_assert(fabs(p - 0.9) < 0.02, "P %g", p);
-	cr_assert_eq(fit_bootstrap(o, n, fit_gustafson, 500, 0.95, 1, &lo, &hi), 0);
 	cr_assert(lo <= p && p <= hi);
 	/* One core cannot show anything. */
 	n = gus_obs(o, 0.9, 4, 3, 1, 0);
-	cr_assert_eq(fit_gustafson(o, n, &p, &r2), -1);
+	cr_assert_eq(fit_gustafson(o, n, &p, &r2), FIT_NO_SPEEDUP);
 }
 
 Test(fit, summary_has_karp_flatt_per_n)
@@ -255,7 +294,7 @@ Test(fit, summary_has_karp_flatt_per_n)
 	}
 	fit_group_rows(rows, 8, &g, &ng);
 	cr_assert_eq(ng, 1);
-	fit_summarize(&g[0], 500, 0.95, 1, 0, &s);
+	fit_summarize(&g[0], 0.95, 0, USL_NLS, &s);
 	cr_assert_eq(s.nn, 4);
 	cr_assert_eq(s.min_reps, 2);
 	cr_assert(isnan(s.karp_flatt[0]));
@@ -406,7 +445,13 @@ Test(fit, cli_groups_cmd_rows_by_label_and_weak_by_gustafson)
 	cr_assert(strstr(r.out, ",0.7"), "label group a: %s", r.out);
 	cr_assert(strstr(r.out, ",0.9"), "label group b: %s", r.out);
 	cr_assert(strstr(r.out, "gustafson,weak"), "%s", r.out);
-	cr_assert(strstr(r.out, "thread,spin,0.8,0.8"), "weak P: %s", r.out);
+	{
+		/* Gustafson's P from N <= 2 cores: near 0.8, and its interval holds 0.8. */
+		const char *w = strstr(r.out, "thread,spin,0.8,");
+		double p, lo, hi;
+		cr_assert(w && sscanf(w, "thread,spin,0.8,%lf,%lf,%lf", &p, &lo, &hi) == 3, "weak P: %s", r.out);
+		cr_assert(fabs(p - 0.8) < 0.01 && lo <= 0.8 && 0.8 <= hi, "%g [%g, %g]", p, lo, hi);
+	}
 	cli_free(&r);
 	cli_tmpdir_free(dir);
 }
@@ -508,6 +553,113 @@ Test(fit, cli_real_thread_run, .timeout = 60)
 	} else {
 		cr_assert(isnan(p), "one core cannot show P: %s", r.out);
 	}
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
+
+/* Issue 13, "must show": one repetition per N gives empty interval cells and a warning saying why. */
+Test(fit, cli_one_repetition_has_no_interval)
+{
+	static const int ns[] = { 1, 2, 4, 8 };
+	char *dir = cli_tmpdir(), path[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/one.csv", dir);
+	fp = synth_open(path);
+	synth_amdahl(fp, "thread", 0.9, ns, 4, 1, 8, 0.2, 1.0, NULL);
+	fclose(fp);
+	{
+		const char *args[] = { "fit", "--format", "csv", path, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(fabs(csv_field(r.out, "p_fit") - 0.9) < 0.02, "%s", r.out);
+	cr_assert(isnan(csv_field(r.out, "p_lo")) && isnan(csv_field(r.out, "p_hi")), "%s", r.out);
+	cr_assert(isnan(csv_field(r.out, "sigma_lo")), "%s", r.out);
+	cr_assert(strstr(r.err, "no interval: one repetition"), "%s", r.err);
+	cli_free(&r);
+	{
+		const char *args[] = { "fit", path, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_null(strstr(r.out, "[0.9"), "an interval in the table: %s", r.out);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
+
+/* Superlinear speedup and a slowdown are named with the N and P before clipping; no N* from rounding. */
+Test(fit, cli_says_what_the_data_say)
+{
+	static const int ns[] = { 1, 2, 4 };
+	static const double super[] = { 1, 0.45 / 0.55, 0.2 / 0.325 };	/* S(2) = 2.2, S(4) = 5 */
+	static const double slow[] = { 1, 1.25 / 0.55, 1.25 / 0.325 };	/* every N > 1 takes 1.25 T1 */
+	char *dir = cli_tmpdir(), a[512], b[512], c[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(a, sizeof(a), "%s/super.csv", dir);
+	snprintf(b, sizeof(b), "%s/slow.csv", dir);
+	snprintf(c, sizeof(c), "%s/exact.csv", dir);
+	fp = synth_open(a);
+	synth_amdahl(fp, "thread", 0.9, ns, 3, 5, 4, 1.0, 0.5, super);
+	fclose(fp);
+	fp = synth_open(b);
+	synth_amdahl(fp, "thread", 0.9, ns, 3, 5, 4, 1.0, 0.5, slow);
+	fclose(fp);
+	fp = synth_open(c);
+	synth_amdahl(fp, "thread", 1.0, ns, 3, 5, 4, 1.0, 0, NULL);
+	fclose(fp);
+	{
+		const char *args[] = { "fit", "--format", "csv", a, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(csv_field(r.out, "p_fit"), 1.0, "%s", r.out);
+	cr_assert(strstr(r.err, "superlinear: the median speedup at N=4 is 5") && strstr(r.err, "before clipping to 1"),
+		  "%s", r.err);
+	cli_free(&r);
+	{
+		const char *args[] = { "fit", "--format", "csv", b, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(csv_field(r.out, "p_fit"), 0.0, "%s", r.out);
+	cr_assert(strstr(r.err, "slowdown: the median speedup at N=") && strstr(r.err, "before clipping to 0"),
+		  "%s", r.err);
+	cli_free(&r);
+	/* Exact P = 1: kappa is rounding, so no peak N*. */
+	{
+		const char *args[] = { "fit", "--format", "csv", c, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(isnan(csv_field(r.out, "n_star")), "%s", r.out);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
+
+/* A P = 0.9 workload whose second worker got no CPU: P near 0, and the fit says it explains nothing. */
+Test(fit, cli_a_fit_that_explains_nothing_says_so)
+{
+	static const int ns[] = { 1, 2 };
+	static const double flat[] = { 1, 1 / 0.55 };
+	char *dir = cli_tmpdir(), path[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/flat.csv", dir);
+	fp = synth_open(path);
+	synth_amdahl(fp, "thread", 0.9, ns, 2, 5, 2, 1.0, 1.0, flat);
+	fclose(fp);
+	{
+		const char *args[] = { "fit", "--format", "csv", path, NULL };
+		cli_run(&r, 30, args);
+	}
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(csv_field(r.out, "p_fit") < 0.05, "%s", r.out);
+	cr_assert(strstr(r.err, "explains almost nothing"), "%s", r.err);
 	cli_free(&r);
 	cli_tmpdir_free(dir);
 }

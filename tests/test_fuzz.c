@@ -359,7 +359,7 @@ Test(fuzz, mutated_csv_files, .timeout = 240)
 			off += (size_t)snprintf(muts + off, sizeof(muts) - off, "%s%s", m ? ", " : "", mutate(&b));
 		write_file(file, &b);
 		{
-			const char *args[] = { "fit", "--format", formats[c % 4], "--resamples", "200", file, NULL };
+			const char *args[] = { "fit", "--format", formats[c % 4], file, NULL };
 			cli_run(&r, 20, args);
 			check(&r, c, "fit", muts, file);
 			rejected += r.status == 2;
@@ -368,7 +368,7 @@ Test(fuzz, mutated_csv_files, .timeout = 240)
 		}
 		{
 			const char *args[] = { "compare", c % 2 ? base : file, c % 2 ? file : base, "--format",
-					       cformats[c % 3], "--resamples", "200", NULL };
+					       cformats[c % 3], NULL };
 			cli_run(&r, 20, args);
 			check(&r, c, "compare", muts, file);
 			cli_free(&r);

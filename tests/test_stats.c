@@ -76,3 +76,31 @@ Test(stats, one_value_has_no_spread)
 	cr_assert_float_eq(s.cv, 0.0, 1e-15);
 	cr_assert_float_eq(s.median, 0.25, 1e-15);
 }
+
+/*
+ * Issue 13: `run` warned "wide spread" at CV 1.5% with --cv-warn at 10%,
+ * because one value of a tight cluster, 4% out, was an outlier by the
+ * modified z-score (27 MADs). One threshold now decides both.
+ */
+Test(stats, noise_warnings_agree_with_their_threshold)
+{
+	double tight[] = { 1.000, 1.001, 0.999, 1.000, 1.002, 0.998, 1.04 };
+	double far[] = { 1.000, 1.001, 0.999, 1.000, 1.002, 0.998, 1.25 };
+	double wide[] = { 1.0, 1.2, 0.8, 1.1, 0.9, 1.15, 0.85 };
+	struct stats_noise nz;
+
+	cr_assert_eq(stats_noise(tight, 7, 0.10, &nz), 0, "cv %g, %zu outliers", nz.cv, nz.outliers);
+	cr_assert(nz.cv > 0.01 && nz.cv < 0.02, "cv %g", nz.cv);
+	/* The same value is an outlier for a 2% threshold. */
+	cr_assert_eq(stats_noise(tight, 7, 0.02, &nz), 1);
+	cr_assert_eq(nz.outliers, 1);
+	cr_assert_float_eq(nz.worst, 0.04, 1e-9);
+	cr_assert_not(nz.wide);
+	/* 25% out is one whatever the threshold up to it. */
+	cr_assert_eq(stats_noise(far, 7, 0.10, &nz), 1);
+	cr_assert_eq(nz.outliers, 1);
+	cr_assert_not(nz.wide, "cv %g", nz.cv);
+	cr_assert_eq(stats_noise(wide, 7, 0.10, &nz), 1);
+	cr_assert(nz.wide && nz.cv > 0.1, "cv %g", nz.cv);
+	cr_assert_eq(stats_noise(wide, 2, 0.10, &nz), 0);
+}

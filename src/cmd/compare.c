@@ -1,26 +1,21 @@
 /*
  * amdahl compare: judge a new run against a base run, point by point, as a
- * CI gate. Two gates:
+ * CI gate; or, with --paired, two programs measured in interleaved rounds
+ * of one run. The statistics and the verdicts are src/models/gate.c's: a
+ * change regresses only when its whole interval lies beyond the threshold,
+ * and the intervals are simultaneous over every judged comparison
+ * (Bonferroni), so a whole A/A comparison is flagged at most alpha of the
+ * time. This file reads the runs and their sidecars, decides which machine
+ * questions apply, and prints.
  *
- *   times    the median wall time at every point in both files: ratio with a
- *            bootstrap interval and a one-sided Mann-Whitney U test over the
- *            repetitions. Judged only when both runs come from the same
- *            machine (or with --same-machine).
- *   scaling  the median speedup at every N > 1, and the fitted P, which do not
- *            depend on how fast the machine is: a faster machine whose scaling
- *            got worse is a regression even though every time went down.
- *
- * A change regresses when it is both significant (p < alpha) and beyond the
- * threshold. Exit 0: nothing regressed; 1: something did (named on stderr);
- * 2: bad usage or input (nothing printed on stdout).
+ * Exit 0: nothing regressed; 1: something did (named on stderr); 2: bad
+ * usage or input (nothing printed on stdout).
  */
 #include "cmd.h"
-#include "../models/compare_stats.h"
 #include "../results/csv.h"
 #include "../models/fit.h"
+#include "../models/gate.h"
 #include "../engine/meta.h"
-#include "../models/models.h"
-#include "../models/stats.h"
 #include "../base/options.h"
 #include "../base/util.h"
 
@@ -33,32 +28,41 @@
 
 enum cmp_format { FMT_TABLE, FMT_MARKDOWN, FMT_JSON };
 
-#define CMP_RESAMPLES 2000
-#define CMP_LEVEL 0.95
-#define CMP_SEED 1
+/* Default thresholds: two runs of a baseline file, and two programs of one run, paired by round. */
+#define CMP_THRESHOLD 0.05
+#define CMP_THRESHOLD_PAIRED 0.02
 
 struct opts {
 	double threshold, alpha;
-	int same_machine, resamples;
+	int same_machine, paired, metric;	/* enum gate_metric */
+	const char *base, *candidate;
 	int fmt;	/* enum cmp_format */
 };
 
 static const char *const cmp_formats[] = { [FMT_TABLE] = "table", [FMT_MARKDOWN] = "markdown",
 					   [FMT_JSON] = "json", NULL };
+static const char *const cmp_metrics[] = { [GATE_WALL] = "wall", [GATE_CPU] = "cpu", NULL };
 
 static const struct option_spec compare_specs[] = {
 	{ .name = "threshold", .short_name = 't', .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MIN_OPEN |
-	  OPTION_MAX_OPEN, .min = 0, .max = 100, .def = "5%", OPTION_AT(struct opts, threshold),
+	  OPTION_MAX_OPEN, .min = 0, .max = 100, OPTION_AT(struct opts, threshold),
 	  .expect = "a percentage in (0, 100), e.g. 5%",
-	  .help = "smallest change that counts, in percent: 5% or 5" },
+	  .help = "smallest change that counts, in percent (default 5%; 2% with --paired)" },
 	{ .name = "alpha", .short_name = 'a', .kind = OPTION_DECIMAL, .metavar = "A",
 	  .flags = OPTION_MIN_OPEN | OPTION_MAX_OPEN, .min = 0, .max = 0.5, .def = "0.05",
-	  OPTION_AT(struct opts, alpha), .help = "significance level of the test" },
+	  OPTION_AT(struct opts, alpha), .help = "error rate of the whole comparison: every interval is\n"
+	  "at 1 - alpha/k for k judged comparisons (Bonferroni)" },
 	{ .name = "same-machine", .kind = OPTION_FLAG, OPTION_AT(struct opts, same_machine),
 	  .help = "judge wall times even when the sidecars differ" },
-	{ .name = "resamples", .kind = OPTION_INT, .metavar = "B", .min = 100, .max = 1000000,
-	  .def = OPTION_TEXT(CMP_RESAMPLES), OPTION_AT(struct opts, resamples),
-	  .help = "bootstrap resamples for the intervals" },
+	{ .name = "metric", .kind = OPTION_CHOICE, .metavar = "M", .choices = cmp_metrics, .def = "wall",
+	  OPTION_AT(struct opts, metric), .help = "the times judged: wall, or cpu (the CPU seconds the program\n"
+	  "used: on a busy machine they hardly move while wall times do)" },
+	{ .name = "paired", .kind = OPTION_FLAG, OPTION_AT(struct opts, paired),
+	  .help = "one run CSV: compare --candidate with --base round by round" },
+	{ .name = "base", .kind = OPTION_STRING, .metavar = "NAME", OPTION_AT(struct opts, base),
+	  .help = "with --paired: the --name (or backend) of the base program" },
+	{ .name = "candidate", .kind = OPTION_STRING, .metavar = "NAME", OPTION_AT(struct opts, candidate),
+	  .help = "with --paired: the --name (or backend) of the candidate" },
 	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = cmp_formats,
 	  .def = "table", OPTION_AT(struct opts, fmt),
 	  .help = "table, markdown (for a pull-request comment) or json" },
@@ -67,49 +71,32 @@ static const struct option_spec compare_specs[] = {
 
 static const struct options_usage compare_usage = {
 	.cmd = "compare",
-	.synopsis = "BASE.csv NEW.csv [--threshold 5%] [--format table|markdown|json]",
+	.synopsis = "BASE.csv NEW.csv [--threshold 5%] [--format table|markdown|json]\n"
+		    "       amdahl compare --paired RUN.csv --base NAME --candidate NAME [--threshold 2%]",
 	.about = "Compare a new run with a base run at every point (backend/workload/p/N, --cmd\n"
-		 "points by label) that both files hold. Exit 0 when nothing regressed, 1 when\n"
-		 "something did (each one named on stderr), 2 for bad usage or input.\n\n"
-		 "  wall time  median new/base with a 95% percentile bootstrap interval (2000\n"
-		 "             resamples, fixed seed) and a one-sided Mann-Whitney U test over the\n"
-		 "             repetitions (normal approximation, tie-corrected). It regresses when\n"
-		 "             the slowdown is significant (p < alpha) and beyond the threshold.\n"
-		 "             Judged only when the two meta.json sidecars (and the cores column)\n"
-		 "             describe the same machine, or with --same-machine.\n"
-		 "  speedup    the same test on the speedups at every N > 1, whatever the machine:\n"
-		 "             it regresses when significantly lower by more than the threshold.\n"
-		 "             With different core counts, each speedup is taken relative to its\n"
-		 "             own machine's ceiling 1/((1-p)+p/min(N,cores)).\n"
-		 "  fitted P   Amdahl's P (Gustafson's for weak scaling) fitted to each file, with\n"
-		 "             its bootstrap interval: it regresses when the intervals do not overlap\n"
-		 "             and the law's speedup at the largest common N drops beyond the threshold.",
+		 "points by label) that both files hold; or, with --paired, two programs measured\n"
+		 "in interleaved rounds of one run (amdahl run --cmd A --name a --cmd B --name b).\n"
+		 "Exit 0 when nothing regressed, 1 when something did (each one named on stderr),\n"
+		 "2 for bad usage or input.\n\n"
+		 "A change regresses only when its whole interval lies beyond the threshold on the\n"
+		 "worse side (ok: within it; inconclusive: reaching past it). The intervals are\n"
+		 "simultaneous: each at 1 - alpha/k for the k judged comparisons.\n\n"
+		 "  wall time  median new/base with the distribution-free interval of the ratio that\n"
+		 "             inverts the exact Mann-Whitney test (3 against 3 repetitions cannot\n"
+		 "             reach 95%: too few reps). Judged only when the two meta.json sidecars\n"
+		 "             (and the cores column) describe the same machine, or --same-machine.\n"
+		 "  speedup    the same on the speedups at every N > 1; with different core counts\n"
+		 "             each relative to its own machine's ceiling 1/((1-p)+p/min(N,cores)).\n"
+		 "  fitted P   Amdahl's P (Gustafson's) of each file with its jackknife standard\n"
+		 "             error, judged through the law's speedup at the largest common N.\n"
+		 "  N > cores  oversubscribed points are shown, not judged: their times depend on\n"
+		 "             the load of the box. Nothing is judged from a run measured while\n"
+		 "             other work held its machine (load before it above half its cores).\n"
+		 "  --paired   the per-round ratios candidate/base at every N, with the interval\n"
+		 "             that inverts the exact signed-rank test (6 rounds or more for 95%);\n"
+		 "             every N is judged (both programs met the same load).",
 	.specs = compare_specs,
 	.args_max = 2,
-};
-
-enum verdict { V_NONE, V_OK, V_BETTER, V_REGRESSION, V_NOT_JUDGED, V_FEW };
-
-static const char *const verdict_name[] = {
-	[V_NONE] = "-", [V_OK] = "ok", [V_BETTER] = "better", [V_REGRESSION] = "REGRESSION",
-	[V_NOT_JUDGED] = "not judged", [V_FEW] = "too few reps",
-};
-
-enum kind { K_TIME, K_SPEEDUP, K_PFIT };
-
-/* One comparison: a time or a speedup at a point, or the fitted P of a group. */
-struct item {
-	enum kind kind;
-	const struct fit_group *g;	/* the base file's group (names the point) */
-	double n;			/* N of the point; for P, the N the law is judged at */
-	size_t nb, nn;			/* repetitions */
-	double base, new_;		/* medians, or P */
-	double ratio, lo, hi;		/* new/base (for P: the law's speedups) */
-	double pval;			/* one-sided, towards worse; NaN for P */
-	double pval_better;		/* one-sided, towards better */
-	double b_lo, b_hi, n_lo, n_hi;	/* P intervals */
-	enum verdict v;
-	int of_ceiling;			/* speedups as fractions of each machine's ceiling */
 };
 
 struct side {
@@ -202,233 +189,6 @@ static int same_machine(const struct side *b, const struct side *n, char *why, s
 	return 1;
 }
 
-/* ---- the gates ---- */
-
-struct ctx {
-	const struct opts *o;
-	struct item *items;
-	size_t nitems;
-	size_t only_base, only_new;	/* points in one file only */
-	int judge_times;
-};
-
-static struct item *add_item(struct ctx *c)
-{
-	c->items = xrealloc(c->items, (c->nitems + 1) * sizeof(*c->items));
-	memset(&c->items[c->nitems], 0, sizeof(*c->items));
-	return &c->items[c->nitems++];
-}
-
-/* The values of one field at one N of a group; returns how many. */
-static size_t collect(const struct fit_group *g, double n, int speedup, double scale, double *out)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < g->nobs; i++) {
-		double v = speedup ? g->obs[i].speedup / scale : g->obs[i].wall_s;
-		if (g->obs[i].n == n && isfinite(v))
-			out[k++] = v;
-	}
-	return k;
-}
-
-/* Judge a ratio new/base: worse_up says which way is worse (times up, speedups down). */
-static enum verdict judge(const struct ctx *c, double ratio, double p_worse, double p_better, int worse_up,
-			  size_t nb, size_t nn)
-{
-	double t = c->o->threshold;
-	int beyond_worse = worse_up ? ratio > 1 + t : ratio < 1 - t;
-	int beyond_better = worse_up ? ratio < 1 - t : ratio > 1 + t;
-
-	if (!isfinite(ratio))
-		return V_NONE;
-	if (p_worse < c->o->alpha && beyond_worse)
-		return V_REGRESSION;
-	if (p_better < c->o->alpha && beyond_better)
-		return V_BETTER;
-	if (compare_min_p(nb, nn) >= c->o->alpha)
-		return V_FEW;
-	return V_OK;
-}
-
-/* The speedup a group's machine can give at N: 1 when both groups had the same cores. */
-static double ceiling_of(const struct fit_group *g, double pref, double n, double cores, int differ)
-{
-	if (!differ)
-		return 1.0;
-	if (!isfinite(pref) || !isfinite(cores))
-		return NAN;
-	return g->weak ? models_ceiling_weak(pref, n, cores) : models_ceiling(pref, n, cores);
-}
-
-/* One comparison of two samples; worse_up: a larger new value is worse. */
-static struct item *compare_samples(struct ctx *c, enum kind kind, const struct fit_group *g, double n,
-				    const double *x, size_t nx, const double *y, size_t ny, int worse_up,
-				    uint64_t seed)
-{
-	struct item *it = add_item(c);
-	double pg, pl;
-
-	it->kind = kind;
-	it->g = g;
-	it->n = n;
-	it->nb = nx;
-	it->nn = ny;
-	it->base = stats_median(x, nx);
-	it->new_ = stats_median(y, ny);
-	compare_mann_whitney(x, nx, y, ny, &pg, &pl);
-	it->pval = worse_up ? pg : pl;
-	it->pval_better = worse_up ? pl : pg;
-	compare_ratio_ci(x, nx, y, ny, c->o->resamples, CMP_LEVEL, seed, &it->ratio, &it->lo, &it->hi);
-	it->v = judge(c, it->ratio, worse_up ? pg : pl, worse_up ? pl : pg, worse_up, nx, ny);
-	return it;
-}
-
-static void compare_point(struct ctx *c, const struct fit_group *gb, const struct fit_group *gn, double n,
-			  double pref, uint64_t seed)
-{
-	size_t cap = (gb->nobs > gn->nobs ? gb->nobs : gn->nobs) + 1;
-	double *x = xmalloc(cap * sizeof(*x)), *y = xmalloc(cap * sizeof(*y));
-	struct item *it;
-	size_t nx, ny;
-
-	nx = collect(gb, n, 0, 1, x);
-	ny = collect(gn, n, 0, 1, y);
-	it = compare_samples(c, K_TIME, gb, n, x, nx, y, ny, 1, seed);
-	if (!c->judge_times)
-		it->v = V_NOT_JUDGED;
-	/* Speedups: N = 1 is 1 by construction. */
-	if (n > 1) {
-		double kb = gb->obs[0].cores, kn = gn->obs[0].cores;
-		double cb = ceiling_of(gb, pref, n, kb, kb != kn), cn = ceiling_of(gn, pref, n, kn, kb != kn);
-		if (isfinite(cb) && isfinite(cn) && cb > 0 && cn > 0) {
-			nx = collect(gb, n, 1, cb, x);
-			ny = collect(gn, n, 1, cn, y);
-			if (nx && ny)
-				compare_samples(c, K_SPEEDUP, gb, n, x, nx, y, ny, 0, seed)->of_ceiling = kb != kn;
-		}
-	}
-	free(x);
-	free(y);
-}
-
-/* The law a group's P belongs to, at N. */
-static double law(const struct fit_group *g, double p, double n)
-{
-	return g->weak ? models_gustafson(p, n) : models_amdahl(p, n);
-}
-
-/* Fitted P of two matching groups, judged through the law's speedup at the largest common N. */
-static void compare_pfit(struct ctx *c, const struct fit_group *gb, const struct fit_group *gn, double nref,
-			 const struct fit_summary *fb, const struct fit_summary *fn)
-{
-	struct item *it;
-
-	if (!isfinite(fb->p_fit) || !isfinite(fn->p_fit) || !(nref > 1))
-		return;
-	it = add_item(c);
-	it->kind = K_PFIT;
-	it->g = gb;
-	it->n = nref;
-	it->nb = fb->min_reps;
-	it->nn = fn->min_reps;
-	it->base = fb->p_fit;
-	it->new_ = fn->p_fit;
-	it->b_lo = fb->p_lo;
-	it->b_hi = fb->p_hi;
-	it->n_lo = fn->p_lo;
-	it->n_hi = fn->p_hi;
-	it->ratio = law(gn, fn->p_fit, nref) / law(gb, fb->p_fit, nref);
-	it->lo = law(gn, fn->p_lo, nref) / law(gb, fb->p_hi, nref);
-	it->hi = law(gn, fn->p_hi, nref) / law(gb, fb->p_lo, nref);
-	it->pval = it->pval_better = NAN;
-	it->v = V_OK;
-	if (!isfinite(fb->p_lo) || !isfinite(fn->p_lo))
-		it->v = V_FEW;
-	else if (fn->p_hi < fb->p_lo && it->ratio < 1 - c->o->threshold)
-		it->v = V_REGRESSION;
-	else if (fn->p_lo > fb->p_hi && it->ratio > 1 + c->o->threshold)
-		it->v = V_BETTER;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The distinct N of a group, ascending. */
-static size_t distinct_n(const struct fit_group *g, double *out)
-{
-	size_t k = 0;
-
-	for (size_t i = 0; i < g->nobs; i++)
-		out[k++] = g->obs[i].n;
-	qsort(out, k, sizeof(*out), cmp_double);
-	if (k == 0)
-		return 0;
-	size_t m = 1;
-	for (size_t i = 1; i < k; i++)
-		if (out[i] != out[m - 1])
-			out[m++] = out[i];
-	return m;
-}
-
-static void run_gates(struct ctx *c, const struct side *sb, const struct side *sn)
-{
-	for (size_t i = 0; i < sb->ngroups; i++) {
-		const struct fit_group *gb = &sb->groups[i], *gn = NULL;
-		double *nb = xmalloc(gb->nobs * sizeof(double)), *nn, nref = NAN, pref;
-		size_t kb = distinct_n(gb, nb), kn;
-		struct fit_summary fb, fn;
-
-		for (size_t j = 0; j < sn->ngroups && !gn; j++)
-			if (fit_group_same_key(gb, &sn->groups[j]))
-				gn = &sn->groups[j];
-		if (!gn) {
-			c->only_base += kb;
-			free(nb);
-			continue;
-		}
-		nn = xmalloc(gn->nobs * sizeof(double));
-		kn = distinct_n(gn, nn);
-		fit_summarize(gb, c->o->resamples, CMP_LEVEL, CMP_SEED, 0, &fb);
-		fit_summarize(gn, c->o->resamples, CMP_LEVEL, CMP_SEED, 0, &fn);
-		/* The ceiling of a --cmd point needs a P: the base run's fitted one. */
-		pref = isfinite(gb->p) ? gb->p : fb.p_fit;
-		for (size_t a = 0, b = 0; a < kb || b < kn;) {
-			if (b >= kn || (a < kb && nb[a] < nn[b])) {
-				c->only_base++;
-				a++;
-			} else if (a >= kb || nn[b] < nb[a]) {
-				c->only_new++;
-				b++;
-			} else {
-				compare_point(c, gb, gn, nb[a], pref, CMP_SEED + (uint64_t)c->nitems);
-				nref = nb[a];
-				a++;
-				b++;
-			}
-		}
-		compare_pfit(c, gb, gn, nref, &fb, &fn);
-		fit_summary_free(&fb);
-		fit_summary_free(&fn);
-		free(nb);
-		free(nn);
-	}
-	for (size_t j = 0; j < sn->ngroups; j++) {
-		int found = 0;
-		for (size_t i = 0; i < sb->ngroups && !found; i++)
-			found = fit_group_same_key(&sb->groups[i], &sn->groups[j]);
-		if (!found) {
-			double *v = xmalloc(sn->groups[j].nobs * sizeof(double));
-			c->only_new += distinct_n(&sn->groups[j], v);
-			free(v);
-		}
-	}
-}
-
 /* ---- output ---- */
 
 static const char *pct(char *buf, size_t len, double ratio)
@@ -450,11 +210,11 @@ static const char *ci_text(char *buf, size_t len, double lo, double hi)
 }
 
 /* The one-sided p-value in the direction the median moved. */
-static double shown_p(const struct item *it)
+static double shown_p(const struct gate_item *it)
 {
-	int worse = it->kind == K_TIME ? it->ratio > 1 : it->ratio < 1;
+	int worse = it->worse_up ? it->ratio.est > 1 : it->ratio.est < 1;
 
-	return worse ? it->pval : it->pval_better;
+	return worse ? it->p_worse : it->p_better;
 }
 
 static const char *pval_text(char *buf, size_t len, double p)
@@ -496,27 +256,34 @@ static void side_line(const struct side *s, char *buf, size_t len)
 		snprintf(buf + off, len - off, s->meta_bad ? ", unreadable meta.json" : ", no meta.json");
 }
 
-/* A run measured while the load average was above its cores: its numbers say as much about the box. */
+/*
+ * A run measured on a busy machine: other work already held half its cores
+ * when it started (load average before it above cores/2), or the load after
+ * it was above twice the cores (its own workers count for at most the cores).
+ * Two such runs differ by the load, not by the code.
+ */
 static int busy(const struct side *s)
 {
-	double l = fmax(meta_num(s, "loadavg_before"), meta_num(s, "loadavg_after"));
+	double before = meta_num(s, "loadavg_before"), after = meta_num(s, "loadavg_after");
 
-	return isfinite(l) && isfinite(s->cores) && l > s->cores;
-}
-
-static size_t count_regressions(const struct ctx *c)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->nitems; i++)
-		n += c->items[i].v == V_REGRESSION;
-	return n;
+	return isfinite(s->cores) && ((isfinite(before) && before > s->cores / 2) ||
+				      (isfinite(after) && after > 2 * s->cores));
 }
 
 static const char *const section_title[] = {
-	[K_TIME] = "wall time, median (new/base)",
-	[K_SPEEDUP] = "speedup, median (new/base)",
-	[K_PFIT] = "fitted P (change: the law's speedup at N with it)",
+	[GATE_TIME] = "wall time, median (new/base)",	/* "CPU time, …" with --metric cpu */
+	[GATE_SPEEDUP] = "speedup, median (new/base)",
+	[GATE_PFIT] = "fitted P (change: the law's speedup at N with it)",
+};
+
+/* What was compared, for the output: the runs, the machines, the options. */
+struct report {
+	const struct opts *o;
+	const struct gate *g;
+	const struct side *sb, *sn;	/* sn is sb in paired mode */
+	const char *machine;		/* one line on the machines */
+	int same, judge_times;
+	const char *why;
 };
 
 /* A label may hold newlines and, in markdown, pipes: keep each row on one line. */
@@ -537,97 +304,132 @@ static void sanitize(char *s, size_t len, int markdown)
 	s[k] = '\0';
 }
 
-static void print_text(const struct ctx *c, const struct side *sb, const struct side *sn, const char *machine,
-		       int markdown)
+/* The rule and the family, in one sentence. */
+static void rule_line(const struct report *r, int markdown)
 {
-	char lb[600], ln[600], name[CSV_LABEL_MAX + 200], a[64], b[64], d[64], e[64], f[64];
-	size_t nreg = count_regressions(c);
+	const struct gate *g = r->g;
 
-	side_line(sb, lb, sizeof(lb));
-	side_line(sn, ln, sizeof(ln));
+	printf("%sa change counts when its whole interval lies beyond %g%%; %zu comparison%s judged with "
+	       "simultaneous intervals (each at %.4g%%, Bonferroni for alpha %g)%s; p: one-sided %s in the "
+	       "direction of the change, unadjusted\n", markdown ? "- " : "  ", r->o->threshold * 100, g->family,
+	       g->family == 1 ? "" : "s", 100 * g->level, r->o->alpha,
+	       g->paired ? ", distribution-free intervals of the per-round ratios (exact signed-rank)" :
+	       ", distribution-free intervals of the ratio (exact Mann-Whitney)",
+	       g->paired ? "exact signed-rank" : "exact Mann-Whitney");
+}
+
+static void header_lines(const struct report *r, int markdown, size_t nreg)
+{
+	char lb[600], ln[600];
+
+	side_line(r->sb, lb, sizeof(lb));
+	side_line(r->sn, ln, sizeof(ln));
 	if (markdown) {
 		printf("### amdahl compare: %s\n\n", nreg ? ":x: regression" : ":white_check_mark: no regression");
-		printf("- base `%s`: %s\n- new `%s`: %s\n- %s\n", sb->path, lb, sn->path, ln, machine);
-		printf("- a change counts when it is beyond %g%% and significant: one-sided Mann–Whitney U "
-		       "over the repetitions at α = %g (p in the direction of the change); %g%% percentile "
-		       "bootstrap intervals\n",
-		       c->o->threshold * 100, c->o->alpha, CMP_LEVEL * 100);
+		if (r->g->paired)
+			printf("- `%s`: candidate `%s` against base `%s`, paired by round: %s\n", r->sb->path,
+			       r->o->candidate, r->o->base, lb);
+		else
+			printf("- base `%s`: %s\n- new `%s`: %s\n- %s\n", r->sb->path, lb, r->sn->path, ln, r->machine);
+	} else if (r->g->paired) {
+		printf("amdahl compare --paired '%s': candidate '%s' against base '%s', round by round\n  %s\n",
+		       r->sb->path, r->o->candidate, r->o->base, lb);
 	} else {
-		printf("amdahl compare: base '%s', new '%s'\n  base: %s\n  new:  %s\n  %s\n", sb->path, sn->path,
-		       lb, ln, machine);
-		printf("  a change counts when beyond %g%% and significant (one-sided Mann-Whitney U, "
-		       "alpha %g, p in the direction of the change); %g%% bootstrap intervals\n", c->o->threshold * 100, c->o->alpha, CMP_LEVEL * 100);
+		printf("amdahl compare: base '%s', new '%s'\n  base: %s\n  new:  %s\n  %s\n", r->sb->path,
+		       r->sn->path, lb, ln, r->machine);
 	}
-	for (int i = 0; i < 2; i++) {
-		const struct side *s = i ? sn : sb;
-		if (busy(s))
-			printf("%s%s run was measured under a load average above its %g cores: other work on "
-			       "the box is in its times and speedups, and its intervals are wide for that reason\n",
-			       markdown ? "- **busy machine**: the " : "  busy machine: the ", i ? "new" : "base", s->cores);
+	rule_line(r, markdown);
+	for (int i = 0; i < (r->g->paired ? 1 : 2); i++) {
+		const struct side *s = i ? r->sn : r->sb;
+		if (busy(s) && !r->g->paired)
+			printf("%s%s run was measured while other work held its %g cores (load %.2f before, %.2f "
+			       "after): its times and scaling say as much about that work as about the code, so "
+			       "nothing is judged; compare --paired measures two programs under the same load\n",
+			       markdown ? "- **busy machine**: the " : "  busy machine: the ", i ? "new" : "base", s->cores,
+			       meta_num(s, "loadavg_before"), meta_num(s, "loadavg_after"));
 	}
-	for (int k = K_TIME; k <= K_PFIT; k++) {
+}
+
+static void section_header(const struct report *r, const struct gate_item *it, int markdown)
+{
+	int k = it->kind, cpu = r->o->metric == GATE_CPU;
+	char lvl[32];
+	const char *title = k != GATE_TIME ? section_title[k] :
+		r->g->paired ? (cpu ? "CPU time, paired by round (candidate/base)" :
+				"wall time, paired by round (candidate/base)") :
+		cpu ? "CPU time, median (new/base)" : section_title[k];
+
+	snprintf(lvl, sizeof(lvl), "%.4g%%", 100 * r->g->level);
+	if (k == GATE_SPEEDUP && it->of_ceiling)
+		printf("\n%sspeedups over different core counts are compared as fractions of each run's ceiling "
+		       "1/((1-p)+p/min(N,cores))%s", markdown ? "_" : "", markdown ? "_\n" : "");
+	if (markdown && k == GATE_PFIT)
+		printf("\n**%s**\n\n| point | N | base P | new P | change | %s CI | verdict |\n"
+		       "|---|---:|---:|---:|---:|---|---|\n", section_title[k], lvl);
+	else if (markdown)
+		printf("\n**%s**\n\n| point | N | %s | base | new | change | %s CI | p | verdict |\n"
+		       "|---|---:|---:|---:|---:|---:|---|---:|---|\n", title, r->g->paired ? "rounds" : "reps", lvl);
+	else if (k == GATE_PFIT)
+		printf("\n%s\n%-28s %5s %-26s %-26s %8s  %-18s %s\n", section_title[k], "point", "n", "base_p",
+		       "new_p", "change", "ci", "verdict");
+	else
+		printf("\n%s\n%-28s %5s %7s %10s %10s %8s  %-18s %6s  %s\n", title, "point", "n",
+		       r->g->paired ? "rounds" : "reps", "base", "new", "change", "ci", "p", "verdict");
+}
+
+static void print_item(const struct report *r, const struct gate_item *it, int markdown)
+{
+	char name[CSV_LABEL_MAX + 200], a[64], b[64], d[64], e[64], f[64], pv[32];
+	const char *v = gate_verdict_name[it->v], *em = it->v == GATE_REGRESSION && markdown ? "**" : "";
+	const char *change = pct(d, sizeof(d), it->ratio.est), *ci = ci_text(e, sizeof(e), it->ratio.lo, it->ratio.hi);
+
+	if (r->g->paired)	/* the point is the same for both programs: name the pair */
+		snprintf(name, sizeof(name), "%s / %s", r->o->candidate, r->o->base);
+	else
+		fit_group_name(it->g, name, sizeof(name));
+	sanitize(name, sizeof(name), markdown);
+	if (it->kind == GATE_PFIT) {
+		p_text(a, sizeof(a), it->base, it->b_lo, it->b_hi);
+		p_text(b, sizeof(b), it->new_, it->n_lo, it->n_hi);
+		if (markdown)
+			printf("| %s | %g | %s | %s | %s | %s | %s%s%s |\n", name, it->n, a, b, change, ci, em, v, em);
+		else
+			printf("%-28s %5g %-26s %-26s %8s  %-18s %s\n", name, it->n, a, b, change, ci, v);
+		return;
+	}
+	snprintf(f, sizeof(f), "%zu/%zu", it->nb, it->nn);
+	snprintf(a, sizeof(a), it->kind == GATE_TIME ? "%.6f" : "%.4f", it->base);
+	snprintf(b, sizeof(b), it->kind == GATE_TIME ? "%.6f" : "%.4f", it->new_);
+	if (markdown)
+		printf("| %s | %g | %s | %s%s | %s%s | %s | %s | %s | %s%s%s |\n", name, it->n, f, a,
+		       it->kind == GATE_TIME ? " s" : "", b, it->kind == GATE_TIME ? " s" : "", change, ci,
+		       pval_text(pv, sizeof(pv), shown_p(it)), em, v, em);
+	else
+		printf("%-28s %5g %7s %10s %10s %8s  %-18s %6s  %s\n", name, it->n, f, a, b, change, ci,
+		       pval_text(pv, sizeof(pv), shown_p(it)), v);
+}
+
+static void print_text(const struct report *r, int markdown)
+{
+	const struct gate *g = r->g;
+	size_t nreg = gate_regressions(g);
+
+	header_lines(r, markdown, nreg);
+	for (int k = GATE_TIME; k <= GATE_PFIT; k++) {
 		int header = 0;
-		for (size_t i = 0; i < c->nitems; i++) {
-			const struct item *it = &c->items[i];
-			const char *v = verdict_name[it->v];
-			if (it->kind != (enum kind)k)
+		for (size_t i = 0; i < g->nitems; i++) {
+			const struct gate_item *it = &g->items[i];
+			if (it->kind != (enum gate_kind)k)
 				continue;
-			fit_group_name(it->g, name, sizeof(name));
-			sanitize(name, sizeof(name), markdown);
-			if (!header) {
-				header = 1;
-				if (k == K_SPEEDUP && it->of_ceiling)
-					printf("\n%sspeedups over different core counts are compared as fractions of "
-					       "each run's ceiling 1/((1-p)+p/min(N,cores))%s", markdown ? "_" : "",
-					       markdown ? "_\n" : "");
-				if (markdown && k == K_PFIT)
-					printf("\n**%s**\n\n| point | N | base P | new P | change | %g%% CI | verdict |\n"
-					       "|---|---:|---:|---:|---:|---|---|\n", section_title[k], CMP_LEVEL * 100);
-				else if (markdown)
-					printf("\n**%s**\n\n| point | N | reps | base | new | change | %g%% CI | p | "
-					       "verdict |\n|---|---:|---:|---:|---:|---:|---|---:|---|\n",
-					       section_title[k], CMP_LEVEL * 100);
-				else if (k == K_PFIT)
-					printf("\n%s\n%-28s %5s %-26s %-26s %8s  %-18s %s\n", section_title[k], "point",
-					       "n", "base_p", "new_p", "change", "ci", "verdict");
-				else
-					printf("\n%s\n%-28s %5s %7s %10s %10s %8s  %-18s %6s  %s\n", section_title[k],
-					       "point", "n", "reps", "base", "new", "change", "ci", "p", "verdict");
-			}
-			if (k == K_PFIT) {
-				p_text(a, sizeof(a), it->base, it->b_lo, it->b_hi);
-				p_text(b, sizeof(b), it->new_, it->n_lo, it->n_hi);
-				if (markdown)
-					printf("| %s | %g | %s | %s | %s | %s | %s%s%s |\n", name, it->n, a, b,
-					       pct(d, sizeof(d), it->ratio), ci_text(e, sizeof(e), it->lo, it->hi),
-					       it->v == V_REGRESSION ? "**" : "", v, it->v == V_REGRESSION ? "**" : "");
-				else
-					printf("%-28s %5g %-26s %-26s %8s  %-18s %s\n", name, it->n, a, b,
-					       pct(d, sizeof(d), it->ratio), ci_text(e, sizeof(e), it->lo, it->hi), v);
-				continue;
-			}
-			snprintf(f, sizeof(f), "%zu/%zu", it->nb, it->nn);
-			if (k == K_TIME) {
-				snprintf(a, sizeof(a), "%.6f", it->base);
-				snprintf(b, sizeof(b), "%.6f", it->new_);
-			} else {
-				snprintf(a, sizeof(a), "%.4f", it->base);
-				snprintf(b, sizeof(b), "%.4f", it->new_);
-			}
-			if (markdown)
-				printf("| %s | %g | %s | %s%s | %s%s | %s | %s | %s | %s%s%s |\n", name, it->n, f, a,
-				       k == K_TIME ? " s" : "", b, k == K_TIME ? " s" : "", pct(d, sizeof(d), it->ratio),
-				       ci_text(e, sizeof(e), it->lo, it->hi), pval_text(lb, sizeof(lb), shown_p(it)),
-				       it->v == V_REGRESSION ? "**" : "", v, it->v == V_REGRESSION ? "**" : "");
-			else
-				printf("%-28s %5g %7s %10s %10s %8s  %-18s %6s  %s\n", name, it->n, f, a, b,
-				       pct(d, sizeof(d), it->ratio), ci_text(e, sizeof(e), it->lo, it->hi),
-				       pval_text(lb, sizeof(lb), shown_p(it)), v);
+			if (!header)
+				section_header(r, it, markdown);
+			header = 1;
+			print_item(r, it, markdown);
 		}
 	}
-	if (c->only_base || c->only_new)
+	if (g->only_base || g->only_new)
 		printf("\n%s%zu point%s only in the base and %zu only in the new run: not compared%s\n",
-		       markdown ? "_" : "", c->only_base, c->only_base == 1 ? "" : "s", c->only_new,
+		       markdown ? "_" : "", g->only_base, g->only_base == 1 ? "" : "s", g->only_new,
 		       markdown ? "_" : "");
 	if (nreg)
 		printf("\n%s%zu regression%s%s\n", markdown ? "**" : "", nreg, nreg == 1 ? "" : "s", markdown ? "**" : "");
@@ -657,60 +459,75 @@ static json_t *side_json(const struct side *s)
 	return o;
 }
 
-static void print_json(const struct ctx *c, const struct side *sb, const struct side *sn, int same,
-		       const char *why)
+static json_t *item_json(const struct gate_item *it)
 {
-	static const char *const key[] = { [K_TIME] = "times", [K_SPEEDUP] = "speedups", [K_PFIT] = "p_fit" };
+	json_t *j = json_object();
+
+	json_object_set_new(j, "backend", json_string(it->g->backend));
+	json_object_set_new(j, "workload", json_string(it->g->workload));
+	json_object_set_new(j, "p", jnum(it->g->p));
+	json_object_set_new(j, "label", json_string(it->g->label));
+	json_object_set_new(j, "scaling", json_string(it->g->weak ? "weak" : "strong"));
+	json_object_set_new(j, "n", jnum(it->n));
+	json_object_set_new(j, "base", jnum(it->base));
+	json_object_set_new(j, "new", jnum(it->new_));
+	if (it->kind == GATE_PFIT) {
+		json_object_set_new(j, "base_lo", jnum(it->b_lo));
+		json_object_set_new(j, "base_hi", jnum(it->b_hi));
+		json_object_set_new(j, "new_lo", jnum(it->n_lo));
+		json_object_set_new(j, "new_hi", jnum(it->n_hi));
+	} else {
+		json_object_set_new(j, "base_reps", json_integer((json_int_t)it->nb));
+		json_object_set_new(j, "new_reps", json_integer((json_int_t)it->nn));
+		json_object_set_new(j, "p_worse", jnum(it->p_worse));
+		json_object_set_new(j, "p_better", jnum(it->p_better));
+	}
+	json_object_set_new(j, "ratio", jnum(it->ratio.est));
+	json_object_set_new(j, "ratio_lo", jnum(it->ratio.lo));
+	json_object_set_new(j, "ratio_hi", jnum(it->ratio.hi));
+	json_object_set_new(j, "judged", json_boolean(it->judged));
+	json_object_set_new(j, "verdict", json_string(gate_verdict_name[it->v]));
+	return j;
+}
+
+static void print_json(const struct report *r)
+{
+	static const char *const key[] = { [GATE_TIME] = "times", [GATE_SPEEDUP] = "speedups", [GATE_PFIT] = "p_fit" };
+	const struct gate *g = r->g;
 	json_t *o = json_object(), *arr[3];
 	char *text;
 
-	json_object_set_new(o, "base", side_json(sb));
-	json_object_set_new(o, "new", side_json(sn));
-	json_object_set_new(o, "same_machine", json_boolean(same));
-	json_object_set_new(o, "machine_note", json_string(why));
-	json_object_set_new(o, "times_judged", json_boolean(c->judge_times));
-	json_object_set_new(o, "threshold", json_real(c->o->threshold));
-	json_object_set_new(o, "alpha", json_real(c->o->alpha));
-	json_object_set_new(o, "test", json_string("one-sided Mann-Whitney U, normal approximation with tie "
-						   "and continuity corrections"));
-	json_object_set_new(o, "interval", json_pack("{s:s,s:f,s:i,s:i}", "method",
-		"percentile bootstrap of the ratio of medians", "level", CMP_LEVEL, "resamples", c->o->resamples,
-		"seed", CMP_SEED));
+	json_object_set_new(o, "mode", json_string(g->paired ? "paired" : "files"));
+	json_object_set_new(o, "metric", json_string(cmp_metrics[r->o->metric]));
+	json_object_set_new(o, "base", side_json(r->sb));
+	if (g->paired) {
+		json_object_set_new(o, "base_name", json_string(r->o->base));
+		json_object_set_new(o, "candidate_name", json_string(r->o->candidate));
+	} else {
+		json_object_set_new(o, "new", side_json(r->sn));
+		json_object_set_new(o, "same_machine", json_boolean(r->same));
+		json_object_set_new(o, "machine_note", json_string(r->why));
+		json_object_set_new(o, "times_judged", json_boolean(r->judge_times));
+	}
+	json_object_set_new(o, "threshold", json_real(r->o->threshold));
+	json_object_set_new(o, "alpha", json_real(r->o->alpha));
+	json_object_set_new(o, "judged", json_integer((json_int_t)g->family));
+	json_object_set_new(o, "test", json_string(g->paired ? "one-sided exact Wilcoxon signed-rank on the per-round log-ratios" :
+						   "one-sided exact Mann-Whitney U (ties included; normal approximation "
+						   "for large samples)"));
+	json_object_set_new(o, "interval", json_pack("{s:s,s:f,s:s}", "method", g->paired ?
+		"distribution-free interval of the per-round ratios (inverted signed-rank, Hodges-Lehmann)" :
+		"distribution-free interval of the ratio (inverted Mann-Whitney); P: jackknife standard errors",
+		"level", g->level, "family", "simultaneous at 1 - alpha over every judged comparison (Bonferroni)"));
 	for (int k = 0; k < 3; k++)
 		arr[k] = json_array();
-	for (size_t i = 0; i < c->nitems; i++) {
-		const struct item *it = &c->items[i];
-		json_t *j = json_object();
-		json_object_set_new(j, "backend", json_string(it->g->backend));
-		json_object_set_new(j, "workload", json_string(it->g->workload));
-		json_object_set_new(j, "p", jnum(it->g->p));
-		json_object_set_new(j, "label", json_string(it->g->label));
-		json_object_set_new(j, "scaling", json_string(it->g->weak ? "weak" : "strong"));
-		json_object_set_new(j, "n", jnum(it->n));
-		json_object_set_new(j, "base", jnum(it->base));
-		json_object_set_new(j, "new", jnum(it->new_));
-		if (it->kind == K_PFIT) {
-			json_object_set_new(j, "base_lo", jnum(it->b_lo));
-			json_object_set_new(j, "base_hi", jnum(it->b_hi));
-			json_object_set_new(j, "new_lo", jnum(it->n_lo));
-			json_object_set_new(j, "new_hi", jnum(it->n_hi));
-		} else {
-			json_object_set_new(j, "base_reps", json_integer((json_int_t)it->nb));
-			json_object_set_new(j, "new_reps", json_integer((json_int_t)it->nn));
-			json_object_set_new(j, "p_worse", jnum(it->pval));
-			json_object_set_new(j, "p_better", jnum(it->pval_better));
-		}
-		json_object_set_new(j, "ratio", jnum(it->ratio));
-		json_object_set_new(j, "ratio_lo", jnum(it->lo));
-		json_object_set_new(j, "ratio_hi", jnum(it->hi));
-		json_object_set_new(j, "verdict", json_string(verdict_name[it->v]));
-		json_array_append_new(arr[it->kind], j);
-	}
+	for (size_t i = 0; i < g->nitems; i++)
+		json_array_append_new(arr[g->items[i].kind], item_json(&g->items[i]));
 	for (int k = 0; k < 3; k++)
 		json_object_set_new(o, key[k], arr[k]);
-	json_object_set_new(o, "only_in_base", json_integer((json_int_t)c->only_base));
-	json_object_set_new(o, "only_in_new", json_integer((json_int_t)c->only_new));
-	json_object_set_new(o, "regressions", json_integer((json_int_t)count_regressions(c)));
+	json_object_set_new(o, "only_in_base", json_integer((json_int_t)g->only_base));
+	json_object_set_new(o, "only_in_new", json_integer((json_int_t)g->only_new));
+	json_object_set_new(o, "regressions", json_integer((json_int_t)gate_regressions(g)));
 	text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
 	if (text)
 		puts(text);
@@ -719,85 +536,133 @@ static void print_json(const struct ctx *c, const struct side *sb, const struct 
 }
 
 /* Each regression, named with its numbers, on stderr: CI logs show it whatever the format. */
-static void report_regressions(const struct ctx *c)
+static void report_regressions(const struct report *r)
 {
-	static const char *const what[] = { [K_TIME] = "wall time", [K_SPEEDUP] = "speedup",
-					    [K_PFIT] = "fitted P" };
+	const struct gate *g = r->g;
+	static const char *const what[] = { [GATE_TIME] = "wall time", [GATE_SPEEDUP] = "speedup",
+					    [GATE_PFIT] = "fitted P" };
+	const char *time = r->o->metric == GATE_CPU ? "CPU time" : what[GATE_TIME];
 	char name[CSV_LABEL_MAX + 200], a[32], b[64], d[32];
 
-	for (size_t i = 0; i < c->nitems; i++) {
-		const struct item *it = &c->items[i];
-		if (it->v != V_REGRESSION)
+	for (size_t i = 0; i < g->nitems; i++) {
+		const struct gate_item *it = &g->items[i];
+		if (it->v != GATE_REGRESSION)
 			continue;
-		fit_group_name(it->g, name, sizeof(name));
-		sanitize(name, sizeof(name), 0);
-		if (it->kind == K_PFIT)
-			errorf("regression: %s: fitted P %.4f -> %.4f [%.4f, %.4f]; the law's speedup at N=%g %s",
-			       name, it->base, it->new_, it->n_lo, it->n_hi, it->n, pct(a, sizeof(a), it->ratio));
+		if (g->paired)
+			snprintf(name, sizeof(name), "%s / %s", r->o->candidate, r->o->base);
 		else
-			errorf("regression: %s n=%g: %s %.6g -> %.6g, %s (%g%% CI %s, p %s)", name, it->n,
-			       what[it->kind], it->base, it->new_, pct(a, sizeof(a), it->ratio), CMP_LEVEL * 100,
-			       ci_text(b, sizeof(b), it->lo, it->hi), pval_text(d, sizeof(d), it->pval));
+			fit_group_name(it->g, name, sizeof(name));
+		sanitize(name, sizeof(name), 0);
+		if (it->kind == GATE_PFIT)
+			errorf("regression: %s: fitted P %.4f -> %.4f [%.4f, %.4f]; the law's speedup at N=%g %s "
+			       "(%.4g%% CI %s)", name, it->base, it->new_, it->n_lo, it->n_hi, it->n,
+			       pct(a, sizeof(a), it->ratio.est), 100 * g->level,
+			       ci_text(b, sizeof(b), it->ratio.lo, it->ratio.hi));
+		else
+			errorf("regression: %s n=%g: %s %.6g -> %.6g, %s (%.4g%% CI %s, p %s)", name, it->n,
+			       it->kind == GATE_TIME ? time : what[it->kind], it->base, it->new_,
+			       pct(a, sizeof(a), it->ratio.est), 100 * g->level,
+			       ci_text(b, sizeof(b), it->ratio.lo, it->ratio.hi), pval_text(d, sizeof(d), it->p_worse));
 	}
+}
+
+/* The machines of two runs, in one line, and which gates that leaves. */
+static void machine_line(struct report *r, char *buf, size_t len, char *why, size_t wlen)
+{
+	int b = busy(r->sb) || busy(r->sn);
+
+	r->same = same_machine(r->sb, r->sn, why, wlen);
+	r->why = why;
+	r->judge_times = r->same || r->o->same_machine;
+	if (r->same)
+		snprintf(buf, len, "same machine%s%s%s: %s", why[0] ? " assumed (" : "", why, why[0] ? ")" : "",
+			 b ? "nothing judged, a run was measured on a busy machine" : "wall times judged");
+	else
+		snprintf(buf, len, "different machines (%s): %s", why,
+			 b ? "nothing judged, a run was measured on a busy machine" :
+			 r->o->same_machine ? "wall times judged anyway (--same-machine); the scaling gate runs" :
+			 "wall times shown, not judged (pass --same-machine to judge them); the scaling gate runs");
+	r->machine = buf;
+}
+
+static int compare_run(const struct opts *o, char **files)
+{
+	struct side sb, sn;
+	struct gate g;
+	struct gate_opts go = { .threshold = o->threshold, .alpha = o->alpha, .metric = (enum gate_metric)o->metric };
+	struct report r = { .o = o, .g = &g, .sb = &sb, .sn = &sb, .why = "" };
+	char err[4400], why[700], machine[900];
+	int status;
+
+	if (side_read(&sb, files[0], err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return EXIT_USAGE;
+	}
+	if (!o->paired && side_read(&sn, files[1], err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		side_free(&sb);
+		return EXIT_USAGE;
+	}
+	if (o->paired) {
+		if (gate_paired(&g, sb.groups, sb.ngroups, o->base, o->candidate, &go, err, sizeof(err)) < 0) {
+			errorf("'%s': %s", sb.path, err);
+			side_free(&sb);
+			return EXIT_USAGE;
+		}
+	} else {
+		r.sn = &sn;
+		machine_line(&r, machine, sizeof(machine), why, sizeof(why));
+		go.judge_times = r.judge_times;
+		go.other_machine = !r.same;
+		go.busy = busy(&sb) || busy(&sn);
+		gate_files(&g, sb.groups, sb.ngroups, sn.groups, sn.ngroups, &go);
+	}
+	status = EXIT_OK;
+	if (g.nitems == 0) {
+		errorf("'%s' and '%s' have no point in common", sb.path, sn.path);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (sb.meta_bad || (!o->paired && sn.meta_bad))
+		warnf("cannot read the meta.json of '%s'; comparing without it", sb.meta_bad ? sb.path : sn.path);
+	if (o->fmt == FMT_JSON)
+		print_json(&r);
+	else
+		print_text(&r, o->fmt == FMT_MARKDOWN);
+	report_regressions(&r);
+	status = gate_regressions(&g) ? EXIT_FAILED : EXIT_OK;
+	if (finish_stdout() < 0)
+		status = EXIT_FAILED;
+out:
+	gate_free(&g);
+	side_free(&sb);
+	if (!o->paired)
+		side_free(&sn);
+	return status;
 }
 
 int cmd_compare(int argc, char **argv)
 {
 	struct opts o;
-	struct side sb, sn;
-	struct ctx c;
-	char err[4400], why[700], machine[900];
-	int same, status, argi;
+	int status, argi;
 
 	memset(&o, 0, sizeof(o));
 	if ((status = options_command(&compare_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
 		return status;
-	if (argc - argi != 2) {
-		usagef("compare", "expected two run CSVs, BASE and NEW");
+	if (o.paired && (!o.base || !o.candidate)) {
+		usagef("compare", "--paired needs --base NAME and --candidate NAME");
 		return EXIT_USAGE;
 	}
+	if (!o.paired && (o.base || o.candidate)) {
+		usagef("compare", "--%s is for --paired", o.base ? "base" : "candidate");
+		return EXIT_USAGE;
+	}
+	if (argc - argi != (o.paired ? 1 : 2)) {
+		usagef("compare", o.paired ? "--paired takes one run CSV" : "expected two run CSVs, BASE and NEW");
+		return EXIT_USAGE;
+	}
+	if (!(o.threshold > 0))
+		o.threshold = o.paired ? CMP_THRESHOLD_PAIRED : CMP_THRESHOLD;
 	gsl_set_error_handler_off();
-	if (side_read(&sb, argv[argi], err, sizeof(err)) < 0) {
-		errorf("%s", err);
-		return EXIT_USAGE;
-	}
-	if (side_read(&sn, argv[argi + 1], err, sizeof(err)) < 0) {
-		errorf("%s", err);
-		side_free(&sb);
-		return EXIT_USAGE;
-	}
-	memset(&c, 0, sizeof(c));
-	c.o = &o;
-	same = same_machine(&sb, &sn, why, sizeof(why));
-	c.judge_times = same || o.same_machine;
-	run_gates(&c, &sb, &sn);
-	if (c.nitems == 0) {
-		errorf("'%s' and '%s' have no point in common", sb.path, sn.path);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (same)
-		snprintf(machine, sizeof(machine), "same machine%s%s: wall times judged", why[0] ? " (" : "",
-			 why[0] ? why : "");
-	else
-		snprintf(machine, sizeof(machine), "different machines (%s): wall times %s; the scaling gate runs",
-			 why, o.same_machine ? "judged anyway (--same-machine)" :
-			 "shown, not judged (pass --same-machine to judge them)");
-	if (same && why[0])
-		snprintf(machine, sizeof(machine), "same machine assumed (%s): wall times judged", why);
-	if (sb.meta_bad || sn.meta_bad)
-		warnf("cannot read the meta.json of '%s'; comparing without it", sb.meta_bad ? sb.path : sn.path);
-	if (o.fmt == FMT_JSON)
-		print_json(&c, &sb, &sn, same, why);
-	else
-		print_text(&c, &sb, &sn, machine, o.fmt == FMT_MARKDOWN);
-	report_regressions(&c);
-	status = count_regressions(&c) ? EXIT_FAILED : EXIT_OK;
-	if (finish_stdout() < 0)
-		status = EXIT_FAILED;
-out:
-	free(c.items);
-	side_free(&sb);
-	side_free(&sn);
-	return status;
+	return compare_run(&o, argv + argi);
 }

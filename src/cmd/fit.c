@@ -1,10 +1,12 @@
 /*
  * amdahl fit: read run CSVs and fit the models of DESIGN.md to each
  * backend/workload/p group (--cmd groups by label): Amdahl's P from the wall
- * times against 1/min(N,cores) (Gustafson's for weak scaling) with a
- * bootstrap interval, Karp-Flatt at each N, and the Universal Scalability
- * Law's sigma, kappa and peak N*. Every file is read and checked before a
- * line is written.
+ * times at N <= cores (Gustafson's for weak scaling), Karp-Flatt at each N,
+ * and the Universal Scalability Law's sigma, kappa and peak N*, each with its
+ * jackknife interval over rounds (src/models/fit.h). Every file is read and
+ * checked before a line is written; what a reader must know about a fit
+ * (why an interval is missing, superlinear data, a fit that explains
+ * nothing) goes to stderr as a warning.
  */
 #include "cmd.h"
 #include "../results/csv.h"
@@ -23,34 +25,34 @@
 enum fit_format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_MARKDOWN };
 
 struct fit_opts {
-	int format, resamples, robust;	/* enum fit_format */
+	int format, robust, usl;	/* enum fit_format, enum usl_method */
 	double level;
-	uint64_t seed;
 };
 
 static const char *const fit_formats[] = { [FMT_TABLE] = "table", [FMT_CSV] = "csv", [FMT_JSON] = "json",
 					   [FMT_MARKDOWN] = "markdown", NULL };
+static const char *const fit_usl_methods[] = { [USL_NLS] = "nls", [USL_LINEAR] = "linear", NULL };
 
 static const struct option_spec fit_specs[] = {
 	{ .name = "format", .short_name = 'f', .kind = OPTION_CHOICE, .metavar = "F", .choices = fit_formats,
 	  .def = "table", OPTION_AT(struct fit_opts, format), .help = "table, csv, json or markdown" },
 	{ .name = "level", .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MAX_OPEN, .min = 50, .max = 100,
 	  .def = "95", OPTION_AT(struct fit_opts, level), .expect = "a percentage in [50, 100)",
-	  .help = "confidence level of the interval, in percent" },
-	{ .name = "resamples", .kind = OPTION_INT, .metavar = "B", .min = 100, .max = 1000000, .def = OPTION_TEXT(FIT_RESAMPLES),
-	  OPTION_AT(struct fit_opts, resamples), .help = "bootstrap resamples" },
+	  .help = "confidence level of the intervals, in percent" },
 	{ .name = "robust", .kind = OPTION_FLAG, OPTION_AT(struct fit_opts, robust),
 	  .help = "fit Amdahl's line by Tukey's bisquare (iteratively reweighted\nleast squares, "
 	  "gsl_multifit_robust): a repetition that other\nwork on the box slowed far beyond the rest weighs little" },
-	{ .name = "seed", .kind = OPTION_INT, .metavar = "S", .min = 0, .max = 18446744073709551615.0,
-	  .def = OPTION_TEXT(FIT_SEED), OPTION_AT(struct fit_opts, seed), .expect = "a non-negative integer", .help = "bootstrap seed" },
+	{ .name = "usl", .kind = OPTION_CHOICE, .metavar = "M", .choices = fit_usl_methods, .def = "nls",
+	  OPTION_AT(struct fit_opts, usl), .help = "nls: nonlinear least squares on the speedups (as R's usl);\n"
+	  "linear: Gunther's linearisation N/S - 1 = sigma(N-1) + kappa N(N-1)" },
 	{ .name = NULL },
 };
 
 static void fit_usage_more(FILE *fp)
 {
 	fputs("\nThe CSV has the columns backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa first,\n"
-	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file.\n", fp);
+	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file,\n"
+	      "sigma_lo,sigma_hi,kappa_lo,kappa_hi,usl.\n", fp);
 }
 
 static const struct options_usage fit_usage = {
@@ -58,16 +60,17 @@ static const struct options_usage fit_usage = {
 	.synopsis = "FILE.csv... [--format table|csv|json|markdown]",
 	.about = "Fit the scaling models to each backend/workload/p group of run CSVs (groups\n"
 		 "of --cmd rows by label), one row per group and file:\n\n"
-		 "  p_fit        Amdahl's P: least squares of every repetition's wall time on\n"
-		 "               x = 1/min(N,cores), T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
+		 "  p_fit        Amdahl's P: least squares of every repetition's wall time at\n"
+		 "               N <= cores on x = 1/N, T = a + b x, P = b/(a+b) (clipped to [0,1]);\n"
 		 "               weak-scaling groups: Gustafson's P from the scaled speedups\n"
-		 "  p_lo, p_hi   95% percentile bootstrap interval: 2000 resamples of the\n"
-		 "               repetitions within each N, fixed seed (same input, same output)\n"
+		 "  p_lo, p_hi   95% interval: jackknife over rounds (the rep column), Student's t;\n"
+		 "               none with one repetition at some N (a warning says why)\n"
 		 "  r2           R^2 of that fit\n"
 		 "  karp_flatt   e(N) = (1/S - 1/N)/(1 - 1/N) of the median speedup at each N\n"
-		 "  sigma,kappa  Universal Scalability Law N/S - 1 = sigma(N-1) + kappa N(N-1),\n"
-		 "               least squares through the origin, both >= 0; usl_r2 on the speedups\n"
-		 "  n_star       its peak, sqrt((1-sigma)/kappa), when kappa > 0",
+		 "  sigma,kappa  Universal Scalability Law S = gamma N/(1 + sigma(N-1) + kappa N(N-1)),\n"
+		 "               nonlinear least squares on the speedups (--usl linear: Gunther's\n"
+		 "               linearisation), 0 <= sigma <= 1, kappa >= 0; their intervals as P's\n"
+		 "  n_star       its peak, sqrt((1-sigma)/kappa), only when kappa's interval lies above 0",
 	.specs = fit_specs,
 	.more = fit_usage_more,
 	.args_max = OPTIONS_ANY_ARGS,
@@ -143,7 +146,7 @@ static void print_csv(const struct fitted *f, size_t n)
 	char lvl[32];
 
 	puts("backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa,n_star,r2,usl_r2,level,model,scaling,label,"
-	     "cores,reps,speedup,karp_flatt,file");
+	     "cores,reps,speedup,karp_flatt,file,sigma_lo,sigma_hi,kappa_lo,kappa_hi,usl");
 	for (size_t i = 0; i < n; i++) {
 		const struct fit_group *g = f[i].g;
 		const struct fit_summary *s = &f[i].s;
@@ -167,7 +170,12 @@ static void print_csv(const struct fitted *f, size_t n)
 		per_n(kf, sizeof(kf), s, s->karp_flatt, 1);
 		put_csv_text(sp, 0);
 		put_csv_text(kf, 0);
-		put_csv_text(f[i].file, 1);
+		put_csv_text(f[i].file, 0);
+		put_csv_num(s->sigma_ci.lo, "%.6g");
+		put_csv_num(s->sigma_ci.hi, "%.6g");
+		put_csv_num(s->kappa_ci.lo, "%.6g");
+		put_csv_num(s->kappa_ci.hi, "%.6g");
+		printf("%s\n", usl_method_name(s->usl_method));
 	}
 }
 
@@ -221,7 +229,7 @@ static void print_table(const struct fitted *f, size_t n, int markdown)
 	}
 }
 
-static void print_json(const struct fitted *f, size_t n, char **files, int nfiles, int resamples, uint64_t seed)
+static void print_json(const struct fitted *f, size_t n, char **files, int nfiles)
 {
 	json_t *o = json_object(), *groups = json_array(), *fl = json_array();
 	char *text;
@@ -229,9 +237,9 @@ static void print_json(const struct fitted *f, size_t n, char **files, int nfile
 	for (int i = 0; i < nfiles; i++)
 		json_array_append_new(fl, json_string(files[i]));
 	json_object_set_new(o, "files", fl);
-	json_object_set_new(o, "interval", json_pack("{s:s,s:f,s:i,s:I}", "method",
-		"percentile bootstrap over repetitions within each N", "level", n ? f[0].s.level : FIT_LEVEL,
-		"resamples", resamples, "seed", (json_int_t)seed));
+	json_object_set_new(o, "interval", json_pack("{s:s,s:f}", "method",
+		"jackknife over rounds, Student's t on rounds - 1 degrees of freedom", "level",
+		n ? f[0].s.level : FIT_LEVEL));
 	for (size_t i = 0; i < n; i++) {
 		const struct fit_group *g = f[i].g;
 		const struct fit_summary *s = &f[i].s;
@@ -249,6 +257,11 @@ static void print_json(const struct fitted *f, size_t n, char **files, int nfile
 		json_object_set_new(gj, "r2", jnum(s->r2));
 		json_object_set_new(gj, "sigma", jnum(s->usl.sigma));
 		json_object_set_new(gj, "kappa", jnum(s->usl.kappa));
+		json_object_set_new(gj, "sigma_lo", jnum(s->sigma_ci.lo));
+		json_object_set_new(gj, "sigma_hi", jnum(s->sigma_ci.hi));
+		json_object_set_new(gj, "kappa_lo", jnum(s->kappa_ci.lo));
+		json_object_set_new(gj, "kappa_hi", jnum(s->kappa_ci.hi));
+		json_object_set_new(gj, "usl", json_string(usl_method_name(s->usl_method)));
 		json_object_set_new(gj, "n_star", jnum(s->usl.n_star));
 		json_object_set_new(gj, "usl_r2", jnum(s->usl.r2));
 		json_object_set_new(gj, "cores", jnum(s->cores));
@@ -273,8 +286,7 @@ int cmd_fit(int argc, char **argv)
 	struct fit_opts o;
 	enum fit_format fmt;
 	double level;
-	uint64_t seed;
-	int resamples, nfiles, status = EXIT_OK, robust, argi;
+	int nfiles, status = EXIT_OK, robust, argi;
 	struct result **rows;
 	size_t *nrows, nfit = 0;
 	struct fit_group **groups;
@@ -288,8 +300,6 @@ int cmd_fit(int argc, char **argv)
 	status = EXIT_OK;
 	fmt = (enum fit_format)o.format;
 	level = o.level;
-	seed = o.seed;
-	resamples = o.resamples;
 	robust = o.robust;
 	nfiles = argc - argi;
 	if (nfiles < 1) {
@@ -314,24 +324,19 @@ int cmd_fit(int argc, char **argv)
 		fitted = xrealloc(fitted, (nfit + ngroups[i]) * sizeof(*fitted));
 		for (size_t j = 0; j < ngroups[i]; j++) {
 			struct fitted *f = &fitted[nfit++];
-			char name[CSV_LABEL_MAX + 200];
+			char name[CSV_LABEL_MAX + 200], note[400];
 			f->file = argv[argi + i];
 			f->g = &groups[i][j];
-			fit_summarize(f->g, resamples, level, seed, robust, &f->s);
+			fit_summarize(f->g, level, robust, (enum usl_method)o.usl, &f->s);
 			fit_group_name(f->g, name, sizeof(name));
-			if (!isfinite(f->s.p_fit))
-				warnf("%s: %s: P cannot be fitted: it needs %s", f->file, name, f->g->weak ?
-				      "a scaled speedup at some N > 1 on more than one core" :
-				      "wall times at two or more values of min(N, cores)");
-			else if (!isfinite(f->s.p_lo))
-				warnf("%s: %s: no confidence interval: it needs 2 or more repetitions at each N",
-				      f->file, name);
+			for (int k = 0; fit_summary_note(&f->s, k, note, sizeof(note)); k++)
+				warnf("%s: %s: %s", f->file, name, note);
 		}
 	}
 	if (fmt == FMT_CSV)
 		print_csv(fitted, nfit);
 	else if (fmt == FMT_JSON)
-		print_json(fitted, nfit, argv + argi, nfiles, resamples, seed);
+		print_json(fitted, nfit, argv + argi, nfiles);
 	else if (nfit)
 		print_table(fitted, nfit, fmt == FMT_MARKDOWN);
 	if (finish_stdout() < 0)

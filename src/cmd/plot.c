@@ -20,6 +20,7 @@
 #include "../b5/b5.h"
 #include "../results/csv.h"
 #include "../models/fit.h"
+#include "../models/interval.h"
 #include "../base/list.h"
 #include "../engine/meta.h"
 #include "../models/models.h"
@@ -50,10 +51,14 @@
 static const char *const figures[] = { "speedup", "efficiency", "karp-flatt" };
 static const char *const kinds[] = { "Speedup", "Efficiency", "Karp-Flatt serial fraction" };
 
+/* What the bars show: the median's 95% interval (default), the range, or the interquartile range. */
+enum plot_bars { BARS_CI, BARS_RANGE, BARS_IQR };
+
 struct plot_opts {
 	const char *outdir, *format, *style, *title, *plist, *nlist;
 	int width, height;	/* 0: the style's default */
 	int theory, table;
+	int bars;		/* enum plot_bars */
 };
 
 /* The repetitions of one backend at one N. */
@@ -114,6 +119,7 @@ static int plot_size_parse(const char *text, void *base, char *err, size_t errle
 
 static const char *const plot_formats[] = { "png", "svg", "pdf", NULL };
 static const char *const plot_styles[] = { "paper", "slides", NULL };
+static const char *const plot_bars[] = { [BARS_CI] = "ci", [BARS_RANGE] = "range", [BARS_IQR] = "iqr", NULL };
 
 #define PLOT_AT(field) OPTION_AT(struct plot_opts, field)
 
@@ -128,6 +134,8 @@ static const struct option_spec plot_specs[] = {
 	  .help = "slides: 16:9, large fonts, thick lines; paper: compact" },
 	{ .name = "title", .kind = OPTION_STRING, .metavar = "TEXT", PLOT_AT(title),
 	  .help = "the figures' title (default: workload, P, figure)" },
+	{ .name = "bars", .kind = OPTION_CHOICE, .metavar = "B", .choices = plot_bars, .def = "ci", PLOT_AT(bars),
+	  .help = "ci: the median's 95% interval (order statistics); range:\nmin-max; iqr: the quartiles" },
 	{ .name = "table", .kind = OPTION_FLAG, PLOT_AT(table),
 	  .help = "also print each series' median speedups as a table" },
 	{ .name = "theory", .kind = OPTION_FLAG, PLOT_AT(theory),
@@ -151,10 +159,10 @@ static const struct options_usage plot_usage = {
 	.synopsis = "FILE.csv... [options]\n       amdahl plot --theory [-P LIST] [-N LIST] [options]",
 	.about = "Draw run CSVs with gnuplot: for each workload and P, the speedup, the\n"
 		 "efficiency and the Karp-Flatt serial fraction against N, each backend's\n"
-		 "median with its min-max spread, beside Amdahl's law, this machine's ceiling\n"
+		 "median with the 95% interval of the median (--bars), beside Amdahl's law, this machine's ceiling\n"
 		 "and the ideal S = N. Several files: each backend of each file is a series.\n"
 		 "A --cmd program has no P of its own: it is drawn beside Amdahl's law at a P\n"
-		 "fitted to its wall times (with a 95% bootstrap interval), or without a model\n"
+		 "fitted to its wall times (with its 95% interval, as amdahl fit), or without a model\n"
 		 "when it has one N only. A B5 CSV (amdahl b5 --out, with a messengers column)\n"
 		 "is drawn as b5-<name>: throughput against messengers for each backend, beside\n"
 		 "the pipeline's bound. Prints the paths it wrote, one a line.",
@@ -529,27 +537,16 @@ static int same_group_key(const struct group *g, const struct fit_group *fg)
 }
 
 /*
- * Amdahl's P of one --cmd series from its wall times. Tukey's bisquare line
- * (fit_amdahl_robust) rather than plain least squares: on a shared machine one
- * repetition that other work slowed down would otherwise drag P down, and a
- * figure should show what the program does, not what its neighbours did. With
- * too few repetitions for the robust fit, plain least squares. The interval is
- * the percentile bootstrap over the repetitions of each N, with fit.h's seed,
- * so the same CSV gives the same key.
+ * Amdahl's P of one --cmd series from its wall times: the one fit amdahl
+ * shows everywhere (fit_p_interval: least squares on N <= cores, jackknife
+ * interval over rounds), so the figure's key and `amdahl fit` agree.
  */
 static struct pfit fit_obs_p(const struct fit_obs *obs, size_t n)
 {
 	struct pfit pf = { .ok = 0, .p = NAN, .lo = NAN, .hi = NAN, .r2 = NAN };
-	fit_model_fn model = fit_amdahl_robust;
+	double raw;
 
-	if (model(obs, n, &pf.p, &pf.r2) < 0) {
-		model = fit_amdahl;
-		if (model(obs, n, &pf.p, &pf.r2) < 0)
-			return pf;
-	}
-	pf.ok = 1;
-	if (fit_bootstrap(obs, n, model, FIT_RESAMPLES, FIT_LEVEL, FIT_SEED, &pf.lo, &pf.hi) < 0)
-		pf.lo = pf.hi = NAN;
+	pf.ok = fit_p_interval(obs, n, fit_amdahl, FIT_LEVEL, &pf.p, &pf.lo, &pf.hi, &raw, &pf.r2) == FIT_OK;
 	return pf;
 }
 
@@ -615,7 +612,28 @@ static void put_num(FILE *fp, double v)
 		fputs(" NaN", fp);
 }
 
-static int write_group_data(const struct group *g, const char *path)
+/*
+ * A cell's bars for the speedup, in the mode asked for. The efficiency's are
+ * these over N, and Karp-Flatt's are these mapped through e(S), which falls
+ * as S rises. The median's interval is interval_median's: with 5 or fewer
+ * repetitions it is the range, whose coverage the subtitle gives.
+ */
+static void cell_bars(const struct cell *c, enum plot_bars mode, double *lo, double *hi)
+{
+	struct interval ci;
+
+	*lo = c->s.min;
+	*hi = c->s.max;
+	if (mode == BARS_IQR) {
+		*lo = c->s.q1;
+		*hi = c->s.q3;
+	} else if (mode == BARS_CI && interval_median(c->speedup, c->len, 0.95, &ci) >= 0) {
+		*lo = ci.lo;
+		*hi = ci.hi;
+	}
+}
+
+static int write_group_data(const struct group *g, enum plot_bars mode, const char *path)
 {
 	FILE *fp = fopen(path, "w");
 
@@ -623,31 +641,49 @@ static int write_group_data(const struct group *g, const char *path)
 		return -1;
 	fprintf(fp, "# amdahl plot: workload %s%s%s, p %g, cores %g\n"
 		"# one block per series (gnuplot index 0, 1, ...), two blank lines apart; columns:\n"
-		"# n  speedup: median min max  efficiency: median min max  karp_flatt: median min max  reps\n",
-		g->workload, g->label[0] ? ", program " : "", g->label, g->p, g->cores);
+		"# n  speedup: median lo hi  efficiency: median lo hi  karp_flatt: median lo hi  reps"
+		" (lo, hi: the bars, --bars %s)\n", g->workload, g->label[0] ? ", program " : "", g->label, g->p,
+		g->cores, plot_bars[mode]);
 	for (size_t k = 0; k < g->nser; k++) {
 		const struct series *s = &g->ser[k];
 		fprintf(fp, "%s# series %s\n", k ? "\n\n" : "", s->name);
 		for (size_t j = 0; j < s->ncells; j++) {
 			const struct cell *c = &s->cells[j];
+			double lo, hi;
 			if (c->len == 0)
 				continue;
+			cell_bars(c, mode, &lo, &hi);
 			fprintf(fp, "%d", c->n);
 			put_num(fp, c->s.median);
-			put_num(fp, c->s.min);
-			put_num(fp, c->s.max);
+			put_num(fp, lo);
+			put_num(fp, hi);
 			put_num(fp, c->e.median);
-			put_num(fp, c->e.min);
-			put_num(fp, c->e.max);
+			put_num(fp, lo / c->n);
+			put_num(fp, hi / c->n);
 			put_num(fp, c->kf.n ? c->kf.median : NAN);
-			put_num(fp, c->kf.n ? c->kf.min : NAN);
-			put_num(fp, c->kf.n ? c->kf.max : NAN);
+			put_num(fp, c->kf.n ? models_karp_flatt(hi, c->n) : NAN);
+			put_num(fp, c->kf.n ? models_karp_flatt(lo, c->n) : NAN);
 			fprintf(fp, " %zu\n", c->len);
 		}
 	}
 	if (fclose(fp) != 0)
 		return -1;
 	return 0;
+}
+
+/* What the bars are, for the subtitle: ", bars: …", or "" with one repetition. */
+static void bars_text(char *buf, size_t len, enum plot_bars mode, size_t reps)
+{
+	if (reps < 2)
+		snprintf(buf, len, "%s", "");
+	else if (mode == BARS_RANGE)
+		snprintf(buf, len, ", bars min–max");
+	else if (mode == BARS_IQR)
+		snprintf(buf, len, ", bars interquartile range");
+	else if (reps <= 5)	/* interval_median gives the range: say what it covers */
+		snprintf(buf, len, ", bars min–max (%.0f%% interval of the median)", 100 * (1 - ldexp(1, 1 - (int)reps)));
+	else
+		snprintf(buf, len, ", bars 95%% interval of the median");
 }
 
 /* Append name='value' to a gnuplot -e string; single quotes doubled, newlines made spaces. */
@@ -911,18 +947,18 @@ static enum draw_status draw_group(const struct plot_ctx *ctx, const struct grou
 	enum draw_status st = DRAW_OK;
 
 	snprintf(data, sizeof(data), "%s/group%zu.dat", ctx->tmpdir, gi);
-	if (write_group_data(g, data) < 0) {
+	if (write_group_data(g, (enum plot_bars)ctx->o->bars, data) < 0) {
 		errorf("cannot write '%s': %s", data, strerror(errno));
 		return DRAW_FAILED;
 	}
 	group_base_name(g, base, sizeof(base));
 	{
-		char work[64] = "";
+		char work[64] = "", bars[80];
 		if (isfinite(g->work))
 			snprintf(work, sizeof(work), "work %g s on one worker; ", g->work);
+		bars_text(bars, sizeof(bars), (enum plot_bars)ctx->o->bars, g->reps);
 		snprintf(sub, sizeof(sub), "%s%s%smedian of %zu repetition%s%s", ctx->subtitle,
-			 ctx->subtitle[0] ? ", " : "", work, g->reps, g->reps == 1 ? "" : "s",
-			 g->reps > 1 ? ", bars min–max" : "");
+			 ctx->subtitle[0] ? ", " : "", work, g->reps, g->reps == 1 ? "" : "s", bars);
 	}
 	for (size_t k = 0; k < g->nser; k++) {
 		size_t at = strlen(names), lat = strlen(lts);

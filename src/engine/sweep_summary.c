@@ -12,37 +12,29 @@
 #include "../models/models.h"
 #include "../models/stats.h"
 
-#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 
 /* Wide spread, or outliers by the modified z-score. */
 static void warn_noise(const struct sweep *s, const struct sweep_point *pt)
 {
-	double *v = xmalloc((size_t)s->cfg->reps * sizeof(*v)), *work, med, mad;
-	struct stats_summary st;
-	size_t k = 0, outliers = 0;
+	double *v = xmalloc((size_t)s->cfg->reps * sizeof(*v));
+	struct stats_noise nz;
+	size_t k = 0;
 	char name[400];
 
 	for (int r = 0; r < s->cfg->reps; r++)
 		if (pt->have[r])
 			v[k++] = pt->walls[r];
-	if (k < 3) {
-		free(v);
-		return;
-	}
-	stats_summarize(v, k, &st);
-	work = xmalloc(k * sizeof(*work));
-	med = st.median;
-	mad = gsl_stats_mad(v, 1, k, work);	/* already scaled by 1.4826 */
-	for (size_t i = 0; i < k && mad > 0; i++)
-		if (fabs(v[i] - med) / mad > 3.5)
-			outliers++;
 	sweep_point_name(pt, name, sizeof(name));
-	if (st.cv > s->cfg->cv_warn || outliers)
-		warnf("point %s: wide spread (CV %.1f%%, %zu outlier%s of %zu repetitions); "
-		      "the machine may be busy", name, 100 * st.cv, outliers, outliers == 1 ? "" : "s", k);
-	free(work);
+	/* One threshold for both: a spread or an outlier smaller than --cv-warn is not worth a word. */
+	if (stats_noise(v, k, s->cfg->cv_warn, &nz) && nz.wide)
+		warnf("point %s: wide spread (CV %.1f%%, above --cv-warn %g%%) over %zu repetitions; the machine may "
+		      "be busy", name, 100 * nz.cv, 100 * s->cfg->cv_warn, k);
+	else if (nz.outliers)
+		warnf("point %s: %zu outlier%s of %zu repetitions, up to %.1f%% from the median (above --cv-warn "
+		      "%g%%); the machine may be busy", name, nz.outliers, nz.outliers == 1 ? "" : "s", k,
+		      100 * nz.worst, 100 * s->cfg->cv_warn);
 	free(v);
 }
 

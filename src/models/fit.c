@@ -1,26 +1,28 @@
 /*
- * Model fitting for `amdahl fit` and `amdahl compare`: Amdahl's P from wall
- * times, Gustafson's P from scaled speedups, the Universal Scalability Law,
- * Karp-Flatt per N, and a percentile bootstrap over repetitions. Least
- * squares, random numbers and quantiles are GSL's; every input is checked so
- * that GSL is never handed a degenerate problem.
+ * Model fitting for `amdahl fit`, `compare` and `plot`: Amdahl's P from wall
+ * times, Gustafson's P from scaled speedups, the USL (usl.c), Karp-Flatt per
+ * N, and the jackknife interval over rounds (jackknife.c) of each. Least
+ * squares are GSL's; every input is checked so that GSL is never handed a
+ * degenerate problem, and a fit that cannot be made says why.
  */
 #include "fit.h"
+#include "jackknife.h"
 #include "models.h"
 #include "stats.h"
 #include "../base/util.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
-#include <gsl/gsl_min.h>
 #include <gsl/gsl_multifit.h>
-#include <gsl/gsl_rng.h>
-#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Wall times and speedups a fit accepts: the squares of sums of them stay finite. */
+#define FIT_VALUE_MIN 1e-12
+#define FIT_VALUE_MAX 1e12
 
 /* ---- groups ---- */
 
@@ -106,7 +108,8 @@ void fit_group_rows(const struct result *rows, size_t nrows, struct fit_group **
 			g->obs = xrealloc(g->obs, cap[gi] * sizeof(*g->obs));
 		}
 		g->obs[g->nobs++] = (struct fit_obs){
-			.n = r->n, .cores = r->cores, .wall_s = r->t.wall_s,
+			.n = r->n, .cores = r->cores, .wall_s = r->t.wall_s, .round = r->rep, .weight = 1,
+			.cpu_s = r->t.cpu_s > 0 ? r->t.cpu_s : NAN,
 			.speedup = isfinite(r->speedup) && r->speedup > 0 ? r->speedup : NAN,
 		};
 	}
@@ -124,11 +127,16 @@ void fit_groups_free(struct fit_group *groups, size_t ngroups)
 	free(groups);
 }
 
-/* ---- models ---- */
-
-static double usable(const struct fit_obs *o)
+int fit_within_cores(const struct fit_obs *o)
 {
-	return fmin(o->n, o->cores);
+	return !(o->cores >= 1) || o->n <= o->cores;
+}
+
+/* ---- models of P ---- */
+
+static int in_range(double v)
+{
+	return v >= FIT_VALUE_MIN && v <= FIT_VALUE_MAX;
 }
 
 /* T = a + b x by Tukey's bisquare (iteratively reweighted least squares). */
@@ -161,274 +169,218 @@ static int line_robust(const double *x, const double *y, size_t n, double *a, do
 	return rc;
 }
 
-static int amdahl_fit(const struct fit_obs *obs, size_t n, int robust, double *p, double *r2)
+static enum fit_status amdahl_fit(const struct fit_obs *obs, size_t n, int robust, double *p, double *r2)
 {
-	double *x, *y, a, b, c00, c01, c11, sumsq = 0, mean, sst = 0, xmin = INFINITY, xmax = -INFINITY;
-	int rc = -1;
+	double *x = xmalloc((n ? n : 1) * sizeof(*x)), *y = xmalloc((n ? n : 1) * sizeof(*y));
+	double *w = xmalloc((n ? n : 1) * sizeof(*w));
+	double a, b, c00, c01, c11, sumsq = 0, mean, sst = 0, xmin = INFINITY, xmax = -INFINITY;
+	enum fit_status st = FIT_ONE_N;
+	size_t m = 0;
 
 	*p = *r2 = NAN;
-	if (n < 2)
-		return -1;
-	x = xmalloc(n * sizeof(*x));
-	y = xmalloc(n * sizeof(*y));
 	for (size_t i = 0; i < n; i++) {
-		x[i] = 1.0 / usable(&obs[i]);
-		y[i] = obs[i].wall_s;
-		xmin = fmin(xmin, x[i]);
-		xmax = fmax(xmax, x[i]);
+		if (!fit_within_cores(&obs[i]))
+			continue;
+		if (!in_range(obs[i].wall_s)) {
+			st = FIT_RANGE;
+			goto out;
+		}
+		x[m] = 1.0 / obs[i].n;
+		y[m] = obs[i].wall_s;
+		w[m] = fit_obs_weight(&obs[i]);
+		xmin = fmin(xmin, x[m]);
+		xmax = fmax(xmax, x[m]);
+		m++;
 	}
-	/* One value of min(N,cores) says nothing about how the time scales. */
-	if (!(xmax - xmin > 1e-12 * xmax))
+	/* One value of N says nothing about how the time scales. */
+	if (m < 2 || !(xmax - xmin > 1e-12 * xmax))
 		goto out;
-	if (robust ? line_robust(x, y, n, &a, &b) < 0 :
-	    gsl_fit_linear(x, 1, y, 1, n, &a, &b, &c00, &c01, &c11, &sumsq) != GSL_SUCCESS)
+	st = FIT_DEGENERATE;
+	if (robust ? line_robust(x, y, m, &a, &b) < 0 :
+	    gsl_fit_wlinear(x, 1, w, 1, y, 1, m, &a, &b, &c00, &c01, &c11, &sumsq) != GSL_SUCCESS)
 		goto out;
 	if (!isfinite(a) || !isfinite(b) || !(a + b > 0))
 		goto out;
-	*p = fmin(1.0, fmax(0.0, b / (a + b)));
-	mean = gsl_stats_mean(y, 1, n);
+	*p = b / (a + b);
+	mean = gsl_stats_wmean(w, 1, y, 1, m);
 	sumsq = 0;
-	for (size_t i = 0; i < n; i++) {
-		sst += (y[i] - mean) * (y[i] - mean);
-		sumsq += (y[i] - a - b * x[i]) * (y[i] - a - b * x[i]);
+	for (size_t i = 0; i < m; i++) {
+		sst += w[i] * (y[i] - mean) * (y[i] - mean);
+		sumsq += w[i] * (y[i] - a - b * x[i]) * (y[i] - a - b * x[i]);
 	}
 	*r2 = sst > 0 && isfinite(sumsq) ? 1.0 - sumsq / sst : NAN;
-	rc = isfinite(*p) ? 0 : -1;
+	st = isfinite(*p) ? FIT_OK : FIT_DEGENERATE;
 out:
 	free(x);
 	free(y);
-	return rc;
+	free(w);
+	return st;
 }
 
-int fit_amdahl(const struct fit_obs *obs, size_t n, double *p, double *r2)
+enum fit_status fit_amdahl(const struct fit_obs *obs, size_t n, double *p, double *r2)
 {
 	return amdahl_fit(obs, n, 0, p, r2);
 }
 
-int fit_amdahl_robust(const struct fit_obs *obs, size_t n, double *p, double *r2)
+enum fit_status fit_amdahl_robust(const struct fit_obs *obs, size_t n, double *p, double *r2)
 {
 	return amdahl_fit(obs, n, 1, p, r2);
 }
 
-/* The weak-scaling model's speedups, for the 1-D least squares in P. */
-struct gus_data {
-	const struct fit_obs *obs;
-	size_t n;
-};
-
-static double gus_sse(double p, void *arg)
+enum fit_status fit_gustafson(const struct fit_obs *obs, size_t n, double *p, double *r2)
 {
-	const struct gus_data *d = arg;
-	double s = 0;
-
-	for (size_t i = 0; i < d->n; i++) {
-		double e = d->obs[i].speedup - models_ceiling_weak(p, d->obs[i].n, d->obs[i].cores);
-		s += e * e;
-	}
-	return s;
-}
-
-/* Brent's method in [lo, hi] around a grid minimum; the guess when it fails. */
-static double gus_refine(struct gus_data *d, double guess, double lo, double hi)
-{
-	gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-	gsl_function f = { gus_sse, d };
-	double best = guess;
-
-	if (m && gsl_min_fminimizer_set(m, &f, guess, lo, hi) == GSL_SUCCESS) {
-		for (int it = 0; it < 100; it++) {
-			if (gsl_min_fminimizer_iterate(m) != GSL_SUCCESS)
-				break;
-			best = gsl_min_fminimizer_x_minimum(m);
-			if (gsl_min_test_interval(gsl_min_fminimizer_x_lower(m), gsl_min_fminimizer_x_upper(m),
-						  1e-12, 0) == GSL_SUCCESS)
-				break;
-		}
-	}
-	if (m)
-		gsl_min_fminimizer_free(m);
-	return best;
-}
-
-/* The grid point of least error in [lo, hi], refined by Brent when it is inside. */
-static double gus_search(struct gus_data *d, double lo, double hi, int steps)
-{
-	double f[41], h = (hi - lo) / steps;
-	int k = 0;
-
-	for (int i = 0; i <= steps; i++) {
-		f[i] = gus_sse(lo + i * h, d);
-		if (f[i] < f[k])
-			k = i;
-	}
-	if (k > 0 && k < steps && f[k] < f[k - 1] && f[k] < f[k + 1] && isfinite(f[k]))
-		return gus_refine(d, lo + k * h, lo + (k - 1) * h, lo + (k + 1) * h);
-	return lo + k * h;
-}
-
-int fit_gustafson(const struct fit_obs *obs, size_t n, double *p, double *r2)
-{
-	struct fit_obs *v = xmalloc((n ? n : 1) * sizeof(*v));
-	struct gus_data d = { v, 0 };
-	int beyond = 0, any = 0, rc = -1;
-	double mean = 0, sst = 0, sse;
+	double *x = xmalloc((n ? n : 1) * sizeof(*x)), *y = xmalloc((n ? n : 1) * sizeof(*y));
+	double *w = xmalloc((n ? n : 1) * sizeof(*w));
+	double c1, cov, ss, mean, sst = 0, sse = 0;
+	enum fit_status st = FIT_NO_SPEEDUP;
+	size_t m = 0;
+	int beyond_one = 0;
 
 	*p = *r2 = NAN;
 	for (size_t i = 0; i < n; i++) {
-		if (!isfinite(obs[i].speedup))
+		if (!isfinite(obs[i].speedup) || !fit_within_cores(&obs[i]))
 			continue;
-		v[d.n++] = obs[i];
-		any |= obs[i].n > 1 && obs[i].cores > 1;
-		beyond |= obs[i].n > obs[i].cores;
-	}
-	if (!any)
-		goto out;
-	if (!beyond) {
-		/* While N <= cores the law is linear: S - 1 = P(N - 1). */
-		double *x = xmalloc(d.n * sizeof(*x)), *y = xmalloc(d.n * sizeof(*y)), c1, cov, ss;
-		for (size_t i = 0; i < d.n; i++) {
-			x[i] = v[i].n - 1.0;
-			y[i] = v[i].speedup - 1.0;
+		if (!in_range(obs[i].speedup)) {
+			st = FIT_RANGE;
+			goto out;
 		}
-		if (gsl_fit_mul(x, 1, y, 1, d.n, &c1, &cov, &ss) == GSL_SUCCESS && isfinite(c1))
-			*p = fmin(1.0, fmax(0.0, c1));
-		free(x);
-		free(y);
-	} else {
-		/* Past the cores the ceiling bends: a coarse grid finds the valley
-		 * (the speedup grows with P, so there is one), a finer grid around it
-		 * its floor, and Brent's method the last digits. */
-		*p = gus_search(&d, 0.0, 1.0, 20);
-		*p = gus_search(&d, fmax(0.0, *p - 0.05), fmin(1.0, *p + 0.05), 40);
-	}
-	if (!isfinite(*p))
-		goto out;
-	for (size_t i = 0; i < d.n; i++)
-		mean += v[i].speedup / (double)d.n;
-	for (size_t i = 0; i < d.n; i++)
-		sst += (v[i].speedup - mean) * (v[i].speedup - mean);
-	sse = gus_sse(*p, &d);
-	*r2 = sst > 0 && isfinite(sse) ? 1.0 - sse / sst : NAN;
-	rc = 0;
-out:
-	free(v);
-	return rc;
-}
-
-/* Sum of squares of the USL residuals in y = N/S - 1. */
-static double usl_sse(const double *x1, const double *x2, const double *y, size_t n, double s, double k)
-{
-	double e, sum = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		e = y[i] - s * x1[i] - k * x2[i];
-		sum += e * e;
-	}
-	return sum;
-}
-
-/* One coefficient alone, through the origin, not below zero. */
-static double fit_one(const double *x, const double *y, size_t n)
-{
-	double c, cov, ss;
-
-	if (gsl_fit_mul(x, 1, y, 1, n, &c, &cov, &ss) != GSL_SUCCESS || !isfinite(c))
-		return 0;
-	return fmax(0.0, c);
-}
-
-int fit_usl(const struct fit_obs *obs, size_t n, struct fit_usl *out)
-{
-	double *x1 = xmalloc((n ? n : 1) * sizeof(double)), *x2 = xmalloc((n ? n : 1) * sizeof(double));
-	double *y = xmalloc((n ? n : 1) * sizeof(double));
-	double s = 0, k = 0, nfirst = NAN, mean = 0, sst = 0, sse = 0;
-	size_t m = 0, cnt = 0;
-	int distinct = 0, rc = -1;
-
-	out->sigma = out->kappa = out->n_star = out->r2 = NAN;
-	for (size_t i = 0; i < n; i++) {
-		if (!isfinite(obs[i].speedup) || obs[i].n <= 1)
-			continue;
-		x1[m] = obs[i].n - 1.0;
-		x2[m] = obs[i].n * (obs[i].n - 1.0);
-		y[m] = obs[i].n / obs[i].speedup - 1.0;
-		if (!isfinite(y[m]))
-			continue;
-		if (isnan(nfirst))
-			nfirst = obs[i].n;
-		else if (obs[i].n != nfirst)
-			distinct = 1;
+		/* While N <= cores the law is linear: S - 1 = P(N - 1). */
+		x[m] = obs[i].n - 1.0;
+		y[m] = obs[i].speedup - 1.0;
+		w[m] = fit_obs_weight(&obs[i]);
+		beyond_one |= obs[i].n > 1;
 		m++;
 	}
-	if (m == 0)
+	if (!beyond_one)
 		goto out;
-	if (distinct && m >= 2) {
-		/* Unconstrained first; if a coefficient comes out negative, the best
-		 * non-negative solution has it at zero and the other fitted alone. */
-		gsl_matrix *X = gsl_matrix_alloc(m, 2), *cov = gsl_matrix_alloc(2, 2);
-		gsl_vector *Y = gsl_vector_alloc(m), *c = gsl_vector_alloc(2);
-		gsl_multifit_linear_workspace *w = gsl_multifit_linear_alloc(m, 2);
-		double chisq, best, alt;
-		for (size_t i = 0; i < m; i++) {
-			gsl_matrix_set(X, i, 0, x1[i]);
-			gsl_matrix_set(X, i, 1, x2[i]);
-			gsl_vector_set(Y, i, y[i]);
-		}
-		if (gsl_multifit_linear(X, Y, c, cov, &chisq, w) == GSL_SUCCESS) {
-			s = gsl_vector_get(c, 0);
-			k = gsl_vector_get(c, 1);
-		} else {
-			s = k = -1;
-		}
-		gsl_multifit_linear_free(w);
-		gsl_vector_free(c);
-		gsl_vector_free(Y);
-		gsl_matrix_free(cov);
-		gsl_matrix_free(X);
-		if (!(s >= 0 && k >= 0 && isfinite(s) && isfinite(k))) {
-			/* The optimum lies on an edge of the quadrant: keep the better edge. */
-			double so = fit_one(x1, y, m), ko = fit_one(x2, y, m);
-			best = usl_sse(x1, x2, y, m, so, 0);
-			alt = usl_sse(x1, x2, y, m, 0, ko);
-			if (alt < best)
-				s = 0, k = ko;
-			else
-				s = so, k = 0;
-		}
-	} else {
-		s = fit_one(x1, y, m);
-		k = 0;
-	}
-	if (!isfinite(s) || !isfinite(k))
+	st = FIT_DEGENERATE;
+	if (gsl_fit_wmul(x, 1, w, 1, y, 1, m, &c1, &cov, &ss) != GSL_SUCCESS || !isfinite(c1))
 		goto out;
-	out->sigma = s;
-	out->kappa = k;
-	if (k > 0 && s < 1)
-		out->n_star = sqrt((1.0 - s) / k);
-	for (size_t i = 0; i < n; i++)
-		if (isfinite(obs[i].speedup)) {
-			mean += obs[i].speedup;
-			cnt++;
-		}
-	mean /= (double)cnt;
-	for (size_t i = 0; i < n; i++) {
-		double nn = obs[i].n, e;
-		if (!isfinite(obs[i].speedup))
-			continue;
-		e = obs[i].speedup - nn / (1.0 + s * (nn - 1.0) + k * nn * (nn - 1.0));
-		sse += e * e;
-		sst += (obs[i].speedup - mean) * (obs[i].speedup - mean);
+	*p = c1;
+	mean = gsl_stats_wmean(w, 1, y, 1, m);
+	for (size_t i = 0; i < m; i++) {
+		sst += w[i] * (y[i] - mean) * (y[i] - mean);
+		sse += w[i] * (y[i] - c1 * x[i]) * (y[i] - c1 * x[i]);
 	}
-	out->r2 = sst > 0 && isfinite(sse) ? 1.0 - sse / sst : NAN;
-	rc = 0;
+	*r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+	st = FIT_OK;
 out:
-	free(x1);
-	free(x2);
+	free(x);
 	free(y);
-	return rc;
+	free(w);
+	return st;
 }
 
-/* ---- bootstrap ---- */
+/* ---- intervals ---- */
+
+static int p_estimator(const struct fit_obs *obs, size_t n, double *theta, void *ctx)
+{
+	double r2;
+
+	return (*(fit_model_fn *)ctx)(obs, n, theta, &r2) == FIT_OK ? 0 : -1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The fewest repetitions at any N of obs (0 when empty). */
+static size_t fewest_reps(const struct fit_obs *obs, size_t n)
+{
+	double *v = xmalloc((n ? n : 1) * sizeof(*v));
+	size_t fewest = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = obs[i].n;
+	qsort(v, n, sizeof(*v), cmp_double);
+	for (size_t s = 0; s < n;) {
+		size_t e = s;
+		while (e < n && v[e] == v[s])
+			e++;
+		if (fewest == 0 || e - s < fewest)
+			fewest = e - s;
+		s = e;
+	}
+	free(v);
+	return fewest;
+}
+
+static double clip01(double v)
+{
+	return isnan(v) ? v : fmin(1.0, fmax(0.0, v));
+}
+
+enum fit_status fit_p_se(const struct fit_obs *obs, size_t n, fit_model_fn model, double *raw, double *se,
+			 double *df, double *r2)
+{
+	enum fit_status st = model(obs, n, raw, r2);
+
+	*se = *df = NAN;
+	/* One repetition at some N is a point, not a sample: no interval. */
+	if (st != FIT_OK || fewest_reps(obs, n) < 2)
+		return st;
+	/* Least squares give the same fit on the means of a cell of rounds as on its rows; bisquare does not. */
+	if (jackknife_rounds(obs, n, p_estimator, &model, 1, model != fit_amdahl_robust, se, df) < 0)
+		*se = *df = NAN;
+	return st;
+}
+
+enum fit_status fit_p_interval(const struct fit_obs *obs, size_t n, fit_model_fn model, double level,
+			       double *p, double *lo, double *hi, double *raw, double *r2)
+{
+	double se, df;
+	enum fit_status st = fit_p_se(obs, n, model, raw, &se, &df, r2);
+	struct interval ci;
+
+	*p = clip01(*raw);
+	*lo = *hi = NAN;
+	if (st == FIT_OK && interval_from_se(*raw, se, df, level, &ci) == 0) {
+		*lo = clip01(ci.lo);
+		*hi = clip01(ci.hi);
+	}
+	return st;
+}
+
+/* ---- everything for one group ---- */
+
+static int usl_estimator(const struct fit_obs *obs, size_t n, double *theta, void *ctx)
+{
+	struct usl_fit u;
+
+	if (usl_fit(obs, n, *(enum usl_method *)ctx, &u) < 0)
+		return -1;
+	theta[0] = u.sigma;
+	theta[1] = u.kappa;
+	return 0;
+}
+
+static void summarize_usl(const struct fit_group *g, struct fit_summary *out)
+{
+	double theta[2], se[2], df;
+
+	out->sigma_ci = out->kappa_ci = (struct interval){ NAN, NAN, NAN, out->level };
+	out->usl_ok = usl_fit(g->obs, g->nobs, out->usl_method, &out->usl) == 0;
+	if (!out->usl_ok)
+		return;
+	theta[0] = out->sigma_ci.est = out->usl.sigma;
+	theta[1] = out->kappa_ci.est = out->usl.kappa;
+	if (out->min_reps >= 2 &&
+	    jackknife_rounds(g->obs, g->nobs, usl_estimator, &out->usl_method, 2,
+			     out->usl_method == USL_NLS, se, &df) == 0) {
+		interval_from_se(theta[0], se[0], df, out->level, &out->sigma_ci);
+		interval_from_se(theta[1], se[1], df, out->level, &out->kappa_ci);
+		/* The coefficients live in [0, 1] and [0, inf): so do their intervals. */
+		out->sigma_ci.lo = fmax(0, out->sigma_ci.lo);
+		out->sigma_ci.hi = fmin(1, out->sigma_ci.hi);
+		out->kappa_ci.lo = fmax(0, out->kappa_ci.lo);
+	}
+	/* A peak only where the data say kappa is above zero, not where rounding leaves it there. */
+	if (!(out->kappa_ci.lo > 0))
+		out->usl.n_star = NAN;
+}
 
 static int cmp_obs_n(const void *a, const void *b)
 {
@@ -437,75 +389,19 @@ static int cmp_obs_n(const void *a, const void *b)
 	return (x->n > y->n) - (x->n < y->n);
 }
 
-int fit_bootstrap(const struct fit_obs *obs, size_t n, fit_model_fn model, int resamples, double level,
-		  uint64_t seed, double *lo, double *hi)
+/* Distinct N with their median speedup, Karp-Flatt and repetitions. */
+static void summarize_points(const struct fit_group *g, struct fit_summary *out)
 {
-	struct fit_obs *sorted, *draw;
-	double *est, p, r2;
-	size_t got = 0;
-	gsl_rng *rng;
-
-	*lo = *hi = NAN;
-	if (n == 0 || resamples < 1 || !(level > 0 && level < 1))
-		return -1;
-	sorted = xmalloc(n * sizeof(*sorted));
-	draw = xmalloc(n * sizeof(*draw));
-	est = xmalloc((size_t)resamples * sizeof(*est));
-	memcpy(sorted, obs, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_obs_n);
-	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	gsl_rng_set(rng, (unsigned long)seed);
-	for (int b = 0; b < resamples; b++) {
-		/* Each N keeps its number of repetitions; they are drawn with replacement. */
-		for (size_t s = 0; s < n;) {
-			size_t e = s;
-			while (e < n && sorted[e].n == sorted[s].n)
-				e++;
-			for (size_t j = s; j < e; j++)
-				draw[j] = sorted[s + gsl_rng_uniform_int(rng, e - s)];
-			s = e;
-		}
-		if (model(draw, n, &p, &r2) == 0 && isfinite(p))
-			est[got++] = p;
-	}
-	gsl_rng_free(rng);
-	if (got * 2 >= (size_t)resamples && got > 0) {
-		gsl_sort(est, 1, got);
-		*lo = gsl_stats_quantile_from_sorted_data(est, 1, got, (1.0 - level) / 2);
-		*hi = gsl_stats_quantile_from_sorted_data(est, 1, got, (1.0 + level) / 2);
-	}
-	free(sorted);
-	free(draw);
-	free(est);
-	return isfinite(*lo) ? 0 : -1;
-}
-
-/* ---- everything for one group ---- */
-
-void fit_summarize(const struct fit_group *g, int resamples, double level, uint64_t seed, int robust,
-		   struct fit_summary *out)
-{
-	fit_model_fn model = g->weak ? fit_gustafson : robust ? fit_amdahl_robust : fit_amdahl;
 	struct fit_obs *sorted = xmalloc((g->nobs ? g->nobs : 1) * sizeof(*sorted));
 	double *v = xmalloc((g->nobs ? g->nobs : 1) * sizeof(*v));
-
-	memset(out, 0, sizeof(*out));
-	out->gustafson = g->weak;
-	out->robust = robust && !g->weak;
-	out->level = level;
-	out->p_lo = out->p_hi = NAN;
-	out->cores = g->nobs ? g->obs[0].cores : NAN;
-	if (model(g->obs, g->nobs, &out->p_fit, &out->r2) == 0)
-		fit_bootstrap(g->obs, g->nobs, model, resamples, level, seed, &out->p_lo, &out->p_hi);
-	out->usl_ok = fit_usl(g->obs, g->nobs, &out->usl) == 0;
+	size_t cap = g->nobs ? g->nobs : 1;
 
 	memcpy(sorted, g->obs, g->nobs * sizeof(*sorted));
 	qsort(sorted, g->nobs, sizeof(*sorted), cmp_obs_n);
-	out->ns = xmalloc((g->nobs ? g->nobs : 1) * sizeof(double));
-	out->speedup = xmalloc((g->nobs ? g->nobs : 1) * sizeof(double));
-	out->karp_flatt = xmalloc((g->nobs ? g->nobs : 1) * sizeof(double));
-	out->reps = xmalloc((g->nobs ? g->nobs : 1) * sizeof(size_t));
-	out->min_reps = 0;
+	out->ns = xmalloc(cap * sizeof(double));
+	out->speedup = xmalloc(cap * sizeof(double));
+	out->karp_flatt = xmalloc(cap * sizeof(double));
+	out->reps = xmalloc(cap * sizeof(size_t));
 	for (size_t s = 0; s < g->nobs;) {
 		size_t e = s, k = 0;
 		while (e < g->nobs && sorted[e].n == sorted[s].n)
@@ -526,6 +422,48 @@ void fit_summarize(const struct fit_group *g, int resamples, double level, uint6
 	free(v);
 }
 
+/* The first wall time (or speedup, for weak scaling) a fit cannot take, for the message. */
+static void find_bad_value(const struct fit_group *g, struct fit_summary *out)
+{
+	for (size_t i = 0; i < g->nobs; i++) {
+		double v = g->weak ? g->obs[i].speedup : g->obs[i].wall_s;
+		if (fit_within_cores(&g->obs[i]) && !isnan(v) && !in_range(v)) {
+			out->bad_value = v;
+			out->bad_n = g->obs[i].n;
+			return;
+		}
+	}
+}
+
+void fit_summarize(const struct fit_group *g, double level, int robust, enum usl_method usl,
+		   struct fit_summary *out)
+{
+	fit_model_fn model = g->weak ? fit_gustafson : robust ? fit_amdahl_robust : fit_amdahl;
+
+	memset(out, 0, sizeof(*out));
+	out->gustafson = g->weak;
+	out->robust = robust && !g->weak;
+	out->level = level;
+	out->usl_method = usl;
+	out->bad_value = out->bad_n = NAN;
+	out->cores = g->nobs ? g->obs[0].cores : NAN;
+	out->rounds = jackknife_count_rounds(g->obs, g->nobs);
+	summarize_points(g, out);
+	out->status = fit_p_se(g->obs, g->nobs, model, &out->p_raw, &out->p_se, &out->p_df, &out->r2);
+	out->p_fit = clip01(out->p_raw);
+	out->p_lo = out->p_hi = NAN;
+	if (out->status == FIT_OK) {
+		struct interval ci;
+		if (interval_from_se(out->p_raw, out->p_se, out->p_df, level, &ci) == 0) {
+			out->p_lo = clip01(ci.lo);
+			out->p_hi = clip01(ci.hi);
+		}
+	}
+	if (out->status == FIT_RANGE)
+		find_bad_value(g, out);
+	summarize_usl(g, out);
+}
+
 void fit_summary_free(struct fit_summary *s)
 {
 	free(s->ns);
@@ -533,4 +471,125 @@ void fit_summary_free(struct fit_summary *s)
 	free(s->karp_flatt);
 	free(s->reps);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- what to tell the reader ---- */
+
+/* Why P is missing. */
+static void note_status(const struct fit_summary *s, char *buf, size_t len)
+{
+	switch (s->status) {
+	case FIT_ONE_N:
+		if (s->cores == 1)
+			snprintf(buf, len, "P cannot be fitted: with one usable core every N runs on it");
+		else
+			snprintf(buf, len, "P cannot be fitted: it needs wall times at two or more values of N "
+				 "within the %g usable cores", s->cores);
+		break;
+	case FIT_NO_SPEEDUP:
+		snprintf(buf, len, "P cannot be fitted: it needs a scaled speedup at some N > 1 within the cores");
+		break;
+	case FIT_RANGE:
+		snprintf(buf, len, "P cannot be fitted: %s %g at N=%g is out of the range a fit takes (%g to %g)",
+			 s->gustafson ? "speedup" : "wall_s", s->bad_value, s->bad_n, FIT_VALUE_MIN, FIT_VALUE_MAX);
+		break;
+	default:
+		snprintf(buf, len, "P cannot be fitted: the line through the wall times gives no positive time "
+			 "at N=1 (they rise steeply with N)");
+		break;
+	}
+}
+
+static void note_no_interval(const struct fit_summary *s, char *buf, size_t len)
+{
+	if (s->min_reps < 2)
+		snprintf(buf, len, "no interval: one repetition at some N is a point, not a sample "
+			 "(2 or more at every N are needed; 3 or more to be useful)");
+	else if (s->rounds < 2)
+		snprintf(buf, len, "no interval: every repetition is in one round (rep column), and the "
+			 "interval is the spread between rounds");
+	else
+		snprintf(buf, len, "no interval: the fit fails without one of the rounds");
+}
+
+/* The N > 1 whose median speedup is furthest above N (sign > 0) or below 1 (sign < 0); -1 when none. */
+static long extreme_point(const struct fit_summary *s, int sign)
+{
+	long best = -1;
+	double worst = 1;
+
+	for (size_t i = 0; i < s->nn; i++) {
+		double r = sign > 0 ? s->speedup[i] / s->ns[i] : s->speedup[i];
+		if (s->ns[i] <= 1 || !isfinite(r))
+			continue;
+		if (sign > 0 ? r > worst * (1 + 1e-9) : r < worst) {
+			worst = r;
+			best = (long)i;
+		}
+	}
+	return best;
+}
+
+/* Superlinear speedup or a slowdown, with the value of P before clipping. */
+static int note_clipped(const struct fit_summary *s, int sign, char *buf, size_t len)
+{
+	long i = extreme_point(s, sign);
+	char raw[96] = "";
+
+	if (sign > 0 ? s->p_raw > 1 : s->p_raw < 0)
+		snprintf(raw, sizeof(raw), "%sP fitted as %.4f before clipping to %d", i >= 0 ? "; " : "", s->p_raw,
+			 sign > 0);
+	if (i < 0 && !raw[0])
+		return 0;
+	if (i >= 0 && sign > 0)
+		snprintf(buf, len, "superlinear: the median speedup at N=%g is %.4g, more than N (caches, or less "
+			 "work per worker than the law assumes)%s", s->ns[i], s->speedup[i], raw);
+	else if (i >= 0)
+		snprintf(buf, len, "slowdown: the median speedup at N=%g is %.4g, slower than one worker%s", s->ns[i],
+			 s->speedup[i], raw);
+	else
+		snprintf(buf, len, "%s", raw);
+	return 1;
+}
+
+/* R^2 below this: the law explains next to none of the variation of the times. */
+#define FIT_R2_NOTHING 0.1
+/* An interval this wide is most of [0, 1]. */
+#define FIT_WIDTH_NOTHING 0.5
+
+int fit_summary_note(const struct fit_summary *s, int i, char *buf, size_t len)
+{
+	int k = 0;
+
+	buf[0] = '\0';
+	if (s->status != FIT_OK) {
+		if (i == k++) {
+			note_status(s, buf, len);
+			return 1;
+		}
+	} else if (isnan(s->p_lo) && i == k++) {
+		note_no_interval(s, buf, len);
+		return 1;
+	}
+	if (s->status == FIT_OK && note_clipped(s, 1, buf, len) && i == k++)
+		return 1;
+	if (s->status == FIT_OK && note_clipped(s, -1, buf, len) && i == k++)
+		return 1;
+	if (s->status == FIT_OK && !s->gustafson && s->r2 < FIT_R2_NOTHING && i == k++) {
+		snprintf(buf, len, "the fit explains almost nothing (R^2 %.3f): the wall times hardly fall with N; "
+			 "either the work is serial or the extra workers got no CPU (check the cores and the load)",
+			 s->r2);
+		return 1;
+	}
+	if (s->p_hi - s->p_lo >= FIT_WIDTH_NOTHING && i == k++) {
+		snprintf(buf, len, "P is barely known: its %g%% interval [%.2f, %.2f] spans most of [0, 1]",
+			 s->level * 100, s->p_lo, s->p_hi);
+		return 1;
+	}
+	if (s->usl_ok && s->usl.sigma >= 1 && i == k++) {
+		snprintf(buf, len, "USL: sigma is at its bound 1: no speedup at any N, so the law says nothing more");
+		return 1;
+	}
+	buf[0] = '\0';
+	return 0;
 }

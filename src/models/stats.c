@@ -59,3 +59,27 @@ void stats_summarize(const double *v, size_t n, struct stats_summary *out)
 	out->cv = out->mean != 0 ? out->sd / out->mean : NAN;
 	free(s);
 }
+
+int stats_noise(const double *v, size_t n, double threshold, struct stats_noise *out)
+{
+	struct stats_summary st;
+	double *work, mad;
+
+	memset(out, 0, sizeof(*out));
+	if (n < 3)
+		return 0;
+	stats_summarize(v, n, &st);
+	out->cv = st.cv;
+	out->wide = st.cv > threshold;
+	work = xmalloc(n * sizeof(*work));
+	mad = gsl_stats_mad(v, 1, n, work);	/* already scaled by 1.4826 */
+	for (size_t i = 0; i < n && mad > 0 && st.median > 0; i++) {
+		double dev = fabs(v[i] - st.median);
+		if (dev / mad > 3.5 && dev > threshold * st.median) {
+			out->outliers++;
+			out->worst = fmax(out->worst, dev / st.median);
+		}
+	}
+	free(work);
+	return out->wide || out->outliers > 0;
+}
