@@ -6,7 +6,8 @@
 Reads the rows `bench/run bench/python` wrote (the --cmd rows of the examples in
 examples/python and the rows of the built-in backends), takes for every series and N
 the median, minimum and maximum of the paired speedups, prints a table that sets each
-CPython program beside the model of it (and the difference in percent), and draws one
+CPython program beside the model of it (with the program's start-up bound, Amdahl's law
+with its start-up as the serial part, and the difference in percent), and draws one
 figure per workload with plots/python.gp: PLOTDIR/python-cpu.<fmt>, python-io.<fmt>.
 Environment: PLOT_STYLE (slides|paper, default slides), PLOT_FORMAT (png|svg|pdf).
 Exit status: 0, 1 when gnuplot failed, 2 when the CSV lacks a series.
