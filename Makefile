@@ -104,6 +104,7 @@ SRC := \
 	src/engine/sweep.c \
 	src/engine/sweep_rows.c \
 	src/engine/sweep_summary.c \
+	src/models/explain.c \
 	src/models/fit.c \
 	src/models/gate.c \
 	src/models/interval.c \
