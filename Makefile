@@ -100,6 +100,8 @@ SRC := \
 	src/engine/meta.c \
 	src/engine/output.c \
 	src/engine/reap.c \
+	src/engine/sample.c \
+	src/engine/stack.c \
 	src/engine/stop.c \
 	src/engine/sweep.c \
 	src/engine/sweep_rows.c \

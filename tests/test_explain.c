@@ -16,13 +16,14 @@ static double sum_parts(const double *p)
 	return explain_total(p);
 }
 
-/* N = 2 threads, P = 0.9 of 1 s of spin: 0.1 s serial, then 0.45 s each. */
+/* N = 2 threads, P = 0.9 of 1 s of spin: 0.1 s serial, then 0.45 s each;
+ * worker 1 starts 0.1 ms after worker 0 and runs 10 ms longer. */
 static void two_workers(struct explain_rep *in, struct explain_worker *w)
 {
-	*in = (struct explain_rep){ .n = 2, .t0_s = 10.0, .t1_s = 10.5602, .serial_s = 0.1, .serial_run_s = 0.1,
+	*in = (struct explain_rep){ .n = 2, .t0_s = 10.0, .t1_s = 10.5603, .serial_s = 0.1, .serial_run_s = 0.1,
 				    .serial0_s = 0.1, .serial0_run_s = 0.1, .work_cpu_s = 1.0, .w = w };
 	w[0] = (struct explain_worker){ .start_s = 10.1001, .end_s = 10.5501, .run_s = 0.45, .gil_s = NAN };
-	w[1] = (struct explain_worker){ .start_s = 10.1002, .end_s = 10.5601, .run_s = 0.4549, .wait_s = 0.005,
+	w[1] = (struct explain_worker){ .start_s = 10.1002, .end_s = 10.5602, .run_s = 0.455, .wait_s = 0.005,
 					.gil_s = NAN };
 }
 
@@ -36,15 +37,15 @@ Test(explain, two_threads_land_where_they_should)
 	cr_assert_eq(explain_rep(&in, p), 0);
 	cr_assert_float_eq(p[EXPLAIN_USEFUL], 1.0, 1e-12);
 	cr_assert_float_eq(p[EXPLAIN_SERIAL], 0.1, 1e-12, "one worker idle while the serial part runs");
-	cr_assert_float_eq(p[EXPLAIN_SPAWN], 0.0001 + 0.0002, 1e-9);
+	cr_assert_float_eq(p[EXPLAIN_SPAWN], 0.0001 + 0.0002 + 0.0001, 1e-9, "worker 0 also waits for worker 1's later start");
 	cr_assert_float_eq(p[EXPLAIN_JOIN], 2 * 0.0001, 1e-9);
-	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.01, 1e-9, "worker 0 waits 10 ms for worker 1");
+	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.01, 1e-9, "worker 0 waits 10 ms for worker 1's longer run");
 	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.005, 1e-12);
-	cr_assert_float_eq(p[EXPLAIN_EXTRA], 0.0049, 1e-9);
+	cr_assert_float_eq(p[EXPLAIN_EXTRA], 0.005, 1e-9);
 	cr_assert_float_eq(p[EXPLAIN_BLOCKED], 0.0, 1e-9);
 	cr_assert(isnan(p[EXPLAIN_GIL]), "no GIL, no number");
 	cr_assert(isnan(p[EXPLAIN_IDLE]), "idle is a program's part only");
-	cr_assert_float_eq(sum_parts(p), 2 * 0.5602, 1e-9);
+	cr_assert_float_eq(sum_parts(p), 2 * 0.5603, 1e-9);
 }
 
 /* A fresh thread's wait before its first instruction is starvation, not spawning. */
@@ -57,13 +58,33 @@ Test(explain, a_fresh_threads_first_wait_is_starvation)
 	two_workers(&in, w);
 	explain_rep(&in, p);
 	spawn = p[EXPLAIN_SPAWN];
-	w[1].start_s += 0.05;	/* it waited 50 ms for a CPU before it ran */
-	w[1].end_s += 0.05;
-	w[1].wait0_s = 0.05;
+	for (int i = 0; i < 2; i++) {	/* each waited 50 ms for a CPU before it ran */
+		w[i].start_s += 0.05;
+		w[i].end_s += 0.05;
+		w[i].wait0_s = 0.05;
+	}
 	in.t1_s += 0.05;
 	explain_rep(&in, p);
 	cr_assert_float_eq(p[EXPLAIN_SPAWN], spawn, 1e-9);
-	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.055, 1e-9);
+	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.105, 1e-9);
+}
+
+/* Workers of equal spans started one after another (fork after fork): the
+ * first ones wait at the end for the later starts, which is spawning, not
+ * imbalance. */
+Test(explain, a_later_start_is_spawning_not_imbalance)
+{
+	struct explain_worker w[3];
+	struct explain_rep in = { .n = 3, .t0_s = 0, .t1_s = 0.0301, .work_cpu_s = 0.03, .w = w };
+	double p[EXPLAIN_PARTS];
+
+	for (int i = 0; i < 3; i++)
+		w[i] = (struct explain_worker){ .start_s = 0.01 * (i + 1), .end_s = 0.01 * (i + 2), .run_s = 0.01,
+						.gil_s = NAN };
+	cr_assert_eq(explain_rep(&in, p), 0);
+	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.0, 1e-12);
+	cr_assert_float_eq(p[EXPLAIN_SPAWN], (0.01 + 0.02 + 0.03) + (0.02 + 0.01), 1e-9);
+	cr_assert_float_eq(sum_parts(p), 3 * 0.0301, 1e-9);
 }
 
 /* Off-CPU time of a worker beyond the work's own waits is blocked; the
@@ -80,7 +101,7 @@ Test(explain, blocked_and_the_gil)
 	cr_assert_eq(explain_rep(&in, p), 0);
 	cr_assert_float_eq(p[EXPLAIN_BLOCKED], 0.2, 1e-9);
 	cr_assert_float_eq(p[EXPLAIN_GIL], 0.0, 1e-12);
-	cr_assert_float_eq(p[EXPLAIN_EXTRA], 0.0049 - 0.2, 1e-9, "less CPU than the work: negative extra");
+	cr_assert_float_eq(p[EXPLAIN_EXTRA], 0.005 - 0.2, 1e-9, "less CPU than the work: negative extra");
 	w[0].gil_s = 0.15;
 	explain_rep(&in, p);
 	cr_assert_float_eq(p[EXPLAIN_GIL], 0.15, 1e-9);

@@ -15,4 +15,6 @@ void timing_init(struct timing *t)
 	t->bytes = NAN;
 	t->rss_kb = NAN;
 	t->lost = -1;
+	for (int i = 0; i < TIMING_STACK_PARTS; i++)
+		t->stack[i] = NAN;
 }

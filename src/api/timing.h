@@ -10,6 +10,7 @@
 
 #define TIMING_CPUS_MAX 2048
 #define TIMING_NUMA_MAX 512
+#define TIMING_STACK_PARTS 10
 
 struct timing {
 	double wall_s;		/* wall seconds of the whole job; 0 = let the sweep time it */
@@ -18,6 +19,7 @@ struct timing {
 	double bytes;		/* bytes moved by the workload (memory): gbps column; NaN */
 	double rss_kb;		/* peak resident set of a measured program (--cmd); NaN */
 	int64_t lost;		/* updates lost (lock --lock none); -1 when not counted */
+	double stack[TIMING_STACK_PARTS];	/* the speedup stack's parts, seconds (src/models/explain.h); NaN */
 	char cpus[TIMING_CPUS_MAX];	/* CPUs the workers ran on, ';'-separated; "" */
 	char numa_gbps[TIMING_NUMA_MAX];	/* "node:GB/s;..." with > 1 NUMA node (memory): the
 					 * summary prints it; not a CSV column; "" */

@@ -46,12 +46,15 @@ static double clamp(double v, double lo, double hi)
 struct slots {
 	double first, last;	/* the first worker's start, the last one's end */
 	double before, after;	/* sum over workers of (start - t0), (last - end) */
+	double late;		/* of after, what a later start explains (see slots_of) */
 	double gaps;		/* sum of the workers' barrier gaps */
 	double working;		/* sum of (end - start - gap), plus the serial sections */
 };
 
 static int slots_of(const struct explain_rep *in, struct slots *s)
 {
+	double longest = 0;
+
 	memset(s, 0, sizeof(*s));
 	s->first = INFINITY;
 	s->last = -INFINITY;
@@ -63,11 +66,18 @@ static int slots_of(const struct explain_rep *in, struct slots *s)
 		s->first = fmin(s->first, w->start_s);
 		s->last = fmax(s->last, w->end_s);
 	}
+	for (int i = 0; i < in->n; i++)
+		longest = fmax(longest, in->w[i].end_s - in->w[i].start_s);
 	for (int i = 0; i < in->n; i++) {
 		const struct explain_worker *w = &in->w[i];
+		double after = s->last - w->end_s;
 
 		s->before += w->start_s - in->t0_s;
-		s->after += s->last - w->end_s;
+		s->after += after;
+		/* A worker waits after its end for one that started later: only
+		 * as much as that one ran longer is imbalance (the longest span
+		 * less its own); the rest is the later start's. */
+		s->late += after - fmin(after, longest - (w->end_s - w->start_s));
 		s->gaps += w->gap_s;
 		s->working += w->end_s - w->start_s - w->gap_s;
 	}
@@ -124,11 +134,12 @@ int explain_rep(const struct explain_rep *in, double *parts)
 			parts[EXPLAIN_GIL] = NAN;
 	}
 	/* A fresh thread waits in the run queue before its first instruction:
-	 * that wait is starvation, not the cost of making it. */
-	parts[EXPLAIN_SPAWN] = s.before - wait0 - n * in->serial0_s;
+	 * that wait is starvation, not the cost of making it; a worker that
+	 * waits at the end for one started later waits for its spawning. */
+	parts[EXPLAIN_SPAWN] = s.before - wait0 - n * in->serial0_s + s.late;
 	/* The barriers between phases hold every worker through each later
 	 * serial section (counted in serial) and while the slowest finishes. */
-	parts[EXPLAIN_IMBALANCE] = s.after + s.gaps - n * later;
+	parts[EXPLAIN_IMBALANCE] = s.after - s.late + s.gaps - n * later;
 	parts[EXPLAIN_STARVED] = wait;
 	parts[EXPLAIN_BLOCKED] = off - in->work_off_s;
 	parts[EXPLAIN_EXTRA] = cpu - in->work_cpu_s;
