@@ -57,6 +57,7 @@ endif
 
 # Sources, one per line, sorted. main.c is apart so the tests can link the rest.
 SRC := \
+	src/api/column.c \
 	src/api/job.c \
 	src/api/params.c \
 	src/api/timing.c \
@@ -115,7 +116,16 @@ SRC := \
 	src/models/ranktest.c \
 	src/models/stats.c \
 	src/models/usl.c \
+	src/results/aggregate.c \
+	src/results/b5_csv.c \
+	src/results/comparison.c \
 	src/results/csv.c \
+	src/results/emit.c \
+	src/results/figure.c \
+	src/results/figure_b5.c \
+	src/results/gnuplot.c \
+	src/results/rows.c \
+	src/results/summary.c \
 	src/runtime/channel.c \
 	src/runtime/condition.c \
 	src/runtime/event.c \
@@ -239,8 +249,8 @@ test-tsan:
 		TEST_ENV='TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 exitcode=66"'
 
 # plot finds its gnuplot scripts beside the binary; the install prefix is the fallback.
-$(BUILD)/src/cmd/plot.o: CFLAGS_ALL += -DAMDAHL_DATADIR='"$(PREFIX)/share/amdahl"'
-$(BUILD)/src/cmd/plot.o: $(BUILD)/prefix-id
+$(BUILD)/src/results/gnuplot.o: CFLAGS_ALL += -DAMDAHL_DATADIR='"$(PREFIX)/share/amdahl"'
+$(BUILD)/src/results/gnuplot.o: $(BUILD)/prefix-id
 $(BUILD)/prefix-id: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
@@ -294,7 +304,8 @@ baseline: deps
 # The harness's cost: pthread_create+join, fork+waitpid and empty OpenMP regions of N
 # workers beside amdahl's wall time for P=1 with almost no work, as ratios per backend
 # and N (a benchmark, not a test). FLOOR_ARGS passes options, e.g. FLOOR_ARGS='-N 1,64,320 -r 40'.
-FLOOR_OBJ := $(addprefix $(BUILD)/src/,results/csv.o base/list.o models/stats.o api/timing.o base/util.o)
+# The CSV reader knows the plugins' columns, so the floor links what the harness links.
+FLOOR_OBJ := $(filter-out $(MPI_OBJ),$(OBJ))
 $(BUILD)/floor: $(BUILD)/bench/floor.o $(FLOOR_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)

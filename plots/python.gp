@@ -34,7 +34,7 @@ set yrange [0 : nmax * 1.1]
 set ytics nmax <= 4 ? 0.5 : 2
 set tics font small
 set xlabel 'workers N (log scale)' font small
-set key inside left top vertical Left reverse samplen 2.5 spacing 1.05 width 1 font small opaque
+set key inside left top vertical Left reverse samplen 2.5 spacing 1.05 width 1 height 0 maxrows auto font small opaque
 set ylabel 'speedup S(N) = T(1) / T(N)' font small
 # Series nudged sideways a little, so that their bars do not hide each other.
 nudge(i, n) = 2**(0.03 * (i - (n + 1) / 2.0))

@@ -51,8 +51,9 @@ static void noisy_group(struct fit_group *g, struct fit_obs *o, gsl_rng *rng, co
 		}
 	}
 	memset(g, 0, sizeof(*g));
-	snprintf(g->backend, sizeof(g->backend), "%s", backend);
-	snprintf(g->workload, sizeof(g->workload), "spin");
+	g->backend = backend;
+	g->workload = "spin";
+	g->label = "";
 	g->p = 0.9;
 	g->obs = o;
 	g->nobs = k;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../src/api/column.h"
 #include "../src/models/explain.h"
 
 static double sum_parts(const double *p)
@@ -236,6 +237,9 @@ Test(explain, parts_by_column)
 	cr_assert_eq(explain_part_by_column("starved_s"), EXPLAIN_STARVED);
 	cr_assert_eq(explain_part_by_column("useful_s"), EXPLAIN_USEFUL);
 	cr_assert_eq(explain_part_by_column("starved"), -1);
-	for (int i = 0; i < EXPLAIN_PARTS; i++)
-		cr_assert_eq(explain_part_by_column(explain_parts[i].column), i);
+	for (int i = 0; i < EXPLAIN_PARTS; i++) {
+		cr_assert_eq(explain_part_by_column(explain_column(i)), i);
+		cr_assert(column_id(explain_column(i)) >= 0, "%s is a column of every row", explain_column(i));
+	}
+	cr_assert_null(column_stack[EXPLAIN_PARTS].name, "one column a part, in the parts' order");
 }

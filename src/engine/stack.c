@@ -80,8 +80,8 @@ static void program(const struct job *job, const struct timing *t, double *parts
 	explain_program(job->nworkers, t->wall_s, t->cpu_s, r->end_s > 0 ? ns(r->end.wait_ns) : NAN, parts);
 }
 
-void stack_end(const struct job *job, const struct backend *b, const struct calibration *cal, double t0, double t1,
-	       const struct timing *t, double *parts)
+static void parts_of(const struct job *job, const struct backend *b, const struct calibration *cal, double t0,
+		     double t1, const struct timing *t, double *parts)
 {
 	const struct worker_record *c;
 	struct explain_worker *w;
@@ -109,4 +109,14 @@ void stack_end(const struct job *job, const struct backend *b, const struct cali
 		for (int i = 0; i < EXPLAIN_PARTS; i++)
 			parts[i] = NAN;
 	free(w);
+}
+
+void stack_end(const struct job *job, const struct backend *b, const struct calibration *cal, double t0, double t1,
+	       struct timing *t)
+{
+	double parts[EXPLAIN_PARTS];
+
+	parts_of(job, b, cal, t0, t1, t, parts);
+	for (int i = 0; i < EXPLAIN_PARTS; i++)
+		timing_set(t, explain_column(i), parts[i]);
 }

@@ -22,9 +22,9 @@ void stack_begin(struct job *job);
 /*
  * After it: the parts of the repetition that ran from t0 to t1 (clock_now)
  * and measured t, with cal what a unit of the workload costs (NULL for a
- * program), into parts[EXPLAIN_PARTS]; NaN where not known.
+ * program), into t's stack columns (column_stack); NaN where not known.
  */
 void stack_end(const struct job *job, const struct backend *b, const struct calibration *cal, double t0, double t1,
-	       const struct timing *t, double *parts);
+	       struct timing *t);
 
 #endif

@@ -71,7 +71,7 @@ static int measure_once(const struct backend *b, const struct workload *w, struc
 	if (w->report)
 		w->report(job, t);
 	if (job->records)
-		stack_end(job, b, cal, t0, t1, t, t->stack);
+		stack_end(job, b, cal, t0, t1, t);
 	return 0;
 }
 
@@ -324,11 +324,13 @@ int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 		out->elapsed_s = clock_now() - t0;
 		return -1;
 	}
+	run_rows_init(&s.rows);
 	build_points(&s);
 	rc = run_setups(&s);
 	if (rc == 0)
 		rc = measure(&s);
 	free_points(&s);
+	run_rows_free(&s.rows);
 	out->elapsed_s = clock_now() - t0;
 	if (rc < 0 || out->failed_points || out->write_error)
 		return -1;

@@ -8,6 +8,7 @@
 #include "sweep.h"
 #include "../api/timing.h"
 #include "../results/csv.h"
+#include "../results/rows.h"
 
 struct sweep_point {
 	const struct backend *backend;
@@ -21,7 +22,7 @@ struct sweep_point {
 	int failed;
 	double *walls, *speedups;	/* per repetition, in rep order */
 	int *have;			/* have[rep]: measured */
-	struct result *pending;		/* points order, N = 1: rows held until the median is known */
+	struct timing *pending;		/* points order, N = 1: timings held until the median is known */
 	char numa_gbps[TIMING_NUMA_MAX];	/* the last repetition's, for the summary */
 };
 
@@ -30,6 +31,7 @@ struct sweep {
 	struct sweep_outcome *out;
 	struct sweep_point *points;
 	size_t npoints;
+	struct run_rows rows;		/* every row written, for the summary */
 };
 
 /* "thread/spin p=0.9 n=2" or "cmd 'zstd' n=2". */

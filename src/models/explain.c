@@ -4,30 +4,28 @@
  * one is what it is; the comments below say which clock a part comes from.
  */
 #include "explain.h"
+#include "../api/column.h"
 
 #include <math.h>
 #include <string.h>
 
 const struct explain_part_info explain_parts[EXPLAIN_PARTS] = {
-	[EXPLAIN_USEFUL] = { "useful", "useful_s", "useful work (speedup)",
-			     "T_1's work: the on- and off-CPU time one worker needed for the job" },
-	[EXPLAIN_SERIAL] = { "serial", "serial_s", "serial part",
-			     "N - 1 workers idle while the serial part runs" },
-	[EXPLAIN_SPAWN] = { "spawn", "spawn_s", "spawn", "before each worker's first instruction" },
-	[EXPLAIN_JOIN] = { "join", "join_s", "join", "after the last worker's last instruction" },
-	[EXPLAIN_IMBALANCE] = { "imbalance", "imbalance_s", "imbalance", "workers done, waiting for the last one" },
-	[EXPLAIN_STARVED] = { "starved", "starved_s", "waiting for a CPU",
-			      "runnable but not running: the run-queue wait (oversubscription, other load)" },
-	[EXPLAIN_BLOCKED] = { "blocked", "blocked_s", "blocked",
-			      "off-CPU and not runnable (locks, I/O, sleep) beyond the work's own waits" },
-	[EXPLAIN_GIL] = { "gil", "gil_s", "GIL / one thread",
-			  "waiting for the GIL (gil) or for the one OS thread (green)" },
-	[EXPLAIN_EXTRA] = { "extra_cpu", "extra_cpu_s", "extra CPU",
-			    "on-CPU time beyond the work's own: contention, coherency, bandwidth" },
-	[EXPLAIN_IDLE] = { "idle", "idle_s", "idle (program)",
-			   "a program's capacity neither on a CPU nor waiting for one: serial parts, "
-			   "imbalance, blocking, not told apart from outside" },
+	[EXPLAIN_USEFUL] = { "useful", "useful work" },
+	[EXPLAIN_SERIAL] = { "serial", "serial part" },
+	[EXPLAIN_SPAWN] = { "spawn", "spawn" },
+	[EXPLAIN_JOIN] = { "join", "join" },
+	[EXPLAIN_IMBALANCE] = { "imbalance", "imbalance" },
+	[EXPLAIN_STARVED] = { "starved", "waiting for a CPU" },
+	[EXPLAIN_BLOCKED] = { "blocked", "blocked" },
+	[EXPLAIN_GIL] = { "gil", "GIL / one thread" },
+	[EXPLAIN_EXTRA] = { "extra_cpu", "extra CPU" },
+	[EXPLAIN_IDLE] = { "idle", "idle (program)" },
 };
+
+const char *explain_column(int part)
+{
+	return column_stack[part].name;
+}
 
 static void all_nan(double *parts)
 {
@@ -175,7 +173,7 @@ double explain_total(const double *parts)
 int explain_part_by_column(const char *column)
 {
 	for (int i = 0; i < EXPLAIN_PARTS; i++)
-		if (strcmp(explain_parts[i].column, column) == 0)
+		if (strcmp(explain_column(i), column) == 0)
 			return i;
 	return -1;
 }

@@ -31,15 +31,16 @@ enum explain_part {
 	EXPLAIN_PARTS
 };
 
-/* How a part is named: in the CSV (column), in tables (name) and in figures (label). */
+/* How a part is named in tables (name) and in figures (label); its CSV
+ * column, with its help, is column_stack[part] (src/api/column.h). */
 struct explain_part_info {
 	const char *name;	/* "serial" */
-	const char *column;	/* "serial_s" */
 	const char *label;	/* a figure's legend: "serial part" */
-	const char *help;	/* one line */
 };
 
 extern const struct explain_part_info explain_parts[EXPLAIN_PARTS];
+/* The part's CSV column: "serial_s". */
+const char *explain_column(int part);
 
 /* One worker's record, in seconds (CLOCK_MONOTONIC for the times). */
 struct explain_worker {
