@@ -83,6 +83,7 @@ SRC := \
 	src/cmd/b5.c \
 	src/cmd/compare.c \
 	src/cmd/demo.c \
+	src/cmd/explain.c \
 	src/cmd/fit.c \
 	src/cmd/info.c \
 	src/cmd/mpi_rank.c \

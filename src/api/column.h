@@ -35,6 +35,7 @@ struct column {
 	const char *unit;	/* "s", "GB/s", "KiB", "updates"; "" when none */
 	enum column_agg agg;
 	int integer;		/* a whole number >= 0 (written without a fraction) */
+	int negative;		/* may be below zero (the speedup stack's parts); else >= 0 */
 	const char *help;	/* one line: what it measures */
 };
 
