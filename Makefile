@@ -124,6 +124,7 @@ SRC := \
 	src/results/emit.c \
 	src/results/figure.c \
 	src/results/figure_b5.c \
+	src/results/figure_stack.c \
 	src/results/gnuplot.c \
 	src/results/rows.c \
 	src/results/summary.c \
