@@ -27,9 +27,9 @@ Q       := $(if $(V),,@)
 PREFIX  ?= /usr/local
 
 # Debian packages amdahl builds, tests and plots with (zstd: the README's worked
-# example, which the suite runs).
+# example, which the suite runs; xz-utils: the speedup stack of a program, tested).
 DEPS_PKGS := gcc make pkg-config libc6-dev libcriterion-dev libcsv-dev libjansson-dev \
-	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox zstd
+	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox zstd xz-utils
 # Packages only one target needs, each list installed by a deps-<name> target of its own.
 DEPS_PYTHON := python3 python3-gevent
 # The interpreter bench-python measures and tests/test_python.c runs.
