@@ -81,9 +81,10 @@ Test(compare, aa_files_are_flagged_at_most_alpha_of_the_time)
 	gsl_rng_set(rng, 13);
 	for (int pair = 0; pair < PAIRS; pair++) {
 		struct gate g;
+		static char names[GROUPS][16];	/* the groups keep a pointer to their name */
 		for (int i = 0; i < GROUPS; i++) {
-			char name[16];
-			snprintf(name, sizeof(name), "b%d", i);
+			char *name = names[i];
+			snprintf(name, sizeof(names[i]), "b%d", i);
 			noisy_group(&gb[i], ob[i], rng, name, REPS, 1, 0.01);
 			noisy_group(&gn[i], on[i], rng, name, REPS, 1, 0.01);
 		}
@@ -115,8 +116,9 @@ Test(compare, a_real_slowdown_is_caught_across_many_points)
 
 	gsl_rng_set(rng, 17);
 	for (int i = 0; i < GROUPS; i++) {
-		char name[16];
-		snprintf(name, sizeof(name), "b%d", i);
+		static char names[GROUPS][16];	/* the groups keep a pointer to their name */
+		char *name = names[i];
+		snprintf(name, sizeof(names[i]), "b%d", i);
 		noisy_group(&gb[i], ob[i], rng, name, REPS, 1, 0.005);
 		noisy_group(&gn[i], on[i], rng, name, REPS, 1.08, 0.005);
 	}
