@@ -318,3 +318,33 @@ Test(explain_cli, a_program_from_outside, .timeout = 120)
 		check_totals(&t, ns, 3);
 	csv_table_free(&t);
 }
+
+/* --explain off: the workers record nothing, the columns stay empty, and explain says why. */
+Test(explain_cli, off_records_nothing, .timeout = 60)
+{
+	const char *args[] = { "-b", "thread", "-P", "0.9", "-N", "1,2", "--reps", "1", "--work", "0.01",
+			       "--explain", "off", "-q", NULL };
+	const char *argv[] = { "explain", NULL, NULL };
+	char csv[4096], meta[4200];
+	struct cli_result r;
+	struct csv_table t;
+	char err[512], *m;
+
+	run_ok(&r, args, 50);
+	cli_free(&r);
+	path_in(csv, sizeof(csv), "run.csv");
+	cr_assert_eq(csv_table_read(csv, &t, err, sizeof(err)), 0, "%s", err);
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		for (size_t row = 0; row < t.nrows; row++)
+			cr_assert_str_empty(t.cells[row][csv_table_col(&t, parts[i])], "%s", parts[i]);
+	csv_table_free(&t);
+	snprintf(meta, sizeof(meta), "%s.meta.json", csv);
+	m = cli_slurp(meta);
+	cr_assert(m && strstr(m, "\"explain\": \"off\""), "meta.json: %s", m ? m : "(none)");
+	free(m);
+	argv[1] = csv;
+	cli_run(&r, 30, argv);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.err, "no part of the speedup stack is known"), "%s", r.err);
+	cli_free(&r);
+}
