@@ -145,7 +145,7 @@ static void timed_wait(void *p)
 	workrec_section_end(ts->r);
 }
 
-void workrec_run_worker(struct job *job, int worker, int n, const struct job_sync *sync)
+void workrec_run_started(struct job *job, int worker, int n, const struct job_sync *sync)
 {
 	struct worker_record *r = workrec_of(job, worker);
 	struct timed_sync ts = { sync, r };
@@ -155,9 +155,17 @@ void workrec_run_worker(struct job *job, int worker, int n, const struct job_syn
 		job_run_worker(job, worker, n, sync);
 		return;
 	}
-	workrec_start(r);
 	job_run_worker(job, worker, n, &timed);
 	workrec_end(r);
+}
+
+void workrec_run_worker(struct job *job, int worker, int n, const struct job_sync *sync)
+{
+	struct worker_record *r = workrec_of(job, worker);
+
+	if (r)
+		workrec_start(r);
+	workrec_run_started(job, worker, n, sync);
 }
 
 void workrec_on_serial(struct job *job, int k, int done)

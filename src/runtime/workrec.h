@@ -82,6 +82,9 @@ void workrec_sched_now(struct workrec_sched *s);
 /* job_run_worker, recorded in job->records when the job has them (its waits
  * at the barriers as sections). */
 void workrec_run_worker(struct job *job, int worker, int n, const struct job_sync *sync);
+/* The same for a worker whose record it started itself (workrec_start), to
+ * count in its span what it did first: gil's workers take the GIL. */
+void workrec_run_started(struct job *job, int worker, int n, const struct job_sync *sync);
 /* For job->on_serial: the calling worker's serial sections as sections of records[0]. */
 void workrec_on_serial(struct job *job, int k, int done);
 
