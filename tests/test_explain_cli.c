@@ -26,6 +26,15 @@
 
 static char *dir;
 
+/* Under a sanitizer every thread start costs milliseconds: spawning then
+ * outgrows the other losses, so the claims about the largest ones are left
+ * to plain builds (the books are checked in every build). */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+static const int sanitized = 1;
+#else
+static const int sanitized = 0;
+#endif
+
 static void setup(void)
 {
 	dir = cli_tmpdir();
@@ -168,14 +177,13 @@ Test(explain_cli, spin_serial_then_starved, .timeout = 120)
 	for (size_t i = 0; i < 6; i++) {
 		cr_assert(isfinite(cell(&t, ns[i], "useful")) && isfinite(cell(&t, ns[i], "starved")));
 		cr_assert(isnan(cell(&t, ns[i], "gil")) && isnan(cell(&t, ns[i], "idle")), "no GIL, not a program");
-		/* Twice the workers of the CPUs or more: they wait for one (up to
-		 * 16: at 64, a sanitizer's slow thread starts make spawning larger). */
-		if (ns[i] >= 2 * cpus && ns[i] <= 16)
+		/* Twice the workers of the CPUs or more: they wait for one. */
+		if (ns[i] >= 2 * cpus && !sanitized)
 			cr_assert_str_eq(largest(&t, ns[i]), "starved", "n = %d", ns[i]);
 	}
-	if (cli_busy_machine() || cpus < 2) {
+	if (cli_busy_machine() || cpus < 2 || sanitized) {
 		csv_table_free(&t);
-		cr_skip_test("the books close; the load average (or one CPU) leaves no free CPUs for the claims at N = 2");
+		cr_skip_test("the books close; the load average, one CPU or a sanitizer leaves the claims at N = 2 out");
 	}
 	check_totals(&t, ns, 6);
 	cr_assert_str_eq(largest(&t, 2), "serial", "N = 2 on two free CPUs loses most to the serial part");
@@ -190,7 +198,7 @@ Test(explain_cli, lock_blocked_or_spinning, .timeout = 120)
 	static const int ns[] = { 2, 4, 8 };
 	struct cli_result r;
 	struct csv_table t;
-	int quiet = !cli_busy_machine() && cli_usable_cpus() >= 2;
+	int quiet = !cli_busy_machine() && cli_usable_cpus() >= 2 && !sanitized;
 
 	run_ok(&r, args, 100);
 	cli_free(&r);
@@ -213,7 +221,7 @@ Test(explain_cli, lock_blocked_or_spinning, .timeout = 120)
 		cr_assert_str_eq(largest(&t, 2), "extra_cpu", "spin, n = 2");
 	csv_table_free(&t);
 	if (!quiet)
-		cr_skip_test("the books close; the load average (or one CPU) leaves no free CPUs for the largest losses");
+		cr_skip_test("the books close; the load average, one CPU or a sanitizer leaves the largest losses out");
 }
 
 /* 320 processes with almost no work: making and reaping them is the cost. */
@@ -278,7 +286,8 @@ Test(explain_cli, a_hog_shows_as_starved, .timeout = 120)
 	/* Two workers on two CPUs, one of them shared with the hog: a third of
 	 * their time or more waiting, on a quiet box; more on a busy one. */
 	cr_assert_gt(cell(&t, 2, "starved"), 0.25, "starved %g of 2", cell(&t, 2, "starved"));
-	cr_assert_str_eq(largest(&t, 2), "starved");
+	if (!sanitized)
+		cr_assert_str_eq(largest(&t, 2), "starved");
 	csv_table_free(&t);
 }
 
