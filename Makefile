@@ -125,6 +125,7 @@ SRC := \
 	src/results/figure.c \
 	src/results/figure_b5.c \
 	src/results/figure_stack.c \
+	src/results/figure_table.c \
 	src/results/gnuplot.c \
 	src/results/rows.c \
 	src/results/summary.c \
