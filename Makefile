@@ -27,9 +27,9 @@ Q       := $(if $(V),,@)
 PREFIX  ?= /usr/local
 
 # Debian packages amdahl builds, tests and plots with (zstd: the README's worked
-# example, which the suite runs).
+# example, which the suite runs; xz-utils: the speedup stack of a program, tested).
 DEPS_PKGS := gcc make pkg-config libc6-dev libcriterion-dev libcsv-dev libjansson-dev \
-	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox zstd
+	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox zstd xz-utils
 # Packages only one target needs, each list installed by a deps-<name> target of its own.
 DEPS_PYTHON := python3 python3-gevent
 # The interpreter bench-python measures and tests/test_python.c runs.
@@ -83,6 +83,7 @@ SRC := \
 	src/cmd/b5.c \
 	src/cmd/compare.c \
 	src/cmd/demo.c \
+	src/cmd/explain.c \
 	src/cmd/fit.c \
 	src/cmd/info.c \
 	src/cmd/mpi_rank.c \
@@ -101,10 +102,13 @@ SRC := \
 	src/engine/meta.c \
 	src/engine/output.c \
 	src/engine/reap.c \
+	src/engine/sample.c \
+	src/engine/stack.c \
 	src/engine/stop.c \
 	src/engine/sweep.c \
 	src/engine/sweep_rows.c \
 	src/engine/sweep_summary.c \
+	src/models/explain.c \
 	src/models/fit.c \
 	src/models/gate.c \
 	src/models/interval.c \
@@ -120,6 +124,7 @@ SRC := \
 	src/results/emit.c \
 	src/results/figure.c \
 	src/results/figure_b5.c \
+	src/results/figure_stack.c \
 	src/results/figure_table.c \
 	src/results/gnuplot.c \
 	src/results/rows.c \

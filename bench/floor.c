@@ -39,6 +39,7 @@ struct floor_opts {
 	const char *amdahl, *nlist, *keep;
 	int reps;
 	double work_s;
+	const char *explain;	/* amdahl's --explain: on or off */
 };
 
 static double now(void)
@@ -190,6 +191,8 @@ static int run_amdahl(const struct floor_opts *o, const char *csv, const char *e
 	argv[k++] = "1";
 	argv[k++] = "--order";
 	argv[k++] = "points";
+	argv[k++] = "--explain";
+	argv[k++] = o->explain;
 	argv[k++] = "-q";
 	argv[k++] = "-o";
 	argv[k++] = csv;
@@ -259,13 +262,14 @@ static int usable_cores(void)
 
 static void usage(FILE *fp)
 {
-	fputs("usage: floor [-a AMDAHL] [-N LIST] [-r REPS] [--work SECONDS] [--keep FILE.csv]\n\n"
+	fputs("usage: floor [-a AMDAHL] [-N LIST] [-r REPS] [--work SECONDS] [--explain on|off] [--keep FILE.csv]\n\n"
 	      "Measure the bare floors of the thread, process and openmp backends and amdahl's\n"
 	      "wall time for P=1 with almost no work beside them; print the ratios.\n\n"
 	      "  -a, --amdahl PATH   the binary (default build/amdahl, or $AMDAHL)\n"
 	      "  -N LIST             worker counts (default 1..320:x2)\n"
 	      "  -r, --reps R        floor repetitions, half before amdahl and half after (default 20)\n"
 	      "      --work SECONDS  amdahl's --work (default 0.001)\n"
+	      "      --explain on|off  amdahl's --explain: the speedup stack's records (default on)\n"
 	      "      --keep FILE     keep amdahl's CSV there (default: a temporary file)\n", fp);
 }
 
@@ -280,6 +284,7 @@ static int parse_opts(int argc, char **argv, struct floor_opts *o)
 {
 	static const struct option opts[] = {
 		{ "amdahl", required_argument, NULL, 'a' },
+		{ "explain", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ "reps", required_argument, NULL, 'r' },
@@ -295,6 +300,13 @@ static int parse_opts(int argc, char **argv, struct floor_opts *o)
 		case 'a': o->amdahl = optarg; break;
 		case 'N': o->nlist = optarg; break;
 		case 'k': o->keep = optarg; break;
+		case 'e':
+			if (strcmp(optarg, "on") != 0 && strcmp(optarg, "off") != 0) {
+				bad_usage("bad --explain '%s': expected on or off", optarg);
+				return -1;
+			}
+			o->explain = optarg;
+			break;
 		case 'h': usage(stdout); return 1;
 		case 'r':
 			if (parse_u64(optarg, &u) < 0 || u < 2 || u > 10000) {
@@ -350,7 +362,7 @@ static void print_table(const struct floor_opts *o, const struct int_list *ns, s
 
 int main(int argc, char **argv)
 {
-	struct floor_opts o = { getenv("AMDAHL") ? getenv("AMDAHL") : "build/amdahl", "1..320:x2", NULL, 20, 0.001 };
+	struct floor_opts o = { getenv("AMDAHL") ? getenv("AMDAHL") : "build/amdahl", "1..320:x2", NULL, 20, 0.001, "on" };
 	char tmpl[] = "/tmp/amdahl-floor-XXXXXX", csv[4200], errpath[4200], err[512];
 	struct int_list ns;
 	struct samples s;

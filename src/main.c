@@ -18,6 +18,7 @@ static const struct command {
 	{ "run", cmd_run, "measure workloads or programs over backends, P and N; CSV out" },
 	{ "theory", cmd_theory, "print Amdahl, Gustafson and the machine ceiling for P and N" },
 	{ "fit", cmd_fit, "fit Amdahl's P (bootstrap interval), Karp-Flatt and the USL to run CSVs" },
+	{ "explain", cmd_explain, "where the speedup went: each N's capacity split into the speedup stack's parts" },
 	{ "compare", cmd_compare, "judge a new run against a base run: exit 1 on a regression (CI gate)" },
 	{ "plot", cmd_plot, "draw run CSVs (or the law alone) as figures with gnuplot" },
 	{ "b5", cmd_b5, "the talk's beer-by-bicycle pipeline: throughput beside its bottleneck law" },

@@ -32,6 +32,20 @@ static inline FILE *synth_open(const char *path)
 	return fp;
 }
 
+/* Empty cells for the columns after label (the speedup stack's), and the newline. */
+static inline void synth_empty_tail(FILE *fp)
+{
+	char head[4096];
+	int commas = 0;
+
+	csv_header_text(head, sizeof(head));
+	for (const char *c = strstr(head, ",label"); c && *c; c++)
+		commas += *c == ',';
+	for (int i = 1; i < commas; i++)
+		fputc(',', fp);
+	fputc('\n', fp);
+}
+
 /* One row with its CPU time (cpu <= 0 leaves it empty); p < 0 writes an empty p (a --cmd row). */
 static inline void synth_row_cpu(FILE *fp, const char *backend, const char *workload, double p, int n, int rep,
 				 double wall, double cpu, double speedup, double cores, int weak, const char *label)
@@ -48,8 +62,9 @@ static inline void synth_row_cpu(FILE *fp, const char *backend, const char *work
 	}
 	if (cpu > 0)
 		snprintf(cp, sizeof(cp), "%.9g", cpu);
-	fprintf(fp, "%s,%s,%s,%d,%d,%.9g,%s,%s,%s,%g,%s,,,0.1,1000,1,%s,,,,,,%s\n", backend, workload, pc, n, rep,
+	fprintf(fp, "%s,%s,%s,%d,%d,%.9g,%s,%s,%s,%g,%s,,,0.1,1000,1,%s,,,,,,%s", backend, workload, pc, n, rep,
 		wall, sp, am, ef, cores, cp, weak ? "weak" : "strong", label ? label : "");
+	synth_empty_tail(fp);
 }
 
 /* One row; p < 0 writes an empty p (a --cmd row). speedup <= 0 leaves it empty. */

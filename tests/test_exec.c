@@ -46,7 +46,7 @@ Test(exec, measure_times_the_program_and_its_cpu)
 	char err[512];
 
 	timing_init(&t);
-	cr_assert_eq(exec_measure(&c, 2, &t, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(exec_measure(&c, 2, &t, NULL, err, sizeof(err)), 0, "%s", err);
 	/* sleep 0.2: at least 0.2 s of wall, almost no CPU, a few MB of RSS */
 	cr_assert(t.wall_s >= 0.2 && t.wall_s < 2.0, "wall %g", t.wall_s);
 	cr_assert(t.cpu_s >= 0 && t.cpu_s < 0.1, "cpu %g", t.cpu_s);
@@ -60,8 +60,8 @@ Test(exec, env_templates_reach_the_program)
 	struct timing t;
 	char err[512];
 
-	cr_assert_eq(exec_measure(&c, 7, &t, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(exec_measure(&c, 6, &t, err, sizeof(err)), -1);
+	cr_assert_eq(exec_measure(&c, 7, &t, NULL, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(exec_measure(&c, 6, &t, NULL, err, sizeof(err)), -1);
 	cr_assert(strstr(err, "exited with status 1"), "%s", err);
 }
 
@@ -71,11 +71,11 @@ Test(exec, failure_names_the_status_and_stderr_tail)
 	struct timing t;
 	char err[512];
 
-	cr_assert_eq(exec_measure(&c, 1, &t, err, sizeof(err)), -1);
+	cr_assert_eq(exec_measure(&c, 1, &t, NULL, err, sizeof(err)), -1);
 	cr_assert(strstr(err, "exited with status 3"), "%s", err);
 	cr_assert(strstr(err, "broken pipe dream"), "%s", err);
 	c.ignore_failure = 1;
-	cr_assert_eq(exec_measure(&c, 1, &t, err, sizeof(err)), 0);
+	cr_assert_eq(exec_measure(&c, 1, &t, NULL, err, sizeof(err)), 0);
 }
 
 /* The rows of a run CSV, in a table of the test's own (each test runs in a process of its own). */

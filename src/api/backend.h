@@ -15,8 +15,17 @@
 #include "timing.h"
 #include "workload.h"
 
+/* How a backend's workers map to OS threads (the speedup stack reads their
+ * records accordingly: docs/explain.md). */
+enum backend_threads {
+	BACKEND_THREADS_EACH,	/* a new thread or process per worker and repetition */
+	BACKEND_THREADS_TEAM,	/* a team kept between repetitions, the calling thread its worker 0 */
+	BACKEND_THREADS_ONE,	/* one OS thread runs every worker, one at a time */
+};
+
 struct backend {
 	const char *name, *summary;
+	enum backend_threads threads;
 	const char *unavailable;		/* NULL when usable, else why not */
 	const struct option_spec *params;	/* options it owns; NULL or {NULL}-terminated */
 	const struct column *columns;		/* CSV columns it fills; NULL or {NULL}-terminated */

@@ -1,7 +1,8 @@
 /*
  * The plugin columns, found by walking the registries: no table is built and
  * none is stored, so a column exists exactly when a registered plugin
- * declares it.
+ * declares it. After them, the harness's own table: the speedup stack's
+ * parts (docs/explain.md).
  */
 #include "column.h"
 #include "backend.h"
@@ -9,7 +10,30 @@
 
 #include <string.h>
 
-/* The k-th column table of the registries (backends first), or NULL past the end. */
+const struct column column_stack[] = {
+	{ .name = "useful_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "T_1's work: the on- and off-CPU time one worker needed for the job (calibrated)" },
+	{ .name = "serial_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "N - 1 workers idle while the serial part runs" },
+	{ .name = "spawn_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "before each worker's first instruction, and waiting for a later-started one" },
+	{ .name = "join_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1, .help = "after the last worker's last instruction" },
+	{ .name = "imbalance_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "workers done, waiting for one that ran longer" },
+	{ .name = "starved_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "runnable but not running: the run-queue wait (oversubscription, other load)" },
+	{ .name = "blocked_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "off-CPU and not runnable (locks, I/O, sleep) beyond the work's own waits" },
+	{ .name = "gil_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "waiting for the GIL (gil) or for the one OS thread (green)" },
+	{ .name = "extra_cpu_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "on-CPU time beyond the work's own: contention, coherency, bandwidth" },
+	{ .name = "idle_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
+	  .help = "a program's capacity neither on a CPU nor waiting for one (--cmd)" },
+	{ .name = NULL },
+};
+
+/* The k-th column table: the registries' (backends first), then the harness's; NULL past the end. */
 static const struct column *table_at(size_t k)
 {
 	size_t i = 0;
@@ -20,12 +44,12 @@ static const struct column *table_at(size_t k)
 	for (const struct workload *const *w = workload_registry; *w; w++)
 		if (i++ == k)
 			return (*w)->columns;
-	return NULL;
+	return i == k ? column_stack : NULL;
 }
 
 static size_t table_count(void)
 {
-	size_t n = 0;
+	size_t n = 1;	/* the harness's */
 
 	for (const struct backend *const *b = backend_registry; *b; b++)
 		n++;

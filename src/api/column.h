@@ -35,11 +35,17 @@ struct column {
 	const char *unit;	/* "s", "GB/s", "KiB", "updates"; "" when none */
 	enum column_agg agg;
 	int integer;		/* a whole number >= 0 (written without a fraction) */
+	int negative;		/* may be below zero (the speedup stack's parts); else >= 0 */
 	const char *help;	/* one line: what it measures */
 };
 
 /* Values by column id travel in arrays of this many (struct timing). */
 #define COLUMNS_MAX 16
+
+/* The speedup stack's parts (src/models/explain.h), in the order of enum
+ * explain_part, NULL-terminated: the harness's own columns, walked after the
+ * plugins'. */
+extern const struct column column_stack[];
 
 /* How many plugin columns there are, and each by id (NULL past the end). */
 size_t column_count(void);

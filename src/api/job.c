@@ -60,8 +60,12 @@ void job_serial(struct job *job, int k)
 {
 	uint64_t u = job_serial_units(job, k);
 
+	if (job->on_serial)
+		job->on_serial(job, k, 0);
 	if (u)
 		job->workload->serial(job, u);
+	if (job->on_serial)
+		job->on_serial(job, k, 1);
 }
 
 void job_parallel(struct job *job, int k, int worker, int nworkers)

@@ -72,6 +72,10 @@ struct job {
 	 * nothing; else max_workers + 1 in MAP_SHARED memory, [1 + w] worker w's,
 	 * filled by the backends at each worker's start and end. */
 	struct worker_record *records;
+	/* Called on the calling worker before (done 0) and after (done 1) each
+	 * serial section k when set: the speedup stack times them
+	 * (workrec_on_serial); NULL by default. */
+	void (*on_serial)(struct job *job, int k, int done);
 	char err[256];			/* why setup/run refused or failed */
 };
 

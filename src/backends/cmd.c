@@ -5,7 +5,11 @@
  * and nothing else; every other backend refuses exec.
  */
 #include "../api/backend.h"
+#include "../base/clock.h"
 #include "../engine/exec.h"
+#include "../runtime/workrec.h"
+
+#include <stdint.h>
 
 static const char *cmd_refuse(const struct workload *w)
 {
@@ -25,12 +29,25 @@ static int cmd_prepare(const struct workload *w, struct job *job, int n)
 	return 0;
 }
 
+/* With records (the speedup stack), the program is the calling worker's
+ * record: its clock, its tree's CPU time, its threads' sampled run-queue wait. */
 static int cmd_run(const struct workload *w, struct job *job, int n, struct timing *out)
 {
+	struct worker_record *r = workrec_of(job, -1);
+	uint64_t wait = 0;
+	int rc;
+
 	(void)w;
 	if (!job->cmd)
 		return job_fail(job, "no --cmd to run");
-	return exec_measure(job->cmd, n, out, job->err, sizeof(job->err));
+	rc = exec_measure(job->cmd, n, out, r ? &wait : NULL, job->err, sizeof(job->err));
+	if (rc == 0 && r && wait != UINT64_MAX) {
+		r->end_s = clock_now();
+		r->start_s = r->end_s - out->wall_s;
+		r->end.run_ns = (uint64_t)(out->cpu_s * 1e9);
+		r->end.wait_ns = wait;
+	}
+	return rc;
 }
 
 /* exec_measure fills it from the program's rusage. */

@@ -98,9 +98,14 @@ static void *worker_main(void *p)
 {
 	struct gil_worker *me = p;
 	struct job_sync sync = { barrier_wait, me };
+	struct worker_record *r = workrec_of(me->ctx->job, me->worker);
 
+	/* The record starts before the first take: a worker's first wait for
+	 * the GIL is the GIL's cost, not the cost of starting it. */
+	if (r)
+		workrec_start(r);
 	gil_take(&me->ts);
-	workrec_run_worker(me->ctx->job, me->worker, me->ctx->n, &sync);
+	workrec_run_started(me->ctx->job, me->worker, me->ctx->n, &sync);
 	gil_exit(&me->ts);
 	return NULL;
 }

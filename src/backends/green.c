@@ -226,6 +226,7 @@ static const char *green_refuse(const struct workload *w)
 const struct backend backend_green = {
 	.name = "green",
 	.summary = "greenlets (ucontext) on one OS thread, switched when they block; epoll/timerfd hub",
+	.threads = BACKEND_THREADS_ONE,
 	.refuse = green_refuse,
 	.run = green_run,
 };

@@ -63,15 +63,20 @@ static int openmp_regions(struct job *job, int n)
 				got = omp_get_num_threads();
 			job_worker_start(job, me);
 			/* The parallel section is split over the team we asked for;
-			 * a worker's record spans its first region to its last. */
+			 * a worker's record spans its first region to its last, the
+			 * time between regions a section of it (as a barrier's). */
 			if (me < n) {
 				struct worker_record *r = workrec_of(job, me);
 
 				if (r && k == 0)
 					workrec_start(r);
+				else if (r)
+					workrec_section_end(r);	/* its time between regions */
 				job_parallel(job, k, me, n);
 				if (r && k == job->phases - 1)
 					workrec_end(r);
+				else if (r)
+					workrec_section_begin(r);
 			}
 			TSAN_RELEASE(region_end);
 		}
@@ -105,6 +110,7 @@ static int openmp_run(const struct workload *w, struct job *job, int n, struct t
 const struct backend backend_openmp = {
 	.name = "openmp",
 	.summary = "an OpenMP parallel region with num_threads(N) per phase; warm team",
+	.threads = BACKEND_THREADS_TEAM,
 	.prepare = openmp_prepare,
 	.run = openmp_run,
 };

@@ -10,6 +10,7 @@
 int cmd_b5(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 /* The mpi backend's ranks (src/backends/mpi.c), not listed in --help. */

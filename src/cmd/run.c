@@ -11,6 +11,7 @@
 #include "../engine/meta.h"
 #include "../engine/output.h"
 #include "../engine/engine.h"
+#include "../engine/calibrate.h"
 #include "../engine/sweep.h"
 #include "../base/topology.h"
 #include "../base/util.h"
@@ -38,11 +39,13 @@ struct run_opts {
 	double work, timeout, cv_warn;
 	uint64_t seed;
 	int scaling, order, pin;	/* enum scaling, sweep_order, topology_pin */
+	int explain;			/* run_switch: 0 on, 1 off */
 	struct params params;
 };
 
 static const char *const run_scalings[] = { [SCALING_STRONG] = "strong", [SCALING_WEAK] = "weak", NULL };
 static const char *const run_orders[] = { [ENGINE_ROUNDS] = "rounds", [ENGINE_POINTS] = "points", NULL };
+static const char *const run_switch[] = { "on", "off", NULL };
 
 #define RUN_AT(field) OPTION_AT(struct run_opts, field)
 
@@ -74,6 +77,9 @@ static const struct option_spec run_specs[] = {
 	  .help = "rounds: each round visits every point once,\nN=1 first, the rest shuffled; speedup is "
 	  "paired with the\nsame round's N=1. points: each point's repetitions back\nto back; speedup "
 	  "against the median N=1 time" },
+	{ .name = "explain", .kind = OPTION_CHOICE, .choices = run_switch, .def = "on", RUN_AT(explain),
+	  .help = "on: every row carries the speedup stack's parts\n(useful_s ... idle_s: where the N workers' time went;\n"
+	  "amdahl explain); off: workers record nothing" },
 	{ .name = "timeout", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS | OPTION_MIN_OPEN, .min = 0,
 	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", RUN_AT(timeout),
 	  .help = "per measurement (default 60 + 10 x work)" },
@@ -325,6 +331,7 @@ static void run_config(const struct run_opts *o, struct sweep_config *cfg, const
 	cfg->params = &o->params;
 	cfg->cores = machine_usable_cores();
 	cfg->placement = pl;
+	cfg->explain = o->explain == 0;
 	cfg->quiet = o->quiet;
 	cfg->progress = !o->quiet && isatty(STDERR_FILENO);
 }
@@ -337,9 +344,12 @@ static void run_meta(json_t *meta, const struct run_opts *o, const struct sweep_
 	char cpus[4300];
 
 	for (size_t i = 0; i < cfg->nworkloads; i++)
-		json_object_set_new(cal, cfg->workloads[i]->name, json_pack("{s:f,s:I}", "units_per_s", so->rates[i],
-									    "units", (json_int_t)so->units[i]));
+		json_object_set_new(cal, cfg->workloads[i]->name,
+				    json_pack("{s:f,s:I,s:f,s:f}", "units_per_s", so->rates[i], "units",
+					      (json_int_t)so->units[i], "cpu_s_per_unit", so->calib[i].cpu_s,
+					      "off_s_per_unit", so->calib[i].off_s));
 	json_object_set_new(meta, "calibration", cal);
+	json_object_set_new(meta, "explain", json_string(run_switch[o->explain]));
 	json_object_set_new(meta, "order", json_string(run_orders[o->order]));
 	json_object_set_new(meta, "seed", json_integer((json_int_t)o->seed));
 	json_object_set_new(meta, "pin", json_string(topology_pin_name(o->pin)));

@@ -3,12 +3,14 @@
  * execvpe start them (PATH search included) and PR_SET_PDEATHSIG ties each
  * to the process that started it; wordexp splits the
  * words as a shell would (quotes, no command substitution), wait4 gives the
- * child's CPU time and peak RSS. Its stderr goes to an unlinked temporary
- * file so that a failure can show its tail.
+ * child's CPU time and peak RSS; with the speedup stack on, a sampler reads
+ * its threads' run-queue wait while it runs (sample.h). Its stderr goes to
+ * an unlinked temporary file so that a failure can show its tail.
  */
 #define _GNU_SOURCE
 #include "exec.h"
 #include "reap.h"
+#include "sample.h"
 #include "stop.h"
 #include "../base/clock.h"
 #include "../base/util.h"
@@ -276,22 +278,47 @@ static pid_t spawn(char *const argv[], char *const envp[], const struct spawn_io
 	return pid;
 }
 
+/* Wait for pid to end; with a sampler, leave it unreaped (WNOWAIT) for the
+ * sampler's last look first. The clock is read as soon as it has ended. */
+static int wait_end(pid_t pid, struct sampler *smp, int *status, struct rusage *ru, double *end, uint64_t *wait_ns)
+{
+	siginfo_t si;
+
+	if (smp) {
+		while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0)
+			if (errno != EINTR)
+				break;
+		*end = clock_now();
+		*wait_ns = sampler_stop(smp, NULL);
+	}
+	while (wait4(pid, status, 0, ru) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!smp)
+		*end = clock_now();
+	return 0;
+}
+
 static int spawn_wait(char *const argv[], char *const envp[], int show_output, struct timing *t,
-		      int *status, int errfd)
+		      int *status, int errfd, uint64_t *wait_ns)
 {
 	struct spawn_io io = { show_output, errfd };
+	struct sampler *smp = NULL;
 	struct rusage ru;
-	double t0;
+	double t0, end;
 	pid_t pid;
 
 	t0 = clock_now();
 	if ((pid = spawn(argv, envp, &io)) < 0)
 		return -1;
-	while (wait4(pid, status, 0, &ru) < 0)
-		if (errno != EINTR)
-			return -1;
+	if (wait_ns)
+		smp = sampler_start(pid);
+	if (wait_end(pid, smp, status, &ru, &end, wait_ns) < 0)
+		return -1;
+	if (wait_ns && !smp)
+		*wait_ns = UINT64_MAX;	/* could not sample */
 	if (t) {
-		t->wall_s = clock_now() - t0;
+		t->wall_s = end - t0;
 		t->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
 			   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 		timing_set(t, "rss_kb", (double)ru.ru_maxrss);
@@ -310,7 +337,8 @@ static void describe_status(int status, char *buf, size_t len)
 }
 
 static int run_line(const char *line, int shell, const char *const *env, int n, int show_output,
-		    struct timing *t, int *status, char *tail, size_t taillen, char *err, size_t errlen)
+		    struct timing *t, uint64_t *wait_ns, int *status, char *tail, size_t taillen, char *err,
+		    size_t errlen)
 {
 	char *sh_argv[] = { "sh", "-c", (char *)line, NULL };
 	char **envp = build_env(env, n), **argv = sh_argv;
@@ -326,7 +354,7 @@ static int run_line(const char *line, int shell, const char *const *env, int n, 
 	}
 	if (!show_output)
 		errfd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	rc = spawn_wait(argv, envp, show_output, t, status, errfd);
+	rc = spawn_wait(argv, envp, show_output, t, status, errfd, wait_ns);
 	if (rc < 0)
 		snprintf(err, errlen, "cannot start '%s': %s", argv[0], strerror(errno));
 	else if (tail && errfd >= 0)
@@ -341,12 +369,12 @@ static int run_line(const char *line, int shell, const char *const *env, int n, 
 	return rc;
 }
 
-int exec_measure(const struct exec_cmd *cmd, int n, struct timing *t, char *err, size_t errlen)
+int exec_measure(const struct exec_cmd *cmd, int n, struct timing *t, uint64_t *wait_ns, char *err, size_t errlen)
 {
 	char *line = exec_expand(cmd->tmpl, n), tail[200], how[96];
 	int status = 0, rc;
 
-	rc = run_line(line, cmd->shell, cmd->env, n, cmd->show_output, t, &status, tail, sizeof(tail),
+	rc = run_line(line, cmd->shell, cmd->env, n, cmd->show_output, t, wait_ns, &status, tail, sizeof(tail),
 		      err, errlen);
 	if (rc == 0 && status != 0 && !cmd->ignore_failure) {
 		describe_status(status, how, sizeof(how));
@@ -362,7 +390,7 @@ int exec_helper(const char *what, const char *line, int n, int show_output, char
 	char *l = exec_expand(line, n), tail[200], how[96];
 	int status = 0, rc;
 
-	rc = run_line(l, 1, NULL, n, show_output, NULL, &status, tail, sizeof(tail), err, errlen);
+	rc = run_line(l, 1, NULL, n, show_output, NULL, NULL, &status, tail, sizeof(tail), err, errlen);
 	if (rc == 0 && status != 0) {
 		describe_status(status, how, sizeof(how));
 		snprintf(err, errlen, "%s '%s' %s%s%s", what, l, how, tail[0] ? "; its stderr ends: " : "", tail);

@@ -9,6 +9,7 @@
 #define AMDAHL_EXEC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../api/timing.h"
 
@@ -43,10 +44,12 @@ int exec_check(const struct exec_cmd *cmd, char *err, size_t errlen);
 
 /*
  * Run the command once with N = n and measure it: wall_s (monotonic, spawn
- * to wait), cpu_s (the child's rusage), rss_kb (peak resident set). Returns
- * 0, or -1 with a reason (the exit status and the tail of its stderr).
+ * to its end), cpu_s (the child's rusage), rss_kb (peak resident set), and
+ * when wait_ns is not NULL the run-queue wait of its threads, sampled
+ * (sample.h; UINT64_MAX when it could not be). Returns 0, or -1 with a
+ * reason (the exit status and the tail of its stderr).
  */
-int exec_measure(const struct exec_cmd *cmd, int n, struct timing *t, char *err, size_t errlen);
+int exec_measure(const struct exec_cmd *cmd, int n, struct timing *t, uint64_t *wait_ns, char *err, size_t errlen);
 
 /* Run a helper command line (setup, prepare) through sh -c with {N}. */
 int exec_helper(const char *what, const char *line, int n, int show_output, char *err, size_t errlen);

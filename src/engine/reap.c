@@ -202,16 +202,31 @@ static void tree_by_scan(struct pids *out)
 	} while (out->len > before);
 }
 
-/* Every descendant of this process (itself first, at v[0]). */
-static void descendants(struct pids *out)
+/* root and every descendant of it (root first, at v[0]). */
+static void tree_of(pid_t root, struct pids *out)
 {
 	out->len = 0;
-	pids_add(out, getpid());
+	pids_add(out, root);
 	for (size_t i = 0; i < out->len; i++)
 		if (children_of(out->v[i], out) < 0) {
 			tree_by_scan(out);
 			return;
 		}
+}
+
+/* Every descendant of this process (itself first, at v[0]). */
+static void descendants(struct pids *out)
+{
+	tree_of(getpid(), out);
+}
+
+size_t reap_tree_pids(pid_t root, pid_t **v)
+{
+	struct pids p = { 0 };
+
+	tree_of(root, &p);
+	*v = p.v;
+	return p.len;
 }
 
 /* ---- ending ---- */

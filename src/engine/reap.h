@@ -42,6 +42,9 @@ struct reap_report {
  */
 void reap_tree(pid_t child, double grace, struct reap_report *r);
 
+/* root and the processes under it, root first, into *v (free it); how many. */
+size_t reap_tree_pids(pid_t root, pid_t **v);
+
 /* One line for a report: "the measuring process and 2 processes under it were ended (1 had left its process group)". */
 void reap_describe(const struct reap_report *r, char *buf, size_t len);
 

@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include "sweep_int.h"
 #include "calibrate.h"
+#include "stack.h"
 #include "stop.h"
 #include "../api/backend.h"
 #include "../api/workload.h"
@@ -38,8 +39,10 @@ static void job_init_for(struct job *job, const struct sweep_config *cfg, const 
 
 /* ---- the measuring child ---- */
 
+/* One repetition; with cal (the speedup stack on), the job's records are
+ * reset before it and read after it, outside the timed region. */
 static int measure_once(const struct backend *b, const struct workload *w, struct job *job, int n,
-			struct timing *t)
+			const struct calibration *cal, struct timing *t)
 {
 	double c0, t0, t1, c1;
 	int rc;
@@ -51,6 +54,8 @@ static int measure_once(const struct backend *b, const struct workload *w, struc
 	if (b->prepare && b->prepare(w, job, n) < 0)
 		return -1;
 	job_cpus_reset(job);
+	if (job->records)
+		stack_begin(job);
 	c0 = clock_cpu(1);
 	t0 = clock_now();
 	rc = b->run(w, job, n, t);
@@ -65,6 +70,8 @@ static int measure_once(const struct backend *b, const struct workload *w, struc
 		t->cpu_s = c1 - c0;
 	if (w->report)
 		w->report(job, t);
+	if (job->records)
+		stack_end(job, b, cal, t0, t1, t);
 	return 0;
 }
 
@@ -83,30 +90,35 @@ static int visit_child(void *ctx, size_t point, int first, int n, struct engine_
 	const struct sweep *s = ctx;
 	const struct sweep_point *pt = &s->points[point];
 	const struct workload *w = pt->workload;
+	const struct calibration *cal = pt->cmd ? NULL : &s->out->calib[pt->wi];
 	struct timing t;
 	struct job job;
 
 	job_init_for(&job, s->cfg, w, pt->p, s->out->units[pt->wi], pt->n);
 	job.cmd = pt->cmd;
+	if (s->cfg->explain && stack_open(&job) < 0)
+		return engine_child_error(ch, job.err);
 	/* Pinned before setup, so the workload's memory is first touched (and so
 	 * placed, on NUMA machines) where the serial part will run. */
 	job_worker_start(&job, -1);
 	if (w->setup && w->setup(&job) < 0)
 		return engine_child_error(ch, job.err);
 	for (int i = 0; i < visit_warmups(ctx, point, first); i++) {
-		if (measure_once(pt->backend, w, &job, pt->n, &t) < 0)
+		if (measure_once(pt->backend, w, &job, pt->n, cal, &t) < 0)
 			return engine_child_error(ch, job.err);
 		if (engine_child_warmup(ch) < 0)
 			return 1;
 	}
 	for (int r = first; r < first + n; r++) {
-		if (measure_once(pt->backend, w, &job, pt->n, &t) < 0)
+		if (measure_once(pt->backend, w, &job, pt->n, cal, &t) < 0)
 			return engine_child_error(ch, job.err);
 		if (engine_child_rep(ch, r, &t) < 0)
 			return 1;
 	}
 	if (w->teardown)
 		w->teardown(&job);
+	if (job.records)
+		stack_close(&job);
 	return 0;
 }
 
@@ -145,14 +157,14 @@ static int calib_child(void *arg, struct engine_child *ch)
 {
 	const struct calib_args *ca = arg;
 	struct job job;
-	double rate;
+	struct calibration cal;
 
 	job_init_for(&job, ca->cfg, ca->w, 1.0, 1, 1);
 	if (ca->w->setup && ca->w->setup(&job) < 0)
 		return engine_child_error(ch, job.err);
-	if (calibrate_rate(&job, &rate) < 0)
+	if (calibrate_measure(&job, &cal) < 0)
 		return engine_child_error(ch, job.err);
-	engine_child_rep(ch, 0, &rate);
+	engine_child_rep(ch, 0, &cal);
 	if (ca->w->teardown)
 		ca->w->teardown(&job);
 	return 0;
@@ -166,11 +178,13 @@ static int calibrate_all(struct sweep *s)
 	for (size_t i = 0; i < cfg->nworkloads; i++) {
 		struct calib_args ca = { cfg, cfg->workloads[i] };
 		enum engine_once_status rc;
-		double rate = 0;
+		struct calibration cal = { 0 };
+		double rate;
 
 		if (ca.w->needs & WORKLOAD_EXTERNAL)
 			continue;	/* a program has no units to calibrate */
-		rc = engine_once(calib_child, &ca, sizeof(rate), &rate, cfg->timeout_s, why, sizeof(why));
+		rc = engine_once(calib_child, &ca, sizeof(cal), &cal, cfg->timeout_s, why, sizeof(why));
+		rate = cal.rate;
 		if (rc == ENGINE_ONCE_INTERRUPTED) {
 			s->out->interrupted = 1;
 			return -1;
@@ -182,6 +196,7 @@ static int calibrate_all(struct sweep *s)
 			return -1;
 		}
 		s->out->rates[i] = rate;
+		s->out->calib[i] = cal;
 		s->out->units[i] = calibrate_units(rate, cfg->work_s);
 	}
 	return 0;
@@ -300,6 +315,7 @@ int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 	memset(out, 0, sizeof(*out));
 	out->units = xcalloc(cfg->nworkloads, sizeof(*out->units));
 	out->rates = xcalloc(cfg->nworkloads, sizeof(*out->rates));
+	out->calib = xcalloc(cfg->nworkloads, sizeof(*out->calib));
 	if (csv_write_header(cfg->out) < 0 || fflush(cfg->out) != 0) {
 		out->write_error = 1;
 		return -1;
@@ -325,6 +341,8 @@ void sweep_outcome_free(struct sweep_outcome *out)
 {
 	free(out->units);
 	free(out->rates);
+	free(out->calib);
 	out->units = NULL;
 	out->rates = NULL;
+	out->calib = NULL;
 }

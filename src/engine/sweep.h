@@ -22,6 +22,7 @@
 struct backend;
 struct workload;
 struct topology_placement;
+struct calibration;
 
 struct sweep_config {
 	const struct backend **backends;
@@ -41,6 +42,7 @@ struct sweep_config {
 	size_t ncmds;			/* them (backends = {cmd}, workloads = {exec}) */
 	double cores;			/* usable cores: the ceiling and the `cores` column */
 	const struct topology_placement *placement;	/* --pin and SMT marks; may be NULL */
+	int explain;			/* the speedup stack's parts in every row (docs/explain.md) */
 	int quiet;			/* no progress and no summary */
 	int progress;			/* redraw a progress line (stderr is a terminal) */
 	FILE *out;			/* the CSV: the sweep writes the header and the rows */
@@ -54,6 +56,7 @@ struct sweep_outcome {
 	int write_error;
 	uint64_t *units;		/* calibrated W per workload (nworkloads entries) */
 	double *rates;			/* units per second per workload */
+	struct calibration *calib;	/* and what a unit costs on and off a CPU */
 	double elapsed_s;
 };
 

@@ -154,6 +154,34 @@ static void cell_columns(struct agg_cell *c, const struct by_n *rows, size_t n, 
 	}
 }
 
+/* A repetition's parts (column_stack) in speedup units; a program's useful
+ * and extra CPU from cpu1, its N = 1 runs' median CPU time. */
+static void row_stack(const struct run_row *r, double cpu1, double *parts)
+{
+	for (int i = 0; i < EXPLAIN_PARTS; i++)
+		parts[i] = run_row_col(r, explain_column(i));
+	if (isnan(parts[EXPLAIN_USEFUL]) && isfinite(parts[EXPLAIN_IDLE]) && r->cpu_s >= 0)
+		explain_program_work(r->cpu_s, cpu1, parts);
+	for (int i = 0; i < EXPLAIN_PARTS; i++)
+		parts[i] /= r->wall_s;
+}
+
+static void cell_stack(struct agg_cell *c, const struct by_n *rows, size_t n, double cpu1, double *tmp)
+{
+	double parts[EXPLAIN_PARTS];
+
+	for (int part = 0; part < EXPLAIN_PARTS; part++) {
+		size_t k = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			row_stack(rows[i].row, cpu1, parts);
+			if (isfinite(parts[part]))
+				tmp[k++] = parts[part];
+		}
+		c->stack[part] = k ? stats_median(tmp, k) : NAN;
+	}
+}
+
 /* Summarize the repetitions rows[0..n) of one N into c. */
 static void cell_fill(const struct agg_series *s, struct agg_cell *c, const struct by_n *rows, size_t n,
 		      const struct fit_obs *obs, double *tmp)
@@ -180,6 +208,7 @@ static void cell_fill(const struct agg_series *s, struct agg_cell *c, const stru
 		e[nkf++] = models_karp_flatt(sp[i], c->n);
 	stats_summarize(e, nkf, &c->karp_flatt);
 	cell_columns(c, rows, n, tmp);
+	cell_stack(c, rows, n, s->cpu1_s, tmp);
 }
 
 static void cell_model(const struct agg_series *s, struct agg_cell *c)
@@ -218,6 +247,11 @@ static void series_fill(struct agg_series *s, struct by_n *rows, size_t n)
 			tmp[k++] = rows[i].row->wall_s;
 	if (k)
 		t1 = stats_median(tmp, k);
+	k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].row->n == 1 && rows[i].row->cpu_s >= 0)
+			tmp[k++] = rows[i].row->cpu_s;
+	s->cpu1_s = k ? stats_median(tmp, k) : NAN;
 	for (size_t i = 0; i < n; i++) {
 		const struct run_row *r = rows[i].row;
 

@@ -21,7 +21,8 @@
  * for weak scaling), the ceiling (the law at min(N, cores): what the usable
  * cores can give a CPU-bound workload; none for a workload that waits, whose
  * bound is not the cores) and "of ceiling" = speedup / ceiling; and each
- * plugin column combined as its declaration says (median, sum, max, last).
+ * plugin column combined as its declaration says (median, sum, max, last);
+ * and the speedup stack's parts in speedup units.
  */
 #ifndef AMDAHL_AGGREGATE_H
 #define AMDAHL_AGGREGATE_H
@@ -30,6 +31,7 @@
 
 #include "../api/column.h"
 #include "../api/workload.h"
+#include "../models/explain.h"
 #include "../models/fit.h"
 #include "../models/interval.h"
 #include "../models/stats.h"
@@ -47,6 +49,11 @@ struct agg_cell {
 	double ceiling;			/* the law at min(N, cores); NaN when the cores are not the bound */
 	double of_ceiling;		/* speedup.median / ceiling */
 	double col[COLUMNS_MAX];		/* plugin columns by id, combined; NaN when none */
+	/* The speedup stack (docs/explain.md): each part over the repetition's
+	 * wall time, in speedup units, median over the repetitions; NaN where
+	 * not known. A program's useful work is its N = 1 runs' median CPU
+	 * time, its extra CPU what a run used beyond that. */
+	double stack[EXPLAIN_PARTS];
 };
 
 struct agg_series {
@@ -57,6 +64,7 @@ struct agg_series {
 	enum workload_bound bound;	/* the workload's, by name */
 	double cores;			/* the most any row says */
 	double work_s;			/* the work_s of every row, NaN when they differ */
+	double cpu1_s;			/* the median CPU time of its N = 1 rows; NaN */
 	double p_model;			/* the P of model and ceiling: p, or one set by agg_series_use_p */
 	size_t first;			/* index of its first row, for order of appearance */
 	struct agg_cell *cells;		/* ascending N */

@@ -513,7 +513,7 @@ static int plugin_cell(double *col, size_t id, const char *s)
 {
 	const struct column *c = column_at(id);
 
-	if (cell_num(s, 1, &col[id]) < 0 || col[id] < 0)
+	if (cell_num(s, 1, &col[id]) < 0 || (col[id] < 0 && !c->negative))
 		return -1;
 	if (c->integer && !isnan(col[id]) && (col[id] != floor(col[id]) || col[id] > 9e18))
 		return -1;

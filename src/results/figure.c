@@ -466,6 +466,10 @@ static enum gnuplot_status draw_set(const struct figure_set *g, size_t gi, const
 		if (st == GNUPLOT_OK)
 			fprintf(out, "%s\n", final);
 	}
+	/* And each series' speedup stack (figure_stack.c), where its rows carry one. */
+	for (size_t k = 0; k < g->nser && st == GNUPLOT_OK; k++)
+		st = figure_stack(g->ser[k].s, g->ser[k].name, g->base, g->label[0] ? g->label : g->workload, gp, look,
+				  out);
 	return st;
 }
 

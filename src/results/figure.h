@@ -56,6 +56,13 @@ enum gnuplot_status figures_draw(const struct figures *f, const struct gnuplot *
 /* The median speedups at each N, one line a series, beside the law and the ceiling. */
 void figures_table(const struct figures *f, FILE *fp);
 
+/*
+ * The speedup stack of one series (figure_stack.c): stack-<series>-<base>.<format>,
+ * one bar per N; nothing when its rows carry no stack. what: the workload or program.
+ */
+enum gnuplot_status figure_stack(const struct agg_series *s, const char *series, const char *base, const char *what,
+				 const struct gnuplot *g, const struct figure_look *look, FILE *out);
+
 /* Amdahl's law alone at every P of ps and N of ns: theory.<format>. */
 enum gnuplot_status figure_theory(const double *ps, size_t nps, const int *ns, size_t nns, const struct gnuplot *g,
 				  const struct figure_look *look, FILE *out);

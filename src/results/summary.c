@@ -62,6 +62,33 @@ static void summary_line(struct emit_table *t, const struct summary_opts *o, con
 	emit_text(t, smt_mark(o, n));
 }
 
+/*
+ * How much of the workers' capacity at N <= cores went to waiting for a CPU
+ * (the stack's starved part over n * wall_s): there the workers had a CPU
+ * each, so what they waited was other load's. A noisy measurement told apart
+ * from a program that scales badly; nothing when no row knows the part.
+ */
+static void summary_starved(FILE *fp, const struct run_rows *rows)
+{
+	double waited = 0, capacity = 0;
+
+	for (size_t i = 0; i < rows->len; i++) {
+		const struct run_row *r = &rows->v[i];
+		double q = run_row_col(r, "starved_s");
+
+		if (isfinite(q) && r->n <= r->cores && r->wall_s > 0) {
+			waited += q;
+			capacity += r->n * r->wall_s;
+		}
+	}
+	if (!(capacity > 0))
+		return;
+	fprintf(fp, "%.0f%% of the workers' time was spent waiting for a CPU at N <= cores: %s\n",
+		100 * waited / capacity, waited / capacity >= SUMMARY_BUSY ?
+		"the machine was busy, and the speedups there are lower than the program's (amdahl explain)" :
+		"the machine was quiet enough");
+}
+
 int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_opts *o)
 {
 	struct emit_table *t = emit_new(summary_cols, ARRAY_SIZE(summary_cols));
@@ -94,6 +121,7 @@ int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_op
 		if (pt->note && pt->note[0])
 			fprintf(fp, "%s/%s p=%g n=%d: %s\n", pt->backend, pt->workload, pt->p, pt->n, pt->note);
 	}
+	summary_starved(fp, rows);
 	if (o->physical_cores > 0 && o->hw_threads > o->physical_cores)
 		fprintf(fp, "SMT: N = %d physical cores, N = %d hardware threads in the affinity mask; the "
 			"ceiling counts hardware threads, which share their core\n", o->physical_cores, o->hw_threads);

@@ -2,7 +2,8 @@
  * The run summary: the table `amdahl run` prints on stderr at the end, one
  * line a point, from the rows the run wrote (through aggregate.h, so its
  * numbers are those of plot and fit), with a legend that says what each
- * column is.
+ * column is, and how much of the workers' time at N <= cores went to
+ * waiting for a CPU (the speedup stack's starved part: other load).
  */
 #ifndef AMDAHL_SUMMARY_H
 #define AMDAHL_SUMMARY_H
@@ -11,6 +12,10 @@
 #include <stdio.h>
 
 #include "rows.h"
+
+/* From this share of the workers' time at N <= cores spent waiting for a
+ * CPU, the summary says the machine was busy. */
+#define SUMMARY_BUSY 0.05
 
 /* A point the run planned, in the order the summary lists it. */
 struct summary_point {

@@ -37,15 +37,31 @@ struct workrec_sched {
 struct worker_record {
 	double start_s, end_s;			/* CLOCK_MONOTONIC; 0: not recorded */
 	struct workrec_sched start, end;
-	double gil_wait_s;			/* gil backend: in gil_take, waiting */
+	double gil_wait_s;			/* gil backend: in gil_take, waiting; NaN: no GIL */
+	/* A worker: its waits at the barriers between phases (openmp: between
+	 * its regions), wall time and the scheduler's share of it, summed. The
+	 * calling worker: its serial sections, all (sect) and the first (sect0). */
+	double sect_s, sect0_s;
+	unsigned nsect;
+	struct workrec_sched sect, sect0;
+	double mark_s;				/* where the section under way began */
+	struct workrec_sched mark;
+	int fd;					/* the worker's schedstat, open from start to end; -1 */
 };
 
+/* A reading of the clock and the scheduler that took longer than this was
+ * preempted: it is taken again (see snap in workrec.c). */
+#define WORKREC_SNAP_S 50e-6
+
 /* Records for max_workers + 1 workers ([1 + w] worker w; [0] the calling
- * worker, of which only the gil backend fills gil_wait_s so far), zeroed, in
- * MAP_SHARED memory. NULL on failure. */
+ * worker: its serial sections, and under gil its wait for the GIL; under
+ * cmd, the program as a whole: start and end at spawn and exit, end.run_ns
+ * its process tree's CPU time, end.wait_ns its threads' run-queue wait as
+ * sampled), zeroed, in MAP_SHARED memory. NULL on failure. */
 struct worker_record *workrec_map(int max_workers);
 void workrec_unmap(struct worker_record *r, int max_workers);
-/* Zero the records of a job before a repetition. */
+/* Zero the records of a job before a repetition (gil_wait_s NaN: a
+ * backend without a GIL leaves it so; workrec_map's are reset too). */
 void workrec_reset(struct worker_record *r, int max_workers);
 
 /* The record of worker w (-1: the calling worker), or NULL when the job
@@ -55,7 +71,21 @@ struct worker_record *workrec_of(const struct job *job, int worker);
 void workrec_start(struct worker_record *r);
 void workrec_end(struct worker_record *r);
 
-/* job_run_worker, recorded in job->records when the job has them. */
+/* A section of time inside a record: a worker's wait at a barrier (between
+ * openmp regions), or a serial section of the calling worker; summed into
+ * sect (and sect0 when it is the record's first). */
+void workrec_section_begin(struct worker_record *r);
+void workrec_section_end(struct worker_record *r);
+/* The calling thread's accounting now. */
+void workrec_sched_now(struct workrec_sched *s);
+
+/* job_run_worker, recorded in job->records when the job has them (its waits
+ * at the barriers as sections). */
 void workrec_run_worker(struct job *job, int worker, int n, const struct job_sync *sync);
+/* The same for a worker whose record it started itself (workrec_start), to
+ * count in its span what it did first: gil's workers take the GIL. */
+void workrec_run_started(struct job *job, int worker, int n, const struct job_sync *sync);
+/* For job->on_serial: the calling worker's serial sections as sections of records[0]. */
+void workrec_on_serial(struct job *job, int k, int done);
 
 #endif
