@@ -88,6 +88,7 @@ SRC := \
 	src/cmd/info.c \
 	src/cmd/mpi_rank.c \
 	src/cmd/plot.c \
+	src/cmd/report.c \
 	src/cmd/run.c \
 	src/cmd/theory.c \
 	src/demo/common.c \
@@ -127,8 +128,12 @@ SRC := \
 	src/results/figure_stack.c \
 	src/results/figure_table.c \
 	src/results/gnuplot.c \
+	src/results/html.c \
+	src/results/report_html.c \
 	src/results/rows.c \
+	src/results/stack_table.c \
 	src/results/summary.c \
+	src/results/svg.c \
 	src/runtime/channel.c \
 	src/runtime/condition.c \
 	src/runtime/event.c \

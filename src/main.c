@@ -21,6 +21,7 @@ static const struct command {
 	{ "explain", cmd_explain, "where the speedup went: each N's capacity split into the speedup stack's parts" },
 	{ "compare", cmd_compare, "judge a new run against a base run: exit 1 on a regression (CI gate)" },
 	{ "plot", cmd_plot, "draw run CSVs (or the law alone) as figures with gnuplot" },
+	{ "report", cmd_report, "one self-contained HTML page for runs (and a comparison): figures, fits, warnings" },
 	{ "b5", cmd_b5, "the talk's beer-by-bicycle pipeline: throughput beside its bottleneck law" },
 	{ "demo", cmd_demo, "the talk's pitfalls run for real: race, deadlock, print" },
 	{ "info", cmd_info, "show the machine, the build, the backends and the workloads" },

@@ -16,6 +16,7 @@ int cmd_info(int argc, char **argv);
 /* The mpi backend's ranks (src/backends/mpi.c), not listed in --help. */
 int cmd_mpi_rank(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_theory(int argc, char **argv);
 

@@ -150,59 +150,6 @@ static void side_free(struct side *s)
 	json_decref(s->info.meta);
 }
 
-/*
- * Whether the two runs come from the same machine: the cores columns, then
- * the sidecars' CPU model and cores. why gets the difference; 1 when unknown
- * but nothing says otherwise.
- */
-static int same_machine(const struct cmp_side *b, const struct cmp_side *n, char *why, size_t len)
-{
-	const char *cb = cmp_side_str(b, "cpu_model"), *cn = cmp_side_str(n, "cpu_model");
-	double kb = cmp_side_num(b, "cores"), kn = cmp_side_num(n, "cores");
-
-	why[0] = '\0';
-	if (isnan(b->cores) || isnan(n->cores)) {
-		snprintf(why, len, "the cores column varies within '%s'", isnan(b->cores) ? b->path : n->path);
-		return 0;
-	}
-	if (b->cores != n->cores) {
-		snprintf(why, len, "the cores column says %g and %g", b->cores, n->cores);
-		return 0;
-	}
-	if (cb && cn && strcmp(cb, cn) != 0) {
-		snprintf(why, len, "CPU model '%s' and '%s'", cb, cn);
-		return 0;
-	}
-	if (isfinite(kb) && isfinite(kn) && kb != kn) {
-		snprintf(why, len, "%g and %g cores", kb, kn);
-		return 0;
-	}
-	if (!b->meta || !n->meta)
-		snprintf(why, len, "no readable meta.json for '%s'; the cores match",
-			 !b->meta ? b->path : n->path);
-	return 1;
-}
-
-/* The machines of two runs, in one line, and which gates that leaves. */
-static void machine_line(struct comparison *r, int same_machine_opt, char *buf, size_t len, char *why,
-			 size_t wlen)
-{
-	int b = cmp_side_busy(&r->base) || cmp_side_busy(&r->new_);
-
-	r->same = same_machine(&r->base, &r->new_, why, wlen);
-	r->why = why;
-	r->judge_times = r->same || same_machine_opt;
-	if (r->same)
-		snprintf(buf, len, "same machine%s%s%s: %s", why[0] ? " assumed (" : "", why, why[0] ? ")" : "",
-			 b ? "nothing judged, a run was measured on a busy machine" : "wall times judged");
-	else
-		snprintf(buf, len, "different machines (%s): %s", why,
-			 b ? "nothing judged, a run was measured on a busy machine" :
-			 same_machine_opt ? "wall times judged anyway (--same-machine); the scaling gate runs" :
-			 "wall times shown, not judged (pass --same-machine to judge them); the scaling gate runs");
-	r->machine = buf;
-}
-
 static int compare_run(const struct opts *o, char **files)
 {
 	struct side sb, sn;
@@ -231,10 +178,7 @@ static int compare_run(const struct opts *o, char **files)
 		}
 	} else {
 		c.new_ = sn.info;
-		machine_line(&c, o->same_machine, machine, sizeof(machine), why, sizeof(why));
-		go.judge_times = c.judge_times;
-		go.other_machine = !c.same;
-		go.busy = cmp_side_busy(&c.base) || cmp_side_busy(&c.new_);
+		comparison_machines(&c, o->same_machine, &go, machine, sizeof(machine), why, sizeof(why));
 		gate_files(&g, sb.groups, sb.ngroups, sn.groups, sn.ngroups, &go);
 	}
 	status = EXIT_OK;

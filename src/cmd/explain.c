@@ -11,12 +11,14 @@
 #include "../results/aggregate.h"
 #include "../results/csv.h"
 #include "../results/emit.h"
+#include "../results/stack_table.h"
 #include "../base/options.h"
 #include "../base/util.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 struct explain_opts {
@@ -61,95 +63,30 @@ static const struct options_usage explain_usage = {
 	.args_max = OPTIONS_ANY_ARGS,
 };
 
-enum { COL_PARTS = 7, COL_COUNT = COL_PARTS + EXPLAIN_PARTS + 3 };
-
-static void explain_columns(struct emit_col *cols)
-{
-	static const struct emit_col head[COL_PARTS] = {
-		{ .name = "backend" },
-		{ .name = "workload" },
-		{ .name = "p", .fmt = "%.9g", .tfmt = "%g" },
-		{ .name = "label" },
-		{ .name = "n", .fmt = "%.0f" },
-		{ .name = "reps", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
-		{ .name = "speedup", .fmt = "%.6g", .tfmt = "%.3f" },
-	};
-
-	memcpy(cols, head, sizeof(head));
-	for (int i = 0; i < EXPLAIN_PARTS; i++)
-		cols[COL_PARTS + i] = (struct emit_col){ .name = explain_parts[i].name, .fmt = "%.6g", .tfmt = "%.3f" };
-	cols[COL_PARTS + EXPLAIN_PARTS] = (struct emit_col){ .name = "total", .fmt = "%.6g", .tfmt = "%.3f" };
-	cols[COL_PARTS + EXPLAIN_PARTS + 1] = (struct emit_col){ .name = "largest" };
-	cols[COL_PARTS + EXPLAIN_PARTS + 2] = (struct emit_col){ .name = "file", .in = EMIT_IN(EMIT_CSV) |
-										     EMIT_IN(EMIT_JSON) };
-}
-
-/* The largest loss of a cell, or "-" when none is known. */
-static const char *largest_loss(const struct agg_cell *c)
-{
-	int best = -1;
-
-	for (int i = 0; i < EXPLAIN_PARTS; i++)
-		if (i != EXPLAIN_USEFUL && isfinite(c->stack[i]) && (best < 0 || c->stack[i] > c->stack[best]))
-			best = i;
-	return best < 0 ? "-" : explain_parts[best].name;
-}
-
-static void explain_row(struct emit_table *t, const struct agg_series *s, const struct agg_cell *c,
-			const char *file)
-{
-	emit_text(t, s->backend);
-	emit_text(t, s->workload);
-	emit_num(t, s->p);
-	emit_text(t, s->label);
-	emit_num(t, c->n);
-	emit_int(t, (long long)c->rows);
-	emit_num(t, c->reps ? c->speedup.median : NAN);
-	for (int i = 0; i < EXPLAIN_PARTS; i++)
-		emit_num(t, c->stack[i]);
-	emit_num(t, explain_total(c->stack));
-	emit_text(t, largest_loss(c));
-	emit_text(t, file);
-}
-
-/* A table or markdown leaves out a part that no row knows (idle for built-in backends, gil without a GIL). */
-static void drop_unknown(struct emit_col *cols, const struct aggregate *a)
-{
-	for (int i = 0; i < EXPLAIN_PARTS; i++) {
-		int known = 0;
-
-		for (size_t k = 0; k < a->nseries && !known; k++)
-			for (size_t j = 0; j < a->series[k].ncells && !known; j++)
-				known = isfinite(a->series[k].cells[j].stack[i]);
-		if (!known)
-			cols[COL_PARTS + i].in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON);
-	}
-}
-
 static int print_stacks(const struct aggregate *a, enum emit_format fmt, char **files)
 {
-	struct emit_col cols[COL_COUNT];
-	struct emit_table *t;
+	const struct agg_series **all = xcalloc(a->nseries ? a->nseries : 1, sizeof(*all));
+	struct stack_table st;
 	int rc;
 
-	explain_columns(cols);
-	drop_unknown(cols, a);
-	t = emit_new(cols, COL_COUNT);
 	for (size_t k = 0; k < a->nseries; k++)
-		for (size_t j = 0; j < a->series[k].ncells; j++)
-			explain_row(t, &a->series[k], &a->series[k].cells[j], files[a->series[k].file]);
+		all[k] = &a->series[k];
+	stack_table_init(&st, all, a->nseries);
+	for (size_t k = 0; k < a->nseries; k++)
+		stack_table_add(&st, &a->series[k], files[a->series[k].file]);
 	if (fmt == EMIT_JSON) {
 		json_t *o = json_object();
 
 		json_object_set_new(o, "units", json_string("speedup: a part's seconds over the repetition's "
 							      "wall time, the median over the repetitions"));
-		json_object_set_new(o, "stacks", emit_json(t));
+		json_object_set_new(o, "stacks", emit_json(st.t));
 		rc = emit_json_print(o, stdout);
 		json_decref(o);
 	} else {
-		rc = emit_print(t, fmt, stdout);
+		rc = emit_print(st.t, fmt, stdout);
 	}
-	emit_free(t);
+	stack_table_free(&st);
+	free(all);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #include "../engine/engine.h"
 #include "../engine/calibrate.h"
 #include "../engine/sweep.h"
+#include "../results/summary.h"
 #include "../base/topology.h"
 #include "../base/util.h"
 #include "../api/workload.h"
@@ -84,7 +85,7 @@ static const struct option_spec run_specs[] = {
 	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", RUN_AT(timeout),
 	  .help = "per measurement (default 60 + 10 x work)" },
 	{ .name = "cv-warn", .kind = OPTION_DECIMAL, .metavar = "FRACTION", .flags = OPTION_MIN_OPEN, .min = 0,
-	  .max = 1e6, .def = "0.1", RUN_AT(cv_warn),
+	  .max = 1e6, .def = OPTION_TEXT(SUMMARY_CV_WARN), RUN_AT(cv_warn),
 	  .help = "warn when a point's coefficient of variation\nexceeds it" },
 	{ .name = "out", .short_name = 'o', .kind = OPTION_STRING, .metavar = "FILE", RUN_AT(out),
 	  .help = "CSV file (default stdout); metadata in FILE.meta.json" },
@@ -356,6 +357,7 @@ static void run_meta(json_t *meta, const struct run_opts *o, const struct sweep_
 	topology_cpus_format(pl->cpus, pl->ncpus, cpus, sizeof(cpus));
 	json_object_set_new(meta, "pin_cpus", json_string(cpus));
 	json_object_set_new(meta, "work_s", json_real(o->work));
+	json_object_set_new(meta, "cv_warn", json_real(o->cv_warn));	/* the report words its warnings as the run did */
 	json_object_set_new(meta, "elapsed_s", json_real(so->elapsed_s));
 	if (isfinite(meta_loadavg()))
 		json_object_set_new(meta, "loadavg_after", json_real(meta_loadavg()));

@@ -10,32 +10,24 @@
 #include "../api/workload.h"
 #include "../base/topology.h"
 #include "../base/util.h"
-#include "../models/stats.h"
 #include "../results/summary.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-/* Wide spread, or outliers by the modified z-score. */
+/* Wide spread, or outliers by the modified z-score (worded by summary_noise). */
 static void warn_noise(const struct sweep *s, const struct sweep_point *pt)
 {
 	double *v = xmalloc((size_t)s->cfg->reps * sizeof(*v));
-	struct stats_noise nz;
 	size_t k = 0;
-	char name[400];
+	char name[400], msg[600];
 
 	for (int r = 0; r < s->cfg->reps; r++)
 		if (pt->have[r])
 			v[k++] = pt->walls[r];
 	sweep_point_name(pt, name, sizeof(name));
-	/* One threshold for both: a spread or an outlier smaller than --cv-warn is not worth a word. */
-	if (stats_noise(v, k, s->cfg->cv_warn, &nz) && nz.wide)
-		warnf("point %s: wide spread (CV %.1f%%, above --cv-warn %g%%) over %zu repetitions; the machine may "
-		      "be busy", name, 100 * nz.cv, 100 * s->cfg->cv_warn, k);
-	else if (nz.outliers)
-		warnf("point %s: %zu outlier%s of %zu repetitions, up to %.1f%% from the median (above --cv-warn "
-		      "%g%%); the machine may be busy", name, nz.outliers, nz.outliers == 1 ? "" : "s", k,
-		      100 * nz.worst, 100 * s->cfg->cv_warn);
+	if (summary_noise(name, v, k, s->cfg->cv_warn, msg, sizeof(msg)))
+		warnf("%s", msg);
 	free(v);
 }
 

@@ -6,6 +6,7 @@
  */
 #include "comparison.h"
 #include "csv.h"
+#include "html.h"
 #include "../base/util.h"
 
 #include <math.h>
@@ -38,6 +39,63 @@ int cmp_side_busy(const struct cmp_side *s)
 
 	return isfinite(s->cores) && ((isfinite(before) && before > s->cores / 2) ||
 				      (isfinite(after) && after > 2 * s->cores));
+}
+
+/* ---- the machines ---- */
+
+/*
+ * Whether the two runs come from the same machine: the cores columns, then
+ * the sidecars' CPU model and cores. why gets the difference; 1 when unknown
+ * but nothing says otherwise.
+ */
+static int same_machine(const struct cmp_side *b, const struct cmp_side *n, char *why, size_t len)
+{
+	const char *cb = cmp_side_str(b, "cpu_model"), *cn = cmp_side_str(n, "cpu_model");
+	double kb = cmp_side_num(b, "cores"), kn = cmp_side_num(n, "cores");
+
+	why[0] = '\0';
+	if (isnan(b->cores) || isnan(n->cores)) {
+		snprintf(why, len, "the cores column varies within '%s'", isnan(b->cores) ? b->path : n->path);
+		return 0;
+	}
+	if (b->cores != n->cores) {
+		snprintf(why, len, "the cores column says %g and %g", b->cores, n->cores);
+		return 0;
+	}
+	if (cb && cn && strcmp(cb, cn) != 0) {
+		snprintf(why, len, "CPU model '%s' and '%s'", cb, cn);
+		return 0;
+	}
+	if (isfinite(kb) && isfinite(kn) && kb != kn) {
+		snprintf(why, len, "%g and %g cores", kb, kn);
+		return 0;
+	}
+	if (!b->meta || !n->meta)
+		snprintf(why, len, "no readable meta.json for '%s'; the cores match",
+			 !b->meta ? b->path : n->path);
+	return 1;
+}
+
+void comparison_machines(struct comparison *r, int same_machine_opt, struct gate_opts *go, char *buf, size_t len,
+			 char *why, size_t wlen)
+{
+	int b = cmp_side_busy(&r->base) || cmp_side_busy(&r->new_);
+
+	r->same = same_machine(&r->base, &r->new_, why, wlen);
+	r->why = why;
+	r->judge_times = r->same || same_machine_opt;
+	if (r->same)
+		snprintf(buf, len, "same machine%s%s%s: %s", why[0] ? " assumed (" : "", why, why[0] ? ")" : "",
+			 b ? "nothing judged, a run was measured on a busy machine" : "wall times judged");
+	else
+		snprintf(buf, len, "different machines (%s): %s", why,
+			 b ? "nothing judged, a run was measured on a busy machine" :
+			 same_machine_opt ? "wall times judged anyway (--same-machine); the scaling gate runs" :
+			 "wall times shown, not judged (pass --same-machine to judge them); the scaling gate runs");
+	r->machine = buf;
+	go->judge_times = r->judge_times;
+	go->other_machine = !r->same;
+	go->busy = b;
 }
 
 /* ---- cells ---- */
@@ -87,6 +145,14 @@ static const char *p_text(char *buf, size_t len, double p, double lo, double hi)
 	else
 		snprintf(buf, len, "%.4f", p);
 	return buf;
+}
+
+/* A name for a message on one line: control characters made spaces. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ')
+			*s = ' ';
 }
 
 /* The point an item names: the series, or in paired mode the two programs. */
@@ -142,22 +208,34 @@ static void side_line(const struct cmp_side *s, char *buf, size_t len)
 }
 
 /* The rule and the family, in one sentence. */
-static void rule_line(const struct comparison *c, FILE *fp, int md)
+static void rule_text(const struct comparison *c, char *buf, size_t len)
 {
 	const struct gate *g = c->g;
 
-	fprintf(fp, "%sa change counts when its whole interval lies beyond %g%%; %zu comparison%s judged with "
-		"simultaneous intervals (each at %.4g%%, Bonferroni for alpha %g)%s; p: one-sided %s in the "
-		"direction of the change, unadjusted\n", md ? "- " : "  ", c->threshold * 100, g->family,
-		g->family == 1 ? "" : "s", 100 * g->level, c->alpha,
-		g->paired ? ", distribution-free intervals of the per-round ratios (exact signed-rank)" :
-		", distribution-free intervals of the ratio (exact Mann-Whitney)",
-		g->paired ? "exact signed-rank" : "exact Mann-Whitney");
+	snprintf(buf, len, "a change counts when its whole interval lies beyond %g%%; %zu comparison%s judged with "
+		 "simultaneous intervals (each at %.4g%%, Bonferroni for alpha %g)%s; p: one-sided %s in the "
+		 "direction of the change, unadjusted", c->threshold * 100, g->family, g->family == 1 ? "" : "s",
+		 100 * g->level, c->alpha,
+		 g->paired ? ", distribution-free intervals of the per-round ratios (exact signed-rank)" :
+		 ", distribution-free intervals of the ratio (exact Mann-Whitney)",
+		 g->paired ? "exact signed-rank" : "exact Mann-Whitney");
+}
+
+/* Why a run measured on a busy machine is not judged, or 0 when it was not. */
+static int busy_text(const struct cmp_side *s, const char *which, char *buf, size_t len)
+{
+	if (!cmp_side_busy(s))
+		return 0;
+	snprintf(buf, len, "the %s run was measured while other work held its %g cores (load %.2f before, %.2f "
+		 "after): its times and scaling say as much about that work as about the code, so nothing is "
+		 "judged; compare --paired measures two programs under the same load", which, s->cores,
+		 cmp_side_num(s, "loadavg_before"), cmp_side_num(s, "loadavg_after"));
+	return 1;
 }
 
 static void print_head(const struct comparison *c, FILE *fp, int md, size_t nreg)
 {
-	char lb[600], ln[600];
+	char lb[600], ln[600], rule[600], busy[600];
 
 	side_line(&c->base, lb, sizeof(lb));
 	side_line(&c->new_, ln, sizeof(ln));
@@ -176,16 +254,64 @@ static void print_head(const struct comparison *c, FILE *fp, int md, size_t nreg
 		fprintf(fp, "amdahl compare: base '%s', new '%s'\n  base: %s\n  new:  %s\n  %s\n", c->base.path,
 			c->new_.path, lb, ln, c->machine);
 	}
-	rule_line(c, fp, md);
-	for (int i = 0; i < (c->g->paired ? 0 : 2); i++) {
-		const struct cmp_side *s = i ? &c->new_ : &c->base;
-		if (cmp_side_busy(s))
-			fprintf(fp, "%s%s run was measured while other work held its %g cores (load %.2f before, %.2f "
-				"after): its times and scaling say as much about that work as about the code, so "
-				"nothing is judged; compare --paired measures two programs under the same load\n",
-				md ? "- **busy machine**: the " : "  busy machine: the ", i ? "new" : "base", s->cores,
-				cmp_side_num(s, "loadavg_before"), cmp_side_num(s, "loadavg_after"));
+	rule_text(c, rule, sizeof(rule));
+	fprintf(fp, "%s%s\n", md ? "- " : "  ", rule);
+	for (int i = 0; i < (c->g->paired ? 0 : 2); i++)
+		if (busy_text(i ? &c->new_ : &c->base, i ? "new" : "base", busy, sizeof(busy)))
+			fprintf(fp, "%s%s\n", md ? "- **busy machine**: " : "  busy machine: ", busy);
+}
+
+/*
+ * The head in HTML: the verdict first, as a sentence a reader sees before
+ * anything else, each regression named with its numbers; then the runs,
+ * the machines and the rule.
+ */
+static void print_head_html(const struct comparison *c, FILE *fp, size_t nreg)
+{
+	char lb[600], ln[600], text[900];
+
+	fprintf(fp, "<div class=\"verdict %s\" id=\"verdict\">\n<p class=\"verdict-line\">", nreg ? "bad" : "good");
+	if (nreg)
+		fprintf(fp, "Regression: %zu of %zu judged comparison%s regressed", nreg, c->g->family,
+			c->g->family == 1 ? "" : "s");
+	else
+		fprintf(fp, "No regression: none of %zu judged comparison%s regressed", c->g->family,
+			c->g->family == 1 ? "" : "s");
+	fputs("</p>\n", fp);
+	if (nreg) {
+		fputs("<ul class=\"regressions\">\n", fp);
+		for (size_t i = 0; i < c->g->nitems; i++)
+			if (comparison_regression_text(c, i, text, sizeof(text))) {
+				fputs("<li>", fp);
+				html_escape(fp, text);
+				fputs("</li>\n", fp);
+			}
+		fputs("</ul>\n", fp);
 	}
+	side_line(&c->base, lb, sizeof(lb));
+	side_line(&c->new_, ln, sizeof(ln));
+	fputs("<ul class=\"runs\">\n<li>", fp);
+	if (c->g->paired)
+		html_textf(fp, "%s: candidate '%s' against base '%s', paired by round: %s", c->base.path, c->candidate,
+			   c->base_name, lb);
+	else {
+		html_textf(fp, "base %s: %s", c->base.path, lb);
+		fputs("</li>\n<li>", fp);
+		html_textf(fp, "new %s: %s", c->new_.path, ln);
+		fputs("</li>\n<li>", fp);
+		html_escape(fp, c->machine);
+	}
+	rule_text(c, text, sizeof(text));
+	fputs("</li>\n<li>", fp);
+	html_escape(fp, text);
+	fputs("</li>\n", fp);
+	for (int i = 0; i < (c->g->paired ? 0 : 2); i++)
+		if (busy_text(i ? &c->new_ : &c->base, i ? "new" : "base", text, sizeof(text))) {
+			fputs("<li><strong>busy machine</strong>: ", fp);
+			html_escape(fp, text);
+			fputs("</li>\n", fp);
+		}
+	fputs("</ul>\n</div>\n", fp);
 }
 
 /* A section's title: what is compared, and how. */
@@ -222,7 +348,7 @@ static int print_section(const struct comparison *c, enum gate_kind k, FILE *fp,
 	struct emit_table *t = k == GATE_TIME ? emit_new(time_cols, ARRAY_SIZE(time_cols)) :
 			       k == GATE_SPEEDUP ? emit_new(speedup_cols, ARRAY_SIZE(speedup_cols)) :
 			       emit_new(pfit_cols, ARRAY_SIZE(pfit_cols));
-	int md = f == EMIT_MARKDOWN, rc = 0, of_ceiling = 0;
+	int md = f == EMIT_MARKDOWN || f == EMIT_HTML, rc = 0, of_ceiling = 0;
 	size_t n = 0;
 
 	snprintf(ci, sizeof(ci), "%.4g%% CI", 100 * c->g->level);
@@ -233,10 +359,17 @@ static int print_section(const struct comparison *c, enum gate_kind k, FILE *fp,
 			n++;
 		}
 	if (n) {
-		if (of_ceiling)
-			fprintf(fp, "\n%sspeedups over different core counts are compared as fractions of each "
-				"run's ceiling 1/((1-p)+p/min(N,cores))%s", md ? "_" : "", md ? "_\n" : "");
-		fprintf(fp, md ? "\n**%s**\n\n" : "\n%s\n", section_name(c, k));
+		const char *ceiling_note = "speedups over different core counts are compared as fractions of each "
+					   "run's ceiling 1/((1-p)+p/min(N,cores))";
+		if (f == EMIT_HTML) {
+			fprintf(fp, "<h3>%s</h3>\n", section_name(c, k));
+			if (of_ceiling)
+				fprintf(fp, "<p class=\"note\">%s</p>\n", ceiling_note);
+		} else {
+			if (of_ceiling)
+				fprintf(fp, "\n%s%s%s", md ? "_" : "", ceiling_note, md ? "_\n" : "");
+			fprintf(fp, md ? "\n**%s**\n\n" : "\n%s\n", section_name(c, k));
+		}
 		rc = emit_print(t, f, fp);
 	}
 	emit_free(t);
@@ -247,14 +380,20 @@ static int print_text(const struct comparison *c, enum emit_format f, FILE *fp)
 {
 	const struct gate *g = c->g;
 	size_t nreg = gate_regressions(g);
-	int md = f == EMIT_MARKDOWN, rc = 0;
+	int md = f == EMIT_MARKDOWN, html = f == EMIT_HTML, rc = 0;
 
-	print_head(c, fp, md, nreg);
+	if (html)
+		print_head_html(c, fp, nreg);
+	else
+		print_head(c, fp, md, nreg);
 	for (int k = GATE_TIME; k <= GATE_PFIT && rc == 0; k++)
 		rc = print_section(c, (enum gate_kind)k, fp, f);
 	if (g->only_base || g->only_new)
-		fprintf(fp, "\n%s%zu point%s only in the base and %zu only in the new run: not compared%s\n",
+		fprintf(fp, html ? "<p class=\"note\">%s%zu point%s only in the base and %zu only in the new run: not "
+			"compared%s</p>\n" : "\n%s%zu point%s only in the base and %zu only in the new run: not compared%s\n",
 			md ? "_" : "", g->only_base, g->only_base == 1 ? "" : "s", g->only_new, md ? "_" : "");
+	if (html)
+		return rc;
 	if (nreg)
 		fprintf(fp, "\n%s%zu regression%s%s\n", md ? "**" : "", nreg, nreg == 1 ? "" : "s", md ? "**" : "");
 	else
@@ -371,37 +510,36 @@ int comparison_print(const struct comparison *c, enum emit_format f, FILE *fp)
 	return rc < 0 || ferror(fp) ? -1 : 0;
 }
 
-/* A name for a message on one line: control characters made spaces. */
-static void one_line(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < ' ')
-			*s = ' ';
-}
-
-void comparison_report_regressions(const struct comparison *c)
+int comparison_regression_text(const struct comparison *c, size_t i, char *buf, size_t len)
 {
 	static const char *const what[] = { [GATE_TIME] = "wall time", [GATE_SPEEDUP] = "speedup",
 					    [GATE_PFIT] = "fitted P" };
 	const struct gate *g = c->g;
+	const struct gate_item *it = &g->items[i];
 	const char *time = c->metric == GATE_CPU ? "CPU time" : what[GATE_TIME];
 	char name[CSV_NAME_MAX * 2 + CSV_LABEL_MAX + 64], a[32], b[64], d[32];
 
-	for (size_t i = 0; i < g->nitems; i++) {
-		const struct gate_item *it = &g->items[i];
-		if (it->v != GATE_REGRESSION)
-			continue;
-		item_name(c, it, name, sizeof(name));
-		one_line(name);
-		if (it->kind == GATE_PFIT)
-			errorf("regression: %s: fitted P %.4f -> %.4f [%.4f, %.4f]; the law's speedup at N=%g %s "
-			       "(%.4g%% CI %s)", name, it->base, it->new_, it->n_lo, it->n_hi, it->n,
-			       pct(a, sizeof(a), it->ratio.est), 100 * g->level,
-			       ci_text(b, sizeof(b), it->ratio.lo, it->ratio.hi));
-		else
-			errorf("regression: %s n=%g: %s %.6g -> %.6g, %s (%.4g%% CI %s, p %s)", name, it->n,
-			       it->kind == GATE_TIME ? time : what[it->kind], it->base, it->new_,
-			       pct(a, sizeof(a), it->ratio.est), 100 * g->level,
-			       ci_text(b, sizeof(b), it->ratio.lo, it->ratio.hi), pval_text(d, sizeof(d), it->p_worse));
-	}
+	if (it->v != GATE_REGRESSION)
+		return 0;
+	item_name(c, it, name, sizeof(name));
+	one_line(name);
+	if (it->kind == GATE_PFIT)
+		snprintf(buf, len, "%s: fitted P %.4f -> %.4f [%.4f, %.4f]; the law's speedup at N=%g %s (%.4g%% CI %s)",
+			 name, it->base, it->new_, it->n_lo, it->n_hi, it->n, pct(a, sizeof(a), it->ratio.est),
+			 100 * g->level, ci_text(b, sizeof(b), it->ratio.lo, it->ratio.hi));
+	else
+		snprintf(buf, len, "%s n=%g: %s %.6g -> %.6g, %s (%.4g%% CI %s, p %s)", name, it->n,
+			 it->kind == GATE_TIME ? time : what[it->kind], it->base, it->new_, pct(a, sizeof(a), it->ratio.est),
+			 100 * g->level, ci_text(b, sizeof(b), it->ratio.lo, it->ratio.hi),
+			 pval_text(d, sizeof(d), it->p_worse));
+	return 1;
+}
+
+void comparison_report_regressions(const struct comparison *c)
+{
+	char text[900];
+
+	for (size_t i = 0; i < c->g->nitems; i++)
+		if (comparison_regression_text(c, i, text, sizeof(text)))
+			errorf("regression: %s", text);
 }

@@ -35,10 +35,24 @@ struct comparison {
 	const char *why;		/* the difference between the machines found, or "" */
 };
 
-/* The report as a table (text), markdown or JSON; -1 on a write error. */
+/*
+ * The report as a table (text), markdown, JSON or HTML (the report page's
+ * part: the verdict first, then one table per kind); -1 on a write error.
+ */
 int comparison_print(const struct comparison *c, enum emit_format f, FILE *fp);
 /* Each regression, named with its numbers, on stderr (errorf): CI logs show it whatever the format. */
 void comparison_report_regressions(const struct comparison *c);
+/* Item i of the gate named with its numbers, as that message says it: 1, or 0 when it did not regress. */
+int comparison_regression_text(const struct comparison *c, size_t i, char *buf, size_t len);
+/*
+ * Files mode: whether the two runs come from the same machine (the cores
+ * columns, then the sidecars' CPU model and cores) and which gates that
+ * leaves, as compare decides it: sets c->same, judge_times, machine (the
+ * one-line note, into mbuf) and why (wbuf), and the gate options that
+ * follow (judge_times, other_machine, busy). same_machine_opt: --same-machine.
+ */
+void comparison_machines(struct comparison *c, int same_machine_opt, struct gate_opts *go, char *mbuf, size_t mlen,
+			 char *wbuf, size_t wlen);
 
 /* A string or number from a side's meta.json; NULL or NaN when absent. */
 const char *cmp_side_str(const struct cmp_side *s, const char *key);

@@ -4,6 +4,7 @@
  */
 #include "emit.h"
 #include "csv.h"
+#include "html.h"
 #include "../base/util.h"
 
 #include <math.h>
@@ -24,10 +25,13 @@ struct emit_table {
 	const struct emit_col *cols;
 	size_t ncols, ncells, cap;
 	struct cell *cells;
+	char *caption;		/* HTML only */
 };
 
+/* html ends the list: it is no --format's choice (the report page's own). */
 const char *const emit_format_names[] = {
-	[EMIT_TABLE] = "table", [EMIT_CSV] = "csv", [EMIT_JSON] = "json", [EMIT_MARKDOWN] = "markdown", NULL,
+	[EMIT_TABLE] = "table", [EMIT_CSV] = "csv", [EMIT_JSON] = "json", [EMIT_MARKDOWN] = "markdown",
+	[EMIT_HTML] = NULL,
 };
 
 struct emit_table *emit_new(const struct emit_col *cols, size_t ncols)
@@ -48,7 +52,14 @@ void emit_free(struct emit_table *t)
 		json_decref(t->cells[i].json);
 	}
 	free(t->cells);
+	free(t->caption);
 	free(t);
+}
+
+void emit_caption(struct emit_table *t, const char *caption)
+{
+	free(t->caption);
+	t->caption = caption ? xstrdup(caption) : NULL;
 }
 
 static struct cell *next_cell(struct emit_table *t)
@@ -264,6 +275,63 @@ static void print_text(const struct emit_table *t, enum emit_format f, FILE *fp)
 	free(right);
 }
 
+/* A markdown column's cell in HTML: its **bold** made <strong>, everything escaped. */
+static void html_cell_text(FILE *fp, const char *s, int markdown)
+{
+	size_t n = strlen(s);
+
+	if (markdown && n > 4 && strncmp(s, "**", 2) == 0 && strcmp(s + n - 2, "**") == 0) {
+		fputs("<strong>", fp);
+		html_escape_n(fp, s + 2, n - 4);
+		fputs("</strong>", fp);
+	} else {
+		html_escape(fp, s);
+	}
+}
+
+/* A <table>: a column with any number in it has class "n" (the page right-aligns it). */
+static void print_html(const struct emit_table *t, FILE *fp)
+{
+	size_t nrows = t->ncells / t->ncols;
+	char *right = xcalloc(t->ncols, 1);
+
+	for (size_t j = 0; j < t->ncols; j++)
+		for (size_t r = 0; r < nrows && !right[j]; r++)
+			right[j] = (char)numeric(&t->cells[r * t->ncols + j]);
+	fputs("<table>\n", fp);
+	if (t->caption) {
+		fputs("<caption>", fp);
+		html_escape(fp, t->caption);
+		fputs("</caption>\n", fp);
+	}
+	fputs("<thead><tr>", fp);
+	for (size_t j = 0; j < t->ncols; j++)
+		if (shown(&t->cols[j], EMIT_HTML)) {
+			fprintf(fp, "<th scope=\"col\"%s>", right[j] ? " class=\"n\"" : "");
+			html_escape(fp, t->cols[j].title ? t->cols[j].title : t->cols[j].name);
+			fputs("</th>", fp);
+		}
+	fputs("</tr></thead>\n<tbody>\n", fp);
+	for (size_t r = 0; r < nrows; r++) {
+		fputs("<tr>", fp);
+		for (size_t j = 0; j < t->ncols; j++) {
+			const struct emit_col *col = &t->cols[j];
+			char *s;
+
+			if (!shown(col, EMIT_HTML))
+				continue;
+			s = render(col, &t->cells[r * t->ncols + j], EMIT_HTML);
+			fputs(right[j] ? "<td class=\"n\">" : "<td>", fp);
+			html_cell_text(fp, s ? s : "–", col->markdown);
+			fputs("</td>", fp);
+			free(s);
+		}
+		fputs("</tr>\n", fp);
+	}
+	fputs("</tbody>\n</table>\n", fp);
+	free(right);
+}
+
 json_t *emit_json(const struct emit_table *t)
 {
 	size_t nrows = t->ncells / t->ncols;
@@ -310,6 +378,8 @@ int emit_print(const struct emit_table *t, enum emit_format f, FILE *fp)
 		json_t *arr = emit_json(t);
 		rc = emit_json_print(arr, fp);
 		json_decref(arr);
+	} else if (f == EMIT_HTML) {
+		print_html(t, fp);
 	} else {
 		print_text(t, f, fp);
 	}

@@ -10,8 +10,12 @@
  *             quoted by libcsv when it needs it
  *   json      an array of objects keyed by name; an unknown number is null
  *   markdown  a pipe table; numbers right-aligned; | ` * _ escaped
+ *   html      a <table> for the report page: titles in <thead>, numbers in
+ *             cells of class "n" (right-aligned by the page), an unknown
+ *             number "–"; every text escaped (html.h), a markdown column's
+ *             **bold** made <strong>
  *
- * fit, compare, theory and the run summary print through it.
+ * fit, compare, theory, the run summary and the report page print through it.
  */
 #ifndef AMDAHL_EMIT_H
 #define AMDAHL_EMIT_H
@@ -20,11 +24,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum emit_format { EMIT_TABLE, EMIT_CSV, EMIT_JSON, EMIT_MARKDOWN };
+/* EMIT_HTML is the report page's, not a choice of any --format. */
+enum emit_format { EMIT_TABLE, EMIT_CSV, EMIT_JSON, EMIT_MARKDOWN, EMIT_HTML };
 
 #define EMIT_IN(f) (1u << (f))
-#define EMIT_ALL (EMIT_IN(EMIT_TABLE) | EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) | EMIT_IN(EMIT_MARKDOWN))
-#define EMIT_TEXT (EMIT_IN(EMIT_TABLE) | EMIT_IN(EMIT_MARKDOWN))
+#define EMIT_ALL (EMIT_IN(EMIT_TABLE) | EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) | EMIT_IN(EMIT_MARKDOWN) | EMIT_IN(EMIT_HTML))
+/* The formats a person reads. */
+#define EMIT_TEXT (EMIT_IN(EMIT_TABLE) | EMIT_IN(EMIT_MARKDOWN) | EMIT_IN(EMIT_HTML))
 
 struct emit_col {
 	const char *name;	/* CSV header and JSON key */
@@ -48,6 +54,8 @@ void emit_num(struct emit_table *t, double v);		/* not finite: unknown */
 void emit_int(struct emit_table *t, long long v);
 /* A cell whose JSON is its own value (a nested array, say); text for the other formats. */
 void emit_json_cell(struct emit_table *t, const char *text, json_t *json);
+/* The table's <caption> in HTML (the other formats have none): what it shows, in a sentence. */
+void emit_caption(struct emit_table *t, const char *caption);
 
 /* Print the whole table; -1 on a write error. */
 int emit_print(const struct emit_table *t, enum emit_format f, FILE *fp);
@@ -57,8 +65,8 @@ json_t *emit_json(const struct emit_table *t);
 int emit_json_print(json_t *doc, FILE *fp);
 
 /*
- * The formats' names, by enum emit_format, NULL-terminated: the choices of a
- * --format option that offers all four (its index is the format).
+ * The formats' names, by enum emit_format, NULL-terminated before html: the
+ * choices of a --format option that offers all four (its index is the format).
  */
 extern const char *const emit_format_names[];
 /* The format a --format choice names (choices[index], a subset of the names); table when none. */

@@ -22,9 +22,6 @@
 static const char *const scripts[] = { "speedup", "efficiency", "karp-flatt" };
 static const char *const kinds[] = { "Speedup", "Efficiency", "Karp-Flatt serial fraction" };
 
-/* At most this many series on one figure: the line types and the key run out past it. */
-#define FIGURE_SERIES_MAX 8
-
 /* ---- names ---- */
 
 int figure_word(char *dst, size_t len, const char *src)
@@ -438,7 +435,7 @@ static void set_args(const struct figure_set *g, const struct figure_look *look,
 static enum gnuplot_status draw_set(const struct figure_set *g, size_t gi, const struct gnuplot *gp,
 				    const struct figure_look *look, FILE *out)
 {
-	char data[PATH_MAX + 32], final[PATH_MAX + 256], title[600], pp[48] = "";
+	char data[PATH_MAX + 32], final[PATH_MAX + 256], title[700], what[600], pp[48] = "";
 	enum gnuplot_status st = GNUPLOT_OK;
 
 	snprintf(data, sizeof(data), "%s/group%zu.dat", gp->tmpdir, gi);
@@ -455,16 +452,24 @@ static enum gnuplot_status draw_set(const struct figure_set *g, size_t gi, const
 		if (f == 2 && (g->nmax < 2 || g->weak))
 			continue;
 		/* A program's figure is named by the program, not by the exec workload that runs it. */
-		snprintf(title, sizeof(title), "%s: %s%s%s", kinds[f], g->label[0] ? g->label : g->workload, pp,
+		snprintf(what, sizeof(what), "%s%s%s", g->label[0] ? g->label : g->workload, pp,
 			 g->weak ? " (weak scaling)" : "");
+		snprintf(title, sizeof(title), "%s: %s", kinds[f], what);
 		gnuplot_args_init(&a);
 		set_args(g, look, data, &a);
 		gnuplot_str(&a, "title", look->title ? look->title : title);
 		snprintf(final, sizeof(final), "%s/%s-%s.%s", look->outdir, scripts[f], g->base, gp->format);
 		st = gnuplot_draw(gp, scripts[f], &a, final);
 		gnuplot_args_free(&a);
-		if (st == GNUPLOT_OK)
-			fprintf(out, "%s\n", final);
+		if (st == GNUPLOT_OK) {
+			struct figure_drawn d = { .path = final, .kind = scripts[f], .title = look->title ? look->title : title,
+						  .set = g->base, .what = what, .nser = g->nser };
+			for (size_t k = 0; k < g->nser; k++) {
+				d.ser[k] = g->ser[k].s;
+				d.names[k] = g->ser[k].name;
+			}
+			figure_done(look, out, &d);
+		}
 	}
 	/* And each series' speedup stack (figure_stack.c), where its rows carry one. */
 	for (size_t k = 0; k < g->nser && st == GNUPLOT_OK; k++)
@@ -530,9 +535,17 @@ enum gnuplot_status figure_theory(const double *ps, size_t nps, const int *ns, s
 	snprintf(final, sizeof(final), "%s/theory.%s", look->outdir, g->format);
 	st = gnuplot_draw(g, "theory", &a, final);
 	gnuplot_args_free(&a);
-	if (st == GNUPLOT_OK)
+	if (st == GNUPLOT_OK && out)
 		fprintf(out, "%s\n", final);
 	return st;
+}
+
+void figure_done(const struct figure_look *look, FILE *out, const struct figure_drawn *d)
+{
+	if (out)
+		fprintf(out, "%s\n", d->path);
+	if (look->drawn)
+		look->drawn(look->drawn_ctx, d);
 }
 
 void figure_subtitle(json_t *m, size_t nruns, char *buf, size_t len)

@@ -26,6 +26,21 @@ enum figure_bars { FIGURE_BARS_CI, FIGURE_BARS_RANGE, FIGURE_BARS_IQR };
 /* "ci", "range", "iqr", by enum figure_bars, NULL-terminated (plot's --bars choices). */
 extern const char *const figure_bars_names[];
 
+/* At most this many series on one figure: the line types and the key run out past it. */
+#define FIGURE_SERIES_MAX 8
+
+/* A figure just drawn, for a caller that shows it (the report page). */
+struct figure_drawn {
+	const char *path;		/* the image, absolute */
+	const char *kind;		/* "speedup", "efficiency", "karp-flatt" or "stack" */
+	const char *title;		/* as drawn */
+	const char *set;		/* its set's file name part, the same for every figure of a set */
+	const char *what;		/* its set in words: "spin, P = 0.9", a program's label */
+	size_t nser;			/* its series, in the key's order (a stack: one) */
+	const struct agg_series *ser[FIGURE_SERIES_MAX];
+	const char *names[FIGURE_SERIES_MAX];
+};
+
 /* How every figure looks, and where it goes. */
 struct figure_look {
 	const char *style;		/* slides | paper */
@@ -34,6 +49,9 @@ struct figure_look {
 	enum figure_bars bars;
 	const char *outdir;		/* absolute */
 	char subtitle[512];		/* the machine, from the first run's meta.json (figure_subtitle) */
+	/* Told of each figure drawn, after its path is printed; may be NULL. */
+	void (*drawn)(void *ctx, const struct figure_drawn *d);
+	void *drawn_ctx;
 };
 
 struct figures;
@@ -48,8 +66,8 @@ void figures_free(struct figures *f);
 /* How many sets have a speedup to draw (an N = 1 row to divide by). */
 size_t figures_drawable(const struct figures *f);
 /*
- * Draw every set into look->outdir, printing each image's path on out, one
- * a line. Stops at the first failure.
+ * Draw every set into look->outdir, printing each image's path on out (NULL:
+ * not printed), one a line, and telling look->drawn. Stops at the first failure.
  */
 enum gnuplot_status figures_draw(const struct figures *f, const struct gnuplot *g, const struct figure_look *look,
 				 FILE *out);
@@ -75,6 +93,8 @@ struct b5_csv_file;
 enum gnuplot_status figure_b5(const struct b5_csv_file *b, size_t bi, int hashed, const char *machine,
 			      const struct gnuplot *g, const struct figure_look *look, FILE *out);
 
+/* A figure is done: its path printed on out (unless NULL), look->drawn told. */
+void figure_done(const struct figure_look *look, FILE *out, const struct figure_drawn *d);
 /* "AMD EPYC (vm), 2 usable cores[; 3 runs]" from a run's meta.json (NULL: none). */
 void figure_subtitle(json_t *meta, size_t nruns, char *buf, size_t len);
 /* The assignments of every figure: style and size. */

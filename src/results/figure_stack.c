@@ -116,7 +116,10 @@ enum gnuplot_status figure_stack(const struct agg_series *s, const char *series,
 	snprintf(final, sizeof(final), "%s/stack-%s-%s.%s", look->outdir, word, base, g->format);
 	st = gnuplot_draw(g, "stack", &a, final);
 	gnuplot_args_free(&a);
-	if (st == GNUPLOT_OK)
-		fprintf(out, "%s\n", final);
+	if (st == GNUPLOT_OK) {
+		struct figure_drawn d = { .path = final, .kind = "stack", .title = look->title ? look->title : title,
+					  .set = base, .what = what, .nser = 1, .ser = { s }, .names = { series } };
+		figure_done(look, out, &d);
+	}
 	return st;
 }

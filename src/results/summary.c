@@ -6,8 +6,10 @@
 #include "aggregate.h"
 #include "emit.h"
 #include "../base/util.h"
+#include "../models/stats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct emit_col summary_cols[] = {
@@ -62,13 +64,29 @@ static void summary_line(struct emit_table *t, const struct summary_opts *o, con
 	emit_text(t, smt_mark(o, n));
 }
 
+int summary_noise(const char *point, const double *walls, size_t k, double cv_warn, char *buf, size_t len)
+{
+	struct stats_noise nz;
+
+	/* One threshold for both: a spread or an outlier smaller than --cv-warn is not worth a word. */
+	if (stats_noise(walls, k, cv_warn, &nz) && nz.wide)
+		snprintf(buf, len, "point %s: wide spread (CV %.1f%%, above --cv-warn %g%%) over %zu repetitions; the "
+			 "machine may be busy", point, 100 * nz.cv, 100 * cv_warn, k);
+	else if (nz.outliers)
+		snprintf(buf, len, "point %s: %zu outlier%s of %zu repetitions, up to %.1f%% from the median (above "
+			 "--cv-warn %g%%); the machine may be busy", point, nz.outliers, nz.outliers == 1 ? "" : "s", k,
+			 100 * nz.worst, 100 * cv_warn);
+	else
+		return 0;
+	return 1;
+}
+
 /*
- * How much of the workers' capacity at N <= cores went to waiting for a CPU
- * (the stack's starved part over n * wall_s): there the workers had a CPU
- * each, so what they waited was other load's. A noisy measurement told apart
- * from a program that scales badly; nothing when no row knows the part.
+ * The starved part over n * wall_s at N <= cores: there the workers had a
+ * CPU each, so what they waited was other load's. A noisy measurement told
+ * apart from a program that scales badly.
  */
-static void summary_starved(FILE *fp, const struct run_rows *rows)
+int summary_starved(const struct run_rows *rows, long file, char *buf, size_t len, int *busy)
 {
 	double waited = 0, capacity = 0;
 
@@ -76,24 +94,27 @@ static void summary_starved(FILE *fp, const struct run_rows *rows)
 		const struct run_row *r = &rows->v[i];
 		double q = run_row_col(r, "starved_s");
 
-		if (isfinite(q) && r->n <= r->cores && r->wall_s > 0) {
+		if (isfinite(q) && r->n <= r->cores && r->wall_s > 0 && (file < 0 || r->file == (unsigned long)file)) {
 			waited += q;
 			capacity += r->n * r->wall_s;
 		}
 	}
 	if (!(capacity > 0))
-		return;
-	fprintf(fp, "%.0f%% of the workers' time was spent waiting for a CPU at N <= cores: %s\n",
-		100 * waited / capacity, waited / capacity >= SUMMARY_BUSY ?
-		"the machine was busy, and the speedups there are lower than the program's (amdahl explain)" :
-		"the machine was quiet enough");
+		return 0;
+	*busy = waited / capacity >= SUMMARY_BUSY;
+	snprintf(buf, len, "%.0f%% of the workers' time was spent waiting for a CPU at N <= cores: %s",
+		 100 * waited / capacity, *busy ?
+		 "the machine was busy, and the speedups there are lower than the program's (amdahl explain)" :
+		 "the machine was quiet enough");
+	return 1;
 }
 
 int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_opts *o)
 {
 	struct emit_table *t = emit_new(summary_cols, ARRAY_SIZE(summary_cols));
 	struct aggregate a;
-	int rc;
+	char line[300];
+	int rc, busy;
 
 	aggregate_rows(rows, &a);
 	if (o->points) {
@@ -121,7 +142,8 @@ int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_op
 		if (pt->note && pt->note[0])
 			fprintf(fp, "%s/%s p=%g n=%d: %s\n", pt->backend, pt->workload, pt->p, pt->n, pt->note);
 	}
-	summary_starved(fp, rows);
+	if (summary_starved(rows, -1, line, sizeof(line), &busy))
+		fprintf(fp, "%s\n", line);
 	if (o->physical_cores > 0 && o->hw_threads > o->physical_cores)
 		fprintf(fp, "SMT: N = %d physical cores, N = %d hardware threads in the affinity mask; the "
 			"ceiling counts hardware threads, which share their core\n", o->physical_cores, o->hw_threads);

@@ -4,6 +4,10 @@
  * numbers are those of plot and fit), with a legend that says what each
  * column is, and how much of the workers' time at N <= cores went to
  * waiting for a CPU (the speedup stack's starved part: other load).
+ *
+ * The warnings the run gives are worded here, once: the run prints them
+ * and the report page shows them again from the rows (summary_noise,
+ * summary_starved), so both say the same thing of the same data.
  */
 #ifndef AMDAHL_SUMMARY_H
 #define AMDAHL_SUMMARY_H
@@ -16,6 +20,8 @@
 /* From this share of the workers' time at N <= cores spent waiting for a
  * CPU, the summary says the machine was busy. */
 #define SUMMARY_BUSY 0.05
+/* run's --cv-warn by default: a point whose wall times spread wider (CV) is warned about. */
+#define SUMMARY_CV_WARN 0.1
 
 /* A point the run planned, in the order the summary lists it. */
 struct summary_point {
@@ -33,6 +39,20 @@ struct summary_opts {
 	/* With SMT (hw_threads > physical_cores > 0), the lines at these N are marked. */
 	int physical_cores, hw_threads;
 };
+
+/*
+ * The warning on a point whose repetitions' wall times (walls[0..k)) spread
+ * wide or hold outliers (stats_noise at cv_warn, run's --cv-warn as a
+ * fraction): 1 with the sentence in buf ("point <name>: wide spread ..."),
+ * 0 when none is due.
+ */
+int summary_noise(const char *point, const double *walls, size_t k, double cv_warn, char *buf, size_t len);
+/*
+ * How much of the workers' time at N <= cores went to waiting for a CPU, in
+ * the rows of input file (every input: -1): 1 with the sentence in buf
+ * (*busy set when it passes SUMMARY_BUSY), 0 when no row knows the part.
+ */
+int summary_starved(const struct run_rows *rows, long file, char *buf, size_t len, int *busy);
 
 /* Print the summary of rows; -1 on a write error. */
 int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_opts *o);

@@ -1,0 +1,609 @@
+/*
+ * The report page (report_html.h): the page's frame and style, and each
+ * section in the order a reader needs them. Numbers come from the
+ * aggregate's cells, the fits and the gate; tables go through the emitter's
+ * HTML format; figures through svg_inline. Nothing here computes a number
+ * of its own.
+ */
+#define _GNU_SOURCE
+#include "report_html.h"
+#include "html.h"
+#include "stack_table.h"
+#include "svg.h"
+#include "../base/util.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * The style sheet. Print: A4, the figures one under the other and kept
+ * whole, the contents list left out. The figures' text gets a font every
+ * system has (gnuplot names "Sans", which a browser may not know).
+ */
+static const char report_css[] =
+	":root{--fg:#1b1b1b;--muted:#555;--line:#d4d4d4;--soft:#f5f5f5;--bad:#a4001d;--good:#1a6b35;--warn:#b86e00}\n"
+	"*{box-sizing:border-box}\n"
+	"body{margin:0;color:var(--fg);background:#fff;font:16px/1.5 system-ui,-apple-system,\"Segoe UI\","
+	"\"DejaVu Sans\",Arial,sans-serif}\n"
+	"header,nav,main,footer{max-width:72rem;margin:0 auto;padding:0 1.25rem}\n"
+	"header{padding-top:1rem}\n"
+	"h1{font-size:1.9rem;margin:.6rem 0 .2rem}\n"
+	"h2{font-size:1.45rem;margin:2.4rem 0 .8rem;padding-bottom:.2rem;border-bottom:2px solid var(--line)}\n"
+	"h3{font-size:1.15rem;margin:1.8rem 0 .6rem}\n"
+	".lead{color:var(--muted);margin:.2rem 0}\n"
+	"nav ol{margin:.8rem 0;padding-left:1.4rem;columns:2 18rem}\n"
+	"a{color:#005a8c}\n"
+	".verdict{margin:1rem 0;padding:.7rem 1.1rem;border-left:.55rem solid var(--good);background:#eef7f0}\n"
+	".verdict.bad{border-color:var(--bad);background:#fbeef0}\n"
+	".verdict-line{font-size:1.45rem;font-weight:700;margin:.1rem 0 .4rem}\n"
+	".verdict.good .verdict-line{color:var(--good)}.verdict.bad .verdict-line{color:var(--bad)}\n"
+	".verdict ul{margin:.3rem 0;padding-left:1.2rem}\n"
+	".regressions{font-weight:600}\n"
+	".warnings{margin:.5rem 0;padding:.5rem 1rem .5rem 2rem;border-left:.45rem solid var(--warn);"
+	"background:#fff7e6}\n"
+	".warnings li{margin:.25rem 0}\n"
+	".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,32rem),1fr));gap:1.2rem}\n"
+	"figure{margin:0}\n"
+	"figure svg{display:block;width:100%;height:auto;border:1px solid var(--line)}\n"
+	"figure svg text{font-family:\"DejaVu Sans\",\"Helvetica Neue\",Arial,sans-serif}\n"
+	"figcaption{font-size:.9rem;color:var(--muted);margin-top:.35rem}\n"
+	".scroll{overflow-x:auto}\n"
+	"table{border-collapse:collapse;margin:.4rem 0 1.2rem;font-size:.9rem;font-variant-numeric:tabular-nums}\n"
+	"caption{caption-side:top;text-align:left;color:var(--muted);padding-bottom:.3rem}\n"
+	"th,td{padding:.25rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\n"
+	"thead th{border-bottom:2px solid #999;white-space:nowrap}\n"
+	"th[scope=row]{font-weight:600;white-space:nowrap}\n"
+	"td.n,th.n{text-align:right;white-space:nowrap}\n"
+	"td strong{color:var(--bad)}\n"
+	".note{color:var(--muted);font-size:.92rem}\n"
+	"code,pre{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;font-size:.88em}\n"
+	"pre{margin:0;white-space:pre-wrap;word-break:break-all}\n"
+	"footer{margin-top:3rem;padding-bottom:2rem;color:var(--muted);font-size:.88rem;"
+	"border-top:1px solid var(--line)}\n"
+	"@page{size:A4;margin:14mm 12mm}\n"
+	"@media print{body{font-size:10pt}header,nav,main,footer{max-width:none;padding:0}nav{display:none}"
+	".figs{display:block}figure{break-inside:avoid;margin:0 0 6mm}"
+	"figure svg{width:100%;max-height:118mm;border:0}table,tr,.verdict{break-inside:avoid}"
+	"h2,h3{break-after:avoid}.scroll{overflow:visible}table{font-size:8.5pt}"
+	".verdict,.warnings{print-color-adjust:exact;-webkit-print-color-adjust:exact}}\n";
+
+/* ---- figures ---- */
+
+/* One value per cell of s, as a list: "1.00, 1.71, –". */
+static void desc_values(FILE *fp, const struct agg_series *s, int what, int per_n)
+{
+	for (size_t j = 0; j < s->ncells; j++) {
+		const struct agg_cell *c = &s->cells[j];
+		double v = what == 0 ? (c->reps ? c->speedup.median : NAN) :
+			   what == 1 ? (c->reps ? c->efficiency.median : NAN) :
+			   what == 2 ? (c->karp_flatt.n ? c->karp_flatt.median : NAN) : what == 3 ? c->model : c->ceiling;
+
+		if (per_n && isfinite(v))
+			v /= c->n;
+		fprintf(fp, isfinite(v) ? "%s%.3g" : "%s–", j ? ", " : "", v);
+	}
+}
+
+/*
+ * A figure's text alternative: the numbers it draws, in words. For the
+ * figures of a set, N and then each series' medians and the models; for a
+ * stack, each N's parts.
+ */
+static char *figure_desc(const struct report_figure *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+	const struct agg_series *s0 = f->ser[0];
+	int what = strcmp(f->kind, "speedup") == 0 ? 0 : strcmp(f->kind, "efficiency") == 0 ? 1 : 2;
+
+	if (!fp)
+		return xstrdup(f->title);
+	fprintf(fp, "%s. ", f->title);
+	if (strcmp(f->kind, "stack") == 0) {
+		for (size_t j = 0; j < s0->ncells; j++) {
+			const struct agg_cell *c = &s0->cells[j];
+			fprintf(fp, "N = %d: speedup %.3g", c->n, c->reps ? c->speedup.median : NAN);
+			for (int i = 0; i < EXPLAIN_PARTS; i++)
+				if (isfinite(c->stack[i]) && c->stack[i] > 0.0005 * c->n)
+					fprintf(fp, ", %s %.3g", explain_parts[i].name, c->stack[i]);
+			fputs(". ", fp);
+		}
+	} else {
+		fputs("N = ", fp);
+		for (size_t j = 0; j < s0->ncells; j++)
+			fprintf(fp, "%s%d", j ? ", " : "", s0->cells[j].n);
+		fprintf(fp, ". Median %s:", what == 0 ? "speedup" : what == 1 ? "efficiency" : "serial fraction");
+		for (size_t k = 0; k < f->nser; k++) {
+			fprintf(fp, " %s ", f->names[k]);
+			desc_values(fp, f->ser[k], what, 0);
+			fputc(k + 1 < f->nser ? ';' : '.', fp);
+		}
+		if (what < 2 && !isnan(s0->p_model)) {
+			fputs(" Law: ", fp);
+			desc_values(fp, s0, 3, what == 1);
+			fputc('.', fp);
+			if (workload_bound_cpu(s0->bound)) {
+				fputs(" Ceiling: ", fp);
+				desc_values(fp, s0, 4, what == 1);
+				fputc('.', fp);
+			}
+		}
+	}
+	fclose(fp);
+	return buf;
+}
+
+/* What a figure shows, for its caption (its numbers are in its <desc> and in the table under it). */
+static const char *figure_caption(const char *kind)
+{
+	if (strcmp(kind, "speedup") == 0)
+		return "Median speedup S(N) = T(1)/T(N) of each series against the workers N (both axes log2), with the "
+		       "bars the subtitle names, beside Amdahl's law, this machine's ceiling (the law at min(N, cores)) "
+		       "and the ideal S = N.";
+	if (strcmp(kind, "efficiency") == 0)
+		return "Parallel efficiency E(N) = S(N)/N of each series, with the law and the ceiling divided by N.";
+	if (strcmp(kind, "karp-flatt") == 0)
+		return "The Karp-Flatt serial fraction e(N) = (1/S - 1/N)/(1 - 1/N) the measurements imply: flat at "
+		       "1 - P where Amdahl's law holds, rising where something grows with N.";
+	return "Where the speedup went: one bar per N, N tall (the workers' capacity in speedup units), the useful "
+	       "work at the bottom and each loss stacked above it; the measured speedup over each bar.";
+}
+
+int report_figure_keep(struct report_figure *f, const struct figure_drawn *d)
+{
+	FILE *fp = fopen(d->path, "rb");
+	char *buf = NULL;
+	size_t len = 0, n;
+	char chunk[65536];
+	FILE *mem;
+
+	memset(f, 0, sizeof(*f));
+	if (!fp)
+		return -1;
+	mem = open_memstream(&buf, &len);
+	while (mem && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		fwrite(chunk, 1, n, mem);
+	if (!mem || ferror(fp) || fclose(mem) != 0) {
+		int e = errno;
+		fclose(fp);
+		free(buf);
+		errno = e ? e : EIO;
+		return -1;
+	}
+	fclose(fp);
+	f->svg = buf;
+	f->len = len;
+	f->kind = xstrdup(d->kind);
+	f->title = xstrdup(d->title);
+	f->set = xstrdup(d->set);
+	f->what = xstrdup(d->what);
+	f->nser = d->nser;
+	for (size_t k = 0; k < d->nser; k++) {
+		f->ser[k] = d->ser[k];
+		f->names[k] = xstrdup(d->names[k]);
+	}
+	f->desc = figure_desc(f);
+	return 0;
+}
+
+void report_figure_free(struct report_figure *f)
+{
+	free(f->svg);
+	free(f->kind);
+	free(f->title);
+	free(f->set);
+	free(f->what);
+	free(f->desc);
+	for (size_t k = 0; k < f->nser; k++)
+		free(f->names[k]);
+	memset(f, 0, sizeof(*f));
+}
+
+static int write_figure(FILE *fp, const struct report_figure *f, size_t number)
+{
+	char prefix[32], err[300];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int rc;
+
+	if (!mem)
+		return -1;
+	snprintf(prefix, sizeof(prefix), "fig%zu", number);
+	rc = svg_inline(mem, f->svg, f->len, prefix, f->title, f->desc ? f->desc : f->title, err, sizeof(err));
+	if (fclose(mem) != 0)
+		rc = -1;
+	if (rc < 0) {
+		errorf("cannot inline the figure '%s': %s", f->title, err);
+		free(buf);
+		return -1;
+	}
+	fprintf(fp, "<figure id=\"%s\">\n", prefix);
+	fwrite(buf, 1, len, fp);
+	fprintf(fp, "<figcaption><strong>Figure %zu.</strong> ", number);
+	html_escape(fp, f->title);
+	fputs(". ", fp);
+	html_escape(fp, figure_caption(f->kind));
+	fputs("</figcaption>\n</figure>\n", fp);
+	free(buf);
+	return 0;
+}
+
+/* ---- the sections ---- */
+
+static void write_head(FILE *fp, const struct report_page *p)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      /* Nothing is fetched and nothing runs: the page holds all it shows. */
+	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+	      "base-uri 'none'; form-action 'none'\">\n<meta name=\"generator\" content=\"", fp);
+	html_escape(fp, p->generator);
+	fputs("\">\n<title>", fp);
+	html_escape(fp, p->title);
+	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", report_css);
+	html_escape(fp, p->title);
+	fputs("</h1>\n<p class=\"lead\">", fp);
+	for (size_t i = 0; i < p->nruns; i++) {
+		if (i)
+			fputs(" · ", fp);
+		if (p->runs[i].role)
+			html_textf(fp, "%s: ", p->runs[i].role);
+		fputs("<code>", fp);
+		html_escape(fp, p->runs[i].path);
+		fputs("</code>", fp);
+	}
+	fputs("</p>\n</header>\n", fp);
+}
+
+/* The sets of figures, in the order they were drawn: the index of each set's first figure. */
+static size_t figure_sets(const struct report_page *p, size_t *first)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nfigs; i++) {
+		size_t k = 0;
+		while (k < n && strcmp(p->figs[first[k]].set, p->figs[i].set) != 0)
+			k++;
+		if (k == n)
+			first[n++] = i;
+	}
+	return n;
+}
+
+static int has_stacks(const struct report_page *p)
+{
+	for (size_t i = 0; i < p->nfigs; i++)
+		if (strcmp(p->figs[i].kind, "stack") == 0)
+			return 1;
+	return 0;
+}
+
+static void write_nav(FILE *fp, const struct report_page *p, const size_t *first, size_t nsets)
+{
+	fputs("<nav aria-label=\"contents\">\n<ol>\n", fp);
+	if (p->cmp)
+		fputs("<li><a href=\"#comparison\">Comparison: the verdict</a></li>\n", fp);
+	fputs("<li><a href=\"#warnings\">Warnings</a></li>\n<li><a href=\"#runs\">Machine and command</a></li>\n", fp);
+	for (size_t k = 0; k < nsets; k++) {
+		fprintf(fp, "<li><a href=\"#set-%zu\">Scaling: ", k + 1);
+		html_escape(fp, p->figs[first[k]].what);
+		fputs("</a></li>\n", fp);
+	}
+	if (has_stacks(p))
+		fputs("<li><a href=\"#stacks\">Where the speedup went</a></li>\n", fp);
+	fputs("<li><a href=\"#models\">Fitted models</a></li>\n</ol>\n</nav>\n<main>\n", fp);
+}
+
+static void write_warnings(FILE *fp, const struct report_page *p)
+{
+	fputs("<section id=\"warnings\">\n<h2>Warnings</h2>\n", fp);
+	if (p->nwarnings == 0) {
+		fputs("<p>None: no point spread wide, the machine was not busy, and every fit could be made.</p>\n", fp);
+	} else {
+		fputs("<ul class=\"warnings\">\n", fp);
+		for (size_t i = 0; i < p->nwarnings; i++) {
+			fputs("<li>", fp);
+			html_escape(fp, p->warnings[i]);
+			fputs("</li>\n", fp);
+		}
+		fputs("</ul>\n", fp);
+	}
+	fputs("</section>\n", fp);
+}
+
+/* One row of a run's facts: a name and the meta.json value as text (absent: no row). */
+static void fact(FILE *fp, const char *name, json_t *v, const char *unit)
+{
+	char buf[64];
+	const char *text = NULL;
+
+	if (json_is_string(v))
+		text = json_string_value(v);
+	else if (json_is_integer(v))
+		snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v)), text = buf;
+	else if (json_is_real(v))
+		snprintf(buf, sizeof(buf), "%.4g", json_real_value(v)), text = buf;
+	if (!text || !*text)
+		return;
+	fputs("<tr><th scope=\"row\">", fp);
+	html_escape(fp, name);
+	fputs("</th><td>", fp);
+	html_escape(fp, text);
+	if (unit)
+		html_escape(fp, unit);
+	fputs("</td></tr>\n", fp);
+}
+
+/* A command line as a shell would take it back: words with anything special single-quoted. */
+static void command_line(FILE *fp, json_t *args)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(args, i, a) {
+		const char *w = json_string_value(a);
+		int plain = w && *w;
+
+		for (const char *c = w; plain && *c; c++)
+			plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./,:=+@%", *c) != NULL;
+		if (i)
+			fputc(' ', fp);
+		if (plain) {
+			html_escape(fp, w);
+			continue;
+		}
+		fputc('\'', fp);
+		for (const char *c = w ? w : ""; *c; c++)
+			if (*c == '\'')
+				fputs("'\\''", fp);
+			else
+				html_escape_n(fp, c, 1);
+		fputc('\'', fp);
+	}
+}
+
+static void write_run(FILE *fp, const struct report_run *r, size_t index)
+{
+	json_t *m = r->nmeta ? r->meta[0] : NULL;
+
+	fprintf(fp, "<h3 id=\"run-%zu\">", index + 1);
+	if (r->role)
+		html_textf(fp, "%s run: ", r->role);
+	fputs("<code>", fp);
+	html_escape(fp, r->path);
+	fputs("</code></h3>\n", fp);
+	if (!m) {
+		fputs("<p>No meta.json beside it: the machine and the command are not known.</p>\n", fp);
+		return;
+	}
+	fputs("<div class=\"scroll\">\n<table class=\"facts\">\n<tbody>\n", fp);
+	fact(fp, "host", json_object_get(m, "host"), NULL);
+	fact(fp, "CPU model", json_object_get(m, "cpu_model"), NULL);
+	fact(fp, "usable cores", json_object_get(m, "cores"), " (affinity mask and cgroup quota)");
+	fact(fp, "CPUs online", json_object_get(m, "cpus_online"), NULL);
+	fact(fp, "physical cores", json_object_get(m, "physical_cores"), NULL);
+	fact(fp, "hardware threads", json_object_get(m, "hardware_threads"), NULL);
+	fact(fp, "compiler", json_object_get(m, "compiler"), NULL);
+	fact(fp, "flags", json_object_get(m, "cflags"), NULL);
+	fact(fp, "OpenMP", json_object_get(m, "openmp"), NULL);
+	fact(fp, "OMP_WAIT_POLICY", json_object_get(m, "omp_wait_policy"), NULL);
+	fact(fp, "amdahl commit", json_object_get(m, "git_commit"), NULL);
+	fact(fp, "load average before", json_object_get(m, "loadavg_before"), NULL);
+	fact(fp, "load average after", json_object_get(m, "loadavg_after"), NULL);
+	fact(fp, "order", json_object_get(m, "order"), NULL);
+	fact(fp, "seed", json_object_get(m, "seed"), NULL);
+	fact(fp, "pinning", json_object_get(m, "pin"), NULL);
+	fact(fp, "rows", json_object_get(m, "rows"), NULL);
+	fact(fp, "exit status", json_object_get(m, "status"), NULL);
+	for (size_t k = 0; k < r->nmeta; k++) {
+		json_t *mk = r->meta[k];
+
+		fprintf(fp, "<tr><th scope=\"row\">command%s</th><td><pre><code>", r->nmeta > 1 ? "s" : "");
+		if (r->nmeta > 1)
+			fprintf(fp, "part %zu: ", k + 1);
+		command_line(fp, json_object_get(mk, "command_line"));
+		fputs("</code></pre></td></tr>\n", fp);
+		fact(fp, r->nmeta > 1 ? "measured (part)" : "measured", json_object_get(mk, "date"), NULL);
+		fact(fp, "took", json_object_get(mk, "elapsed_s"), " s");
+	}
+	fputs("</tbody>\n</table>\n</div>\n", fp);
+}
+
+/* The numbers of a set's figures: one row per series and N. */
+static int write_set_table(FILE *fp, const struct report_figure *f)
+{
+	static const struct emit_col cols[] = {
+		{ .name = "series" }, { .name = "N", .fmt = "%g" }, { .name = "reps", .fmt = "%g" },
+		{ .name = "median time (s)", .fmt = "%.4f" }, { .name = "speedup", .fmt = "%.3f" },
+		{ .name = "95% CI of the median" }, { .name = "efficiency", .fmt = "%.3f" },
+		{ .name = "Karp-Flatt e(N)", .fmt = "%.4f" }, { .name = "law", .fmt = "%.3f" },
+		{ .name = "ceiling", .fmt = "%.3f" }, { .name = "of ceiling", .fmt = "%.3f" },
+	};
+	struct emit_table *t = emit_new(cols, ARRAY_SIZE(cols));
+	char ci[64], cap[700];
+	int rc;
+
+	snprintf(cap, sizeof(cap), "The numbers behind the figures of %s: medians over the repetitions; law: "
+		 "Amdahl's (Gustafson's for weak scaling) at the series' P, a program's fitted one.", f->what);
+	emit_caption(t, cap);
+	for (size_t k = 0; k < f->nser; k++)
+		for (size_t j = 0; j < f->ser[k]->ncells; j++) {
+			const struct agg_cell *c = &f->ser[k]->cells[j];
+
+			if (isfinite(c->speedup_ci.lo))
+				snprintf(ci, sizeof(ci), "[%.3f, %.3f]", c->speedup_ci.lo, c->speedup_ci.hi);
+			else
+				snprintf(ci, sizeof(ci), "–");
+			emit_text(t, f->names[k]);
+			emit_num(t, c->n);
+			emit_num(t, (double)c->rows);
+			emit_num(t, c->wall.median);
+			emit_num(t, c->reps ? c->speedup.median : NAN);
+			emit_text(t, ci);
+			emit_num(t, c->reps ? c->efficiency.median : NAN);
+			emit_num(t, c->karp_flatt.n ? c->karp_flatt.median : NAN);
+			emit_num(t, c->model);
+			emit_num(t, c->ceiling);
+			emit_num(t, c->of_ceiling);
+		}
+	fputs("<div class=\"scroll\">\n", fp);
+	rc = emit_print(t, EMIT_HTML, fp);
+	fputs("</div>\n", fp);
+	emit_free(t);
+	return rc;
+}
+
+/* The parts of one series' speedup stack, under its figure. */
+static int write_stack_table(FILE *fp, const struct report_figure *f)
+{
+	struct stack_table st;
+	char cap[800];
+	int rc;
+
+	stack_table_init(&st, f->ser, 1);
+	stack_table_add(&st, f->ser[0], "");
+	snprintf(cap, sizeof(cap), "%s: each part of the N workers' capacity in speedup units, the median over the "
+		 "repetitions (– where it cannot be known); total: N when the books close.", f->title);
+	emit_caption(st.t, cap);
+	fputs("<div class=\"scroll\">\n", fp);
+	rc = emit_print(st.t, EMIT_HTML, fp);
+	fputs("</div>\n", fp);
+	stack_table_free(&st);
+	return rc;
+}
+
+static int is_stack(const struct report_figure *f)
+{
+	return strcmp(f->kind, "stack") == 0;
+}
+
+/* The figures of one set (its stacks, or the others), then the numbers behind them. */
+static int write_set(FILE *fp, const struct report_page *p, size_t k, const size_t *first, int stacks,
+		     size_t *number)
+{
+	const char *set = p->figs[first[k]].set;
+	int any = 0, rc = 0;
+
+	for (size_t i = 0; i < p->nfigs; i++) {
+		const struct report_figure *f = &p->figs[i];
+		if (strcmp(f->set, set) != 0 || is_stack(f) != stacks)
+			continue;
+		if (!any++) {
+			fprintf(fp, "<h3 id=\"%s-%zu\">", stacks ? "stack" : "set", k + 1);
+			html_escape(fp, p->figs[first[k]].what);
+			fputs("</h3>\n<div class=\"figs\">\n", fp);
+		}
+		if (write_figure(fp, f, ++*number) < 0)
+			return -1;
+	}
+	if (!any)
+		return 0;
+	fputs("</div>\n", fp);
+	if (!stacks)
+		return write_set_table(fp, &p->figs[first[k]]);
+	for (size_t i = 0; i < p->nfigs && rc == 0; i++)
+		if (strcmp(p->figs[i].set, set) == 0 && is_stack(&p->figs[i]))
+			rc = write_stack_table(fp, &p->figs[i]);
+	return rc;
+}
+
+/* "[lo, hi]" of an interval, or "–". */
+static const char *interval_text(char *buf, size_t len, double lo, double hi, const char *fmt)
+{
+	char a[24], b[24];
+
+	if (!isfinite(lo) || !isfinite(hi))
+		return "–";
+	snprintf(a, sizeof(a), fmt, lo);
+	snprintf(b, sizeof(b), fmt, hi);
+	snprintf(buf, len, "[%s, %s]", a, b);
+	return buf;
+}
+
+/* The fitted models of every series, as `amdahl fit` gives them. */
+static int write_fits(FILE *fp, const struct report_page *p)
+{
+	static const struct emit_col cols[] = {
+		{ .name = "series" }, { .name = "file" }, { .name = "P", .fmt = "%g" },
+		{ .name = "fitted P", .fmt = "%.4f" }, { .name = "95% CI" }, { .name = "R²", .fmt = "%.4f" },
+		{ .name = "USL σ", .fmt = "%.4f" }, { .name = "σ 95% CI" }, { .name = "USL κ", .fmt = "%.5f" },
+		{ .name = "κ 95% CI" }, { .name = "peak N*", .fmt = "%.1f" }, { .name = "USL R²", .fmt = "%.3f" },
+		{ .name = "model" },
+	};
+	struct emit_table *t = emit_new(cols, ARRAY_SIZE(cols));
+	char name[600], a[80], b[80], c[80];
+	int rc;
+
+	fputs("<section id=\"models\">\n<h2>Fitted models</h2>\n<p>Amdahl's P from the wall times at N &le; cores "
+	      "(least squares on 1/N; Gustafson's for weak scaling), the Universal Scalability Law's σ and κ, each "
+	      "with its 95% interval (the jackknife over rounds, Student's t), as <code>amdahl fit</code> gives "
+	      "them. A missing interval is explained under Warnings.</p>\n", fp);
+	emit_caption(t, "The fitted models of every series.");
+	for (size_t i = 0; i < p->nfits; i++) {
+		const struct agg_series *s = p->fits[i].s;
+		const struct fit_summary *f = &p->fits[i].f;
+		const char *file = s->file < p->nruns ? p->runs[s->file].path : "";
+
+		agg_series_name(s, name, sizeof(name));
+		emit_text(t, name);
+		emit_text(t, file);
+		emit_num(t, s->p);
+		emit_num(t, f->p_fit);
+		emit_text(t, interval_text(a, sizeof(a), f->p_lo, f->p_hi, "%.4f"));
+		emit_num(t, f->r2);
+		emit_num(t, f->usl.sigma);
+		emit_text(t, interval_text(b, sizeof(b), f->sigma_ci.lo, f->sigma_ci.hi, "%.4f"));
+		emit_num(t, f->usl.kappa);
+		emit_text(t, interval_text(c, sizeof(c), f->kappa_ci.lo, f->kappa_ci.hi, "%.5f"));
+		emit_num(t, f->usl.n_star);
+		emit_num(t, f->usl.r2);
+		emit_text(t, f->gustafson ? "gustafson" : "amdahl");
+	}
+	fputs("<div class=\"scroll\">\n", fp);
+	rc = emit_print(t, EMIT_HTML, fp);
+	fputs("</div>\n</section>\n", fp);
+	emit_free(t);
+	return rc;
+}
+
+int report_html_write(FILE *fp, const struct report_page *p)
+{
+	size_t *first = xcalloc(p->nfigs ? p->nfigs : 1, sizeof(*first)), nsets = figure_sets(p, first), number = 0;
+	int rc = 0;
+
+	write_head(fp, p);
+	write_nav(fp, p, first, nsets);
+	if (p->cmp) {
+		fputs("<section id=\"comparison\">\n<h2>Comparison</h2>\n", fp);
+		rc = comparison_print(p->cmp, EMIT_HTML, fp);
+		fputs("</section>\n", fp);
+	}
+	write_warnings(fp, p);
+	fputs("<section id=\"runs\">\n<h2>Machine and command</h2>\n", fp);
+	for (size_t i = 0; i < p->nruns; i++)
+		write_run(fp, &p->runs[i], i);
+	fputs("</section>\n<section id=\"scaling\">\n<h2>Scaling</h2>\n", fp);
+	for (size_t k = 0; k < nsets && rc == 0; k++)
+		rc = write_set(fp, p, k, first, 0, &number);
+	fputs("</section>\n", fp);
+	if (rc == 0 && has_stacks(p)) {
+		fputs("<section id=\"stacks\">\n<h2>Where the speedup went</h2>\n<p>Of the N workers' capacity over "
+		      "the wall time, how much did the work and how much each loss took (the speedup stack, "
+		      "<code>amdahl explain</code>).</p>\n", fp);
+		for (size_t k = 0; k < nsets && rc == 0; k++)
+			rc = write_set(fp, p, k, first, 1, &number);
+		fputs("</section>\n", fp);
+	}
+	if (rc == 0)
+		rc = write_fits(fp, p);
+	fputs("</main>\n<footer>\n<p>Written by ", fp);
+	html_escape(fp, p->generator);
+	fputs(" (<code>amdahl report</code>): one file, nothing fetched when it opens. The figures are drawn by the "
+	      "gnuplot scripts that draw amdahl's PNGs.</p>\n</footer>\n</body>\n</html>\n", fp);
+	free(first);
+	return rc < 0 || ferror(fp) ? -1 : 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * The speedup stack as a table (docs/explain.md): one row per series and N,
+ * each part of the N workers' capacity in speedup units (the aggregate's
+ * cells), their total and the largest loss. `amdahl explain` prints it in
+ * any format; the report page shows it under each stack figure, where the
+ * columns that name the series are left out (the heading says it).
+ */
+#ifndef AMDAHL_STACK_TABLE_H
+#define AMDAHL_STACK_TABLE_H
+
+#include "aggregate.h"
+#include "emit.h"
+
+enum { STACK_COL_PARTS = 7, STACK_COLS = STACK_COL_PARTS + EXPLAIN_PARTS + 3 };
+
+struct stack_table {
+	struct emit_col cols[STACK_COLS];
+	struct emit_table *t;
+};
+
+/*
+ * A table for the series series[0..n): in a table, markdown or HTML, a part
+ * that none of them knows is left out (idle for built-in backends, gil
+ * without a GIL).
+ */
+void stack_table_init(struct stack_table *st, const struct agg_series *const *series, size_t n);
+/* One row per cell of s (file: its input, for csv and json). */
+void stack_table_add(struct stack_table *st, const struct agg_series *s, const char *file);
+void stack_table_free(struct stack_table *st);
+/* The largest loss of a cell, or "-" when none is known. */
+const char *stack_largest_loss(const struct agg_cell *c);
+
+#endif
