@@ -94,6 +94,7 @@ struct report_inputs {
 	size_t ndrawn;
 	int unread;			/* a figure could not be read back */
 	struct cmp_side sides[2];
+	struct fit_group *groups[2];	/* each run's series as the gate takes them (its items point here) */
 	struct gate gate;
 	int judged;
 	struct comparison cmp;
@@ -117,6 +118,8 @@ static void inputs_free(struct report_inputs *in)
 	free(in->runs);
 	if (in->judged)
 		gate_free(&in->gate);
+	free(in->groups[0]);
+	free(in->groups[1]);
 	figures_free(in->figs);
 	aggregate_free(&in->agg);
 	run_rows_free(&in->rows);
@@ -279,7 +282,7 @@ static void fit_all(struct report_inputs *in)
 /* The comparison of file 1 against file 0, as compare judges it. */
 static void judge(struct report_inputs *in, const struct report_opts *o)
 {
-	struct fit_group *groups[2] = { NULL, NULL };
+	struct fit_group **groups = in->groups;
 	size_t ng[2] = { 0, 0 };
 	struct gate_opts go = { .threshold = o->threshold, .alpha = o->alpha, .metric = GATE_WALL };
 
@@ -296,8 +299,6 @@ static void judge(struct report_inputs *in, const struct report_opts *o)
 	comparison_machines(&in->cmp, o->same_machine, &go, in->machine, sizeof(in->machine), in->why, sizeof(in->why));
 	gate_files(&in->gate, groups[0], ng[0], groups[1], ng[1], &go);
 	in->judged = 1;
-	free(groups[0]);
-	free(groups[1]);
 }
 
 /* Keep each figure as it is drawn (figure_look.drawn). */

@@ -25,6 +25,7 @@ struct svg_in {
 	const char *s;
 	size_t len, at;
 	const char *prefix;
+	int dropped;		/* the last thing read was dropped: the blank after it goes too */
 	FILE *out;
 	char *err;
 	size_t errlen;
@@ -182,6 +183,7 @@ static int put_tag(struct svg_in *in, int *depth, int *text_depth, const char *t
 		if (!e)
 			return fail(in, "a comment that does not end");
 		in->at = (size_t)(e - in->s) + 3;
+		in->dropped = 1;
 		return 0;
 	}
 	if (starts(in, "<!") || starts(in, "<?"))
@@ -200,6 +202,7 @@ static int put_tag(struct svg_in *in, int *depth, int *text_depth, const char *t
 		if (!starts(in, ">"))
 			return fail(in, "a malformed end tag");
 		in->at++;
+		in->dropped = 0;
 		fprintf(in->out, "</%.*s>", (int)n, in->s + n0);
 		if (*text_depth == *depth)
 			*text_depth = 0;
@@ -211,13 +214,15 @@ static int put_tag(struct svg_in *in, int *depth, int *text_depth, const char *t
 		snprintf(name, sizeof(name), "%.*s", (int)n, in->s + n0);
 		if (put_attributes(in, &empty) < 0)	/* checked, not kept */
 			return -1;
+		in->dropped = 1;
 		return empty ? 0 : skip_element(in, name);
 	}
+	in->dropped = 0;
 	fprintf(in->out, "<%.*s", (int)n, in->s + n0);
 	if (put_attributes(in, &empty) < 0)
 		return -1;
-	if (*depth == 0)
-		fprintf(in->out, " role=\"img\" aria-labelledby=\"%s-title %s-desc\"", in->prefix, in->prefix);
+	if (*depth == 0)	/* named by its first <title>, described by its <desc> (SVG-AAM) */
+		fputs(" role=\"img\"", in->out);
 	fputs(empty ? "/>" : ">", in->out);
 	if (empty)
 		return 0;
@@ -225,9 +230,9 @@ static int put_tag(struct svg_in *in, int *depth, int *text_depth, const char *t
 	if (!*text_depth && n == 4 && strncmp(in->s + n0, "text", 4) == 0)
 		*text_depth = *depth;
 	if (*depth == 1) {
-		fprintf(in->out, "\n<title id=\"%s-title\">", in->prefix);
+		fputs("\n<title>", in->out);
 		html_escape(in->out, title);
-		fprintf(in->out, "</title>\n<desc id=\"%s-desc\">", in->prefix);
+		fputs("</title>\n<desc>", in->out);
 		html_escape(in->out, desc);
 		fputs("</desc>", in->out);
 	}
@@ -264,8 +269,9 @@ int svg_inline(FILE *out, const char *svg, size_t len, const char *prefix, const
 			blank &= isspace((unsigned char)in.s[in.at++]) != 0;
 		if (text_depth || !blank)
 			fwrite(in.s + t0, 1, in.at - t0, out);
-		else if (memchr(in.s + t0, '\n', in.at - t0))
+		else if (!in.dropped && memchr(in.s + t0, '\n', in.at - t0))
 			fputc('\n', out);
+		in.dropped = 0;
 	} while (depth > 0 && in.at < in.len);
 	if (depth != 0)
 		return fail(&in, "the file ends inside the figure");
