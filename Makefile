@@ -5,7 +5,10 @@
 #   make test       deps, then the Criterion suite (unit tests and the CLI as a process)
 #   make test-asan  the suite under AddressSanitizer + UBSan (build-asan/)
 #   make test-tsan  the suite under ThreadSanitizer (build-tsan/)
-#   make bench      deps, then the default suite: results/latest.csv and plots/out/*.png
+#   make test-browser  deps-browser, then report pages opened in headless Chromium, offline,
+#                   and validated by tidy (tests/browser/run): results/report-screenshot.png
+#   make bench      deps, then the default suite: results/latest.csv, plots/out/*.png and
+#                   results/report.html
 #   make plots      draw plots/out/*.png again from results/latest.csv
 #   make bench-ab   this build against AB_BASE=path/to/amdahl, interleaved rounds, compare --paired
 #   make bench-ci   the short suite bench/ci against results/baseline.csv: compare's exit status
@@ -32,6 +35,8 @@ DEPS_PKGS := gcc make pkg-config libc6-dev libcriterion-dev libcsv-dev libjansso
 	libgsl-dev libhwloc-dev libopenmpi-dev openmpi-bin gnuplot-nox zstd xz-utils
 # Packages only one target needs, each list installed by a deps-<name> target of its own.
 DEPS_PYTHON := python3 python3-gevent
+# test-browser: the browser that opens the report pages, the validator, and Node to drive them.
+DEPS_BROWSER := chromium tidy nodejs
 # The interpreter bench-python measures and tests/test_python.c runs.
 PYTHON ?= /usr/bin/python3
 
@@ -162,7 +167,7 @@ BIN      := $(BUILD)/amdahl
 TEST_BIN := $(BUILD)/amdahl-tests
 RANK_BIN := $(if $(filter 1,$(MPI)),$(BUILD)/amdahl-mpi-rank)
 
-.PHONY: all deps deps-python test test-asan test-tsan bench bench-ab bench-ci bench-python baseline bench-floor bench-gate plots install clean FORCE
+.PHONY: all deps deps-python deps-browser test test-asan test-tsan test-browser bench bench-ab bench-ci bench-python baseline bench-floor bench-gate plots install clean FORCE
 
 all: $(BIN) $(RANK_BIN)
 
@@ -235,6 +240,10 @@ deps:
 deps-python:
 	$(call deps_install,$(DEPS_PYTHON),deps-python)
 
+# Debian's Chromium, tidy and Node, for test-browser only.
+deps-browser:
+	$(call deps_install,$(DEPS_BROWSER),deps-browser)
+
 # The suite runs the real binary as a process too: it finds it through AMDAHL_BIN.
 # One test at a time (--jobs 1): the tests that measure a speedup need the cores
 # to themselves, and a test running beside them would be the noise they measure.
@@ -255,6 +264,12 @@ test-tsan:
 	$(Q)$(MAKE) --no-print-directory test BUILD=build-tsan OPT=-O1 SAN='-fsanitize=thread' \
 		TEST_SHIM=build-tsan/tests/tsan/arena.o \
 		TEST_ENV='TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 exitcode=66"'
+
+# The report page in a real browser: headless Chromium opens pages amdahl report wrote
+# from file:// URLs with the network cut off, and tidy validates them (tests/browser/run).
+test-browser: deps deps-browser
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/browser/run $(BIN)
 
 # plot finds its gnuplot scripts beside the binary; the install prefix is the fallback.
 $(BUILD)/src/results/gnuplot.o: CFLAGS_ALL += -DAMDAHL_DATADIR='"$(PREFIX)/share/amdahl"'

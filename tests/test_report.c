@@ -260,9 +260,19 @@ Test(report, an_aa_pair_is_no_regression_and_says_so_first)
 	cr_assert(strstr(html, "<div class=\"verdict good\" id=\"verdict\">\n<p class=\"verdict-line\">No regression: "
 			 "none of "), "%.3000s", strstr(html, "<main>"));
 	cr_assert_null(strstr(html, "REGRESSION"));
-	/* Both runs' series are drawn, named by their files. */
+	/* Both runs' series are drawn, named by their files; their machines side by side. */
 	cr_assert(strstr(html, "base:thread") && strstr(html, "same:thread"));
+	cr_assert(strstr(html, "<th scope=\"row\">CPU model</th><td>Test CPU</td><td>Test CPU</td></tr>"));
 	assert_unique_ids(html);
+	free(html);
+	cli_free(&r);
+	/* Measured on a busy machine, the same pair is not judged, and the verdict says so rather than "no regression". */
+	write_run(f.same, NULL, 5.0);
+	cr_assert_eq(report(&r, f.same, "--compare", f.base, "-o", f.page), 0, "%s", r.err);
+	html = cli_slurp(f.page);
+	cr_assert(strstr(html, "<div class=\"verdict none\" id=\"verdict\">\n<p class=\"verdict-line\">Nothing judged: "),
+		  "%.3000s", strstr(html, "<main>"));
+	cr_assert(strstr(html, "<th scope=\"row\">load average before</th><td>0.1</td><td class=\"diff\">5</td>"));
 	free(html);
 	cli_free(&r);
 	cli_tmpdir_free(f.dir);

@@ -270,13 +270,17 @@ static void print_head_html(const struct comparison *c, FILE *fp, size_t nreg)
 {
 	char lb[600], ln[600], text[900];
 
-	fprintf(fp, "<div class=\"verdict %s\" id=\"verdict\">\n<p class=\"verdict-line\">", nreg ? "bad" : "good");
+	fprintf(fp, "<div class=\"verdict %s\" id=\"verdict\">\n<p class=\"verdict-line\">",
+		nreg ? "bad" : c->g->family ? "good" : "none");
 	if (nreg)
 		fprintf(fp, "Regression: %zu of %zu judged comparison%s regressed", nreg, c->g->family,
 			c->g->family == 1 ? "" : "s");
-	else
+	else if (c->g->family)
 		fprintf(fp, "No regression: none of %zu judged comparison%s regressed", c->g->family,
 			c->g->family == 1 ? "" : "s");
+	else	/* a busy machine, too few repetitions, only oversubscribed points: say it, not "no regression" */
+		fprintf(fp, "Nothing judged: none of the %zu comparison%s could be judged (the reasons are below)",
+			c->g->nitems, c->g->nitems == 1 ? "" : "s");
 	fputs("</p>\n", fp);
 	if (nreg) {
 		fputs("<ul class=\"regressions\">\n", fp);

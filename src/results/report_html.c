@@ -37,6 +37,7 @@ static const char report_css[] =
 	"a{color:#005a8c}\n"
 	".verdict{margin:1rem 0;padding:.7rem 1.1rem;border-left:.55rem solid var(--good);background:#eef7f0}\n"
 	".verdict.bad{border-color:var(--bad);background:#fbeef0}\n"
+	".verdict.none{border-color:var(--warn);background:#fff7e6}\n"
 	".verdict-line{font-size:1.45rem;font-weight:700;margin:.1rem 0 .4rem}\n"
 	".verdict.good .verdict-line{color:var(--good)}.verdict.bad .verdict-line{color:var(--bad)}\n"
 	".verdict ul{margin:.3rem 0;padding-left:1.2rem}\n"
@@ -44,7 +45,7 @@ static const char report_css[] =
 	".warnings{margin:.5rem 0;padding:.5rem 1rem .5rem 2rem;border-left:.45rem solid var(--warn);"
 	"background:#fff7e6}\n"
 	".warnings li{margin:.25rem 0}\n"
-	".figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,32rem),1fr));gap:1.2rem}\n"
+	".figs{display:grid;grid-template-columns:minmax(0,60rem);gap:1.6rem}\n"
 	"figure{margin:0}\n"
 	"figure svg{display:block;width:100%;height:auto;border:1px solid var(--line)}\n"
 	"figure svg text{font-family:\"DejaVu Sans\",\"Helvetica Neue\",Arial,sans-serif}\n"
@@ -57,6 +58,7 @@ static const char report_css[] =
 	"th[scope=row]{font-weight:600;white-space:nowrap}\n"
 	"td.n,th.n{text-align:right;white-space:nowrap}\n"
 	"td strong{color:var(--bad)}\n"
+	"td.diff{background:#fff1cc;font-weight:600}\n"
 	".note{color:var(--muted);font-size:.92rem}\n"
 	"code,pre{font-family:ui-monospace,\"DejaVu Sans Mono\",monospace;font-size:.88em}\n"
 	"pre{margin:0;white-space:pre-wrap;word-break:break-all}\n"
@@ -315,27 +317,59 @@ static void write_warnings(FILE *fp, const struct report_page *p)
 	fputs("</section>\n", fp);
 }
 
-/* One row of a run's facts: a name and the meta.json value as text (absent: no row). */
-static void fact(FILE *fp, const char *name, json_t *v, const char *unit)
+/* A meta.json value as text into buf, or NULL when absent. */
+static const char *fact_text(json_t *v, char *buf, size_t len)
 {
-	char buf[64];
-	const char *text = NULL;
-
 	if (json_is_string(v))
-		text = json_string_value(v);
-	else if (json_is_integer(v))
-		snprintf(buf, sizeof(buf), "%lld", (long long)json_integer_value(v)), text = buf;
+		return *json_string_value(v) ? json_string_value(v) : NULL;
+	if (json_is_integer(v))
+		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
-		snprintf(buf, sizeof(buf), "%.4g", json_real_value(v)), text = buf;
-	if (!text || !*text)
+		snprintf(buf, len, "%.4g", json_real_value(v));
+	else
+		return NULL;
+	return buf;
+}
+
+/* The sidecar of run i, part k (NULL: none). */
+static json_t *run_meta(const struct report_page *p, size_t i, size_t k)
+{
+	return k < p->runs[i].nmeta ? p->runs[i].meta[k] : NULL;
+}
+
+/*
+ * One row of the runs' facts: its name, then each run's value (– when it has
+ * none); no row when no run has one. A value that differs from the first
+ * run's is marked, so two machines' differences stand out.
+ */
+static void fact_row(FILE *fp, const struct report_page *p, const char *name, size_t part, const char *key,
+		     const char *unit)
+{
+	char first[64], buf[64];
+	const char *v0 = NULL;
+	int any = 0;
+
+	for (size_t i = 0; i < p->nruns; i++)
+		any |= fact_text(json_object_get(run_meta(p, i, part), key), buf, sizeof(buf)) != NULL;
+	if (!any)
 		return;
 	fputs("<tr><th scope=\"row\">", fp);
 	html_escape(fp, name);
-	fputs("</th><td>", fp);
-	html_escape(fp, text);
-	if (unit)
-		html_escape(fp, unit);
-	fputs("</td></tr>\n", fp);
+	fputs("</th>", fp);
+	for (size_t i = 0; i < p->nruns; i++) {
+		const char *v = fact_text(json_object_get(run_meta(p, i, part), key), i ? buf : first,
+					  i ? sizeof(buf) : sizeof(first));
+		int differs = i > 0 && (!v || !v0 || strcmp(v, v0) != 0);
+
+		if (i == 0)
+			v0 = v;
+		fputs(differs ? "<td class=\"diff\">" : "<td>", fp);
+		html_escape(fp, v ? v : "–");
+		if (v && unit)
+			html_escape(fp, unit);
+		fputs("</td>", fp);
+	}
+	fputs("</tr>\n", fp);
 }
 
 /* A command line as a shell would take it back: words with anything special single-quoted. */
@@ -366,51 +400,68 @@ static void command_line(FILE *fp, json_t *args)
 	}
 }
 
-static void write_run(FILE *fp, const struct report_run *r, size_t index)
+/* The machine and the command of every run, side by side: one column a run. */
+static void write_runs(FILE *fp, const struct report_page *p)
 {
-	json_t *m = r->nmeta ? r->meta[0] : NULL;
+	static const char *const facts[][3] = {
+		{ "host", "host", NULL }, { "CPU model", "cpu_model", NULL },
+		{ "usable cores", "cores", " (affinity mask and cgroup quota)" }, { "CPUs online", "cpus_online", NULL },
+		{ "physical cores", "physical_cores", NULL }, { "hardware threads", "hardware_threads", NULL },
+		{ "compiler", "compiler", NULL }, { "flags", "cflags", NULL }, { "OpenMP", "openmp", NULL },
+		{ "OMP_WAIT_POLICY", "omp_wait_policy", NULL }, { "amdahl commit", "git_commit", NULL },
+		{ "load average before", "loadavg_before", NULL }, { "load average after", "loadavg_after", NULL },
+		{ "order", "order", NULL }, { "seed", "seed", NULL }, { "pinning", "pin", NULL },
+		{ "rows", "rows", NULL }, { "exit status", "status", NULL },
+	};
+	size_t parts = 0;
 
-	fprintf(fp, "<h3 id=\"run-%zu\">", index + 1);
-	if (r->role)
-		html_textf(fp, "%s run: ", r->role);
-	fputs("<code>", fp);
-	html_escape(fp, r->path);
-	fputs("</code></h3>\n", fp);
-	if (!m) {
-		fputs("<p>No meta.json beside it: the machine and the command are not known.</p>\n", fp);
+	fputs("<section id=\"runs\">\n<h2>Machine and command</h2>\n", fp);
+	for (size_t i = 0; i < p->nruns; i++) {
+		parts = p->runs[i].nmeta > parts ? p->runs[i].nmeta : parts;
+		if (!p->runs[i].nmeta) {
+			fputs("<p>No meta.json beside <code>", fp);
+			html_escape(fp, p->runs[i].path);
+			fputs("</code>: its machine and command are not known.</p>\n", fp);
+		}
+	}
+	if (parts == 0) {
+		fputs("</section>\n", fp);
 		return;
 	}
-	fputs("<div class=\"scroll\">\n<table class=\"facts\">\n<tbody>\n", fp);
-	fact(fp, "host", json_object_get(m, "host"), NULL);
-	fact(fp, "CPU model", json_object_get(m, "cpu_model"), NULL);
-	fact(fp, "usable cores", json_object_get(m, "cores"), " (affinity mask and cgroup quota)");
-	fact(fp, "CPUs online", json_object_get(m, "cpus_online"), NULL);
-	fact(fp, "physical cores", json_object_get(m, "physical_cores"), NULL);
-	fact(fp, "hardware threads", json_object_get(m, "hardware_threads"), NULL);
-	fact(fp, "compiler", json_object_get(m, "compiler"), NULL);
-	fact(fp, "flags", json_object_get(m, "cflags"), NULL);
-	fact(fp, "OpenMP", json_object_get(m, "openmp"), NULL);
-	fact(fp, "OMP_WAIT_POLICY", json_object_get(m, "omp_wait_policy"), NULL);
-	fact(fp, "amdahl commit", json_object_get(m, "git_commit"), NULL);
-	fact(fp, "load average before", json_object_get(m, "loadavg_before"), NULL);
-	fact(fp, "load average after", json_object_get(m, "loadavg_after"), NULL);
-	fact(fp, "order", json_object_get(m, "order"), NULL);
-	fact(fp, "seed", json_object_get(m, "seed"), NULL);
-	fact(fp, "pinning", json_object_get(m, "pin"), NULL);
-	fact(fp, "rows", json_object_get(m, "rows"), NULL);
-	fact(fp, "exit status", json_object_get(m, "status"), NULL);
-	for (size_t k = 0; k < r->nmeta; k++) {
-		json_t *mk = r->meta[k];
-
-		fprintf(fp, "<tr><th scope=\"row\">command%s</th><td><pre><code>", r->nmeta > 1 ? "s" : "");
-		if (r->nmeta > 1)
-			fprintf(fp, "part %zu: ", k + 1);
-		command_line(fp, json_object_get(mk, "command_line"));
-		fputs("</code></pre></td></tr>\n", fp);
-		fact(fp, r->nmeta > 1 ? "measured (part)" : "measured", json_object_get(mk, "date"), NULL);
-		fact(fp, "took", json_object_get(mk, "elapsed_s"), " s");
+	fputs("<div class=\"scroll\">\n<table class=\"facts\">\n<caption>From each run's meta.json; a value that "
+	      "differs from the first run's is marked.</caption>\n<thead><tr><th scope=\"col\">run</th>", fp);
+	for (size_t i = 0; i < p->nruns; i++) {
+		fputs("<th scope=\"col\">", fp);
+		if (p->runs[i].role)
+			html_textf(fp, "%s: ", p->runs[i].role);
+		fputs("<code>", fp);
+		html_escape(fp, p->runs[i].path);
+		fputs("</code></th>", fp);
 	}
-	fputs("</tbody>\n</table>\n</div>\n", fp);
+	fputs("</tr></thead>\n<tbody>\n", fp);
+	for (size_t f = 0; f < ARRAY_SIZE(facts); f++)
+		fact_row(fp, p, facts[f][0], 0, facts[f][1], facts[f][2]);
+	for (size_t k = 0; k < parts; k++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), parts > 1 ? "command, part %zu" : "command", k + 1);
+		fputs("<tr><th scope=\"row\">", fp);
+		html_escape(fp, name);
+		fputs("</th>", fp);
+		for (size_t i = 0; i < p->nruns; i++) {
+			json_t *m = run_meta(p, i, k);
+			fputs("<td><pre><code>", fp);
+			if (m)
+				command_line(fp, json_object_get(m, "command_line"));
+			else
+				fputs("–", fp);
+			fputs("</code></pre></td>", fp);
+		}
+		fputs("</tr>\n", fp);
+		fact_row(fp, p, parts > 1 ? "measured (that part)" : "measured", k, "date", NULL);
+		fact_row(fp, p, "took", k, "elapsed_s", " s");
+	}
+	fputs("</tbody>\n</table>\n</div>\n</section>\n", fp);
 }
 
 /* The numbers of a set's figures: one row per series and N. */
@@ -583,10 +634,8 @@ int report_html_write(FILE *fp, const struct report_page *p)
 		fputs("</section>\n", fp);
 	}
 	write_warnings(fp, p);
-	fputs("<section id=\"runs\">\n<h2>Machine and command</h2>\n", fp);
-	for (size_t i = 0; i < p->nruns; i++)
-		write_run(fp, &p->runs[i], i);
-	fputs("</section>\n<section id=\"scaling\">\n<h2>Scaling</h2>\n", fp);
+	write_runs(fp, p);
+	fputs("<section id=\"scaling\">\n<h2>Scaling</h2>\n", fp);
 	for (size_t k = 0; k < nsets && rc == 0; k++)
 		rc = write_set(fp, p, k, first, 0, &number);
 	fputs("</section>\n", fp);
