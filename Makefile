@@ -279,16 +279,17 @@ $(BUILD)/prefix-id: FORCE
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
 
 # The suite in bench/ (SUITE=bench/other for another): results/latest.csv and its
-# meta.json, plots/out/*.png (PLOT_STYLE=paper for compact ones), a summary table.
+# meta.json, plots/out/*.png (PLOT_STYLE=paper for compact ones), a summary table, and
+# the run's page, results/report.html (amdahl report).
 SUITE      ?= bench/default
 PLOT_STYLE ?= slides
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run $(SUITE) results/latest.csv plots/out
+	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) REPORT=results/report.html bench/run $(SUITE) results/latest.csv plots/out
 
 plots:
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) bench/run --redraw results/latest.csv plots/out
+	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) REPORT=results/report.html bench/run --redraw results/latest.csv plots/out
 
 # The talk's Python programs (examples/python) measured with --cmd beside the models
 # of them (suite bench/python): results/python.csv, plots/out/python-cpu.png and
@@ -301,7 +302,9 @@ bench-python: deps deps-python
 # The CI gate: bench/ci measured into results/ci.csv and judged against the committed
 # results/baseline.csv by `amdahl compare`, whose exit status is the target's (0 ok,
 # 1 regression, 2 bad input); its markdown table also goes to results/ci.md for a
-# pull-request comment. CI_COMPARE passes options to compare (e.g. --threshold 10%).
+# pull-request comment, and the page with the verdict on top to results/ci.html.
+# CI_COMPARE passes options to compare and report (--threshold, --alpha, --metric,
+# --same-machine; e.g. --threshold 10%).
 CI_SUITE   ?= bench/ci
 CI_COMPARE ?=
 bench-ci: deps
@@ -309,11 +312,13 @@ bench-ci: deps
 	$(Q)test -r results/baseline.csv || { echo "make bench-ci: no results/baseline.csv; run 'make baseline'" >&2; exit 2; }
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=paper bench/run $(CI_SUITE) results/ci.csv results/ci-plots
 	$(Q)$(BIN) compare results/baseline.csv results/ci.csv --format markdown $(CI_COMPARE) > results/ci.md; \
-		status=$$?; cat results/ci.md; exit $$status
+		status=$$?; cat results/ci.md; \
+		$(BIN) report results/ci.csv --compare results/baseline.csv $(CI_COMPARE) -o results/ci.html > /dev/null \
+		|| echo "make bench-ci: no results/ci.html" >&2; exit $$status
 
 # The A/B gate: this build against another (AB_BASE, e.g. the base commit built in a
-# worktree) in interleaved rounds, judged by `amdahl compare --paired`: results/ab.csv and
-# results/ab.md, and compare's exit status. AB_ARGS, AB_N, AB_ROUNDS, AB_COMPARE: see bench/ab.
+# worktree) in interleaved rounds, judged by `amdahl compare --paired`: results/ab.csv,
+# results/ab.md, the page results/ab.html, and compare's exit status. AB_ARGS, AB_N, AB_ROUNDS, AB_COMPARE: see bench/ab.
 AB_BASE ?=
 bench-ab: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -30,10 +30,6 @@
 
 enum cmp_format { FMT_TABLE, FMT_MARKDOWN, FMT_JSON };
 
-/* Default thresholds: two runs of a baseline file, and two programs of one run, paired by round. */
-#define CMP_THRESHOLD 0.05
-#define CMP_THRESHOLD_PAIRED 0.02
-
 struct opts {
 	double threshold, alpha;
 	int same_machine, paired, metric;	/* enum gate_metric */
@@ -226,7 +222,7 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!(o.threshold > 0))
-		o.threshold = o.paired ? CMP_THRESHOLD_PAIRED : CMP_THRESHOLD;
+		o.threshold = o.paired ? COMPARISON_THRESHOLD_PAIRED : COMPARISON_THRESHOLD;
 	gsl_set_error_handler_off();
 	return compare_run(&o, argv + argi);
 }

@@ -40,21 +40,33 @@
 
 struct report_opts {
 	const char *out, *base, *title;
+	const char *base_name, *candidate;	/* --paired */
 	double threshold, alpha;
-	int same_machine, bars;
+	int same_machine, paired, metric, bars;	/* metric: enum gate_metric */
 };
+
+static const char *const report_metrics[] = { [GATE_WALL] = "wall", [GATE_CPU] = "cpu", NULL };
 
 static const struct option_spec report_specs[] = {
 	{ .name = "output", .short_name = 'o', .kind = OPTION_STRING, .metavar = "FILE", .def = "report.html",
 	  OPTION_AT(struct report_opts, out), .help = "the page (- for standard output)" },
 	{ .name = "compare", .kind = OPTION_STRING, .metavar = "BASE.csv", OPTION_AT(struct report_opts, base),
 	  .help = "judge the run against this base run, as amdahl compare\ndoes, and put the verdict first" },
+	{ .name = "paired", .kind = OPTION_FLAG, OPTION_AT(struct report_opts, paired),
+	  .help = "one run CSV: judge --candidate against --base round by round,\nas amdahl compare --paired does" },
+	{ .name = "base", .kind = OPTION_STRING, .metavar = "NAME", OPTION_AT(struct report_opts, base_name),
+	  .help = "with --paired: the --name (or backend) of the base program" },
+	{ .name = "candidate", .kind = OPTION_STRING, .metavar = "NAME", OPTION_AT(struct report_opts, candidate),
+	  .help = "with --paired: the --name (or backend) of the candidate" },
 	{ .name = "threshold", .short_name = 't', .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MIN_OPEN |
-	  OPTION_MAX_OPEN, .min = 0, .max = 100, .def = "5", OPTION_AT(struct report_opts, threshold),
-	  .expect = "a percentage in (0, 100), e.g. 5%", .help = "with --compare: compare's --threshold" },
+	  OPTION_MAX_OPEN, .min = 0, .max = 100, OPTION_AT(struct report_opts, threshold),
+	  .expect = "a percentage in (0, 100), e.g. 5%",
+	  .help = "compare's --threshold (default 5%; 2% with --paired)" },
 	{ .name = "alpha", .short_name = 'a', .kind = OPTION_DECIMAL, .metavar = "A", .flags = OPTION_MIN_OPEN |
 	  OPTION_MAX_OPEN, .min = 0, .max = 0.5, .def = "0.05", OPTION_AT(struct report_opts, alpha),
-	  .help = "with --compare: compare's --alpha" },
+	  .help = "with --compare or --paired: compare's --alpha" },
+	{ .name = "metric", .kind = OPTION_CHOICE, .metavar = "M", .choices = report_metrics, .def = "wall",
+	  OPTION_AT(struct report_opts, metric), .help = "with --compare or --paired: compare's --metric (wall or cpu)" },
 	{ .name = "same-machine", .kind = OPTION_FLAG, OPTION_AT(struct report_opts, same_machine),
 	  .help = "with --compare: judge wall times even when the sidecars differ" },
 	{ .name = "title", .kind = OPTION_STRING, .metavar = "TEXT", OPTION_AT(struct report_opts, title),
@@ -66,13 +78,14 @@ static const struct option_spec report_specs[] = {
 
 static const struct options_usage report_usage = {
 	.cmd = "report",
-	.synopsis = "RUN.csv... [--compare BASE.csv] [-o report.html]",
+	.synopsis = "RUN.csv... [--compare BASE.csv] [-o report.html]\n"
+		    "       amdahl report RUN.csv --paired --base NAME --candidate NAME [-o report.html]",
 	.about = "Write one self-contained HTML page for run CSVs: the machine and the command\n"
 		 "(from each meta.json), every warning the run gave, the speedup, efficiency and\n"
 		 "Karp-Flatt figures beside Amdahl's law and the ceiling with the numbers behind\n"
 		 "them, the speedup stacks, and the fitted models with their intervals. With\n"
-		 "--compare, the verdict of amdahl compare on top, then its tables with the\n"
-		 "intervals and p-values. The figures are the gnuplot scripts' (as SVG, inline);\n"
+		 "--compare (or --paired), the verdict of amdahl compare on top, then its tables\n"
+		 "with the intervals and p-values. The figures are the gnuplot scripts' (as SVG, inline);\n"
 		 "the page fetches nothing and needs no script. Prints the page's path.\n"
 		 "Exit 0 when the page is written, whatever the verdict (amdahl compare is the gate).",
 	.specs = report_specs,
@@ -279,14 +292,19 @@ static void fit_all(struct report_inputs *in)
 	}
 }
 
-/* The comparison of file 1 against file 0, as compare judges it. */
-static void judge(struct report_inputs *in, const struct report_opts *o)
+/*
+ * The comparison as compare judges it: file 1 against file 0 (--compare),
+ * or two programs of file 0 round by round (--paired). -1 with the reason
+ * said when the paired names match nothing (exit 2).
+ */
+static int judge(struct report_inputs *in, const struct report_opts *o)
 {
 	struct fit_group **groups = in->groups;
-	size_t ng[2] = { 0, 0 };
-	struct gate_opts go = { .threshold = o->threshold, .alpha = o->alpha, .metric = GATE_WALL };
+	size_t ng[2] = { 0, 0 }, nsides = o->paired ? 1 : 2;
+	struct gate_opts go = { .threshold = o->threshold, .alpha = o->alpha, .metric = (enum gate_metric)o->metric };
+	char err[600];
 
-	for (unsigned f = 0; f < 2; f++) {
+	for (unsigned f = 0; f < nsides; f++) {
 		in->sides[f] = (struct cmp_side){ .path = in->files[f], .meta = in->runs[f].nmeta ? in->runs[f].meta[0] : NULL,
 						 .cores = file_cores(&in->rows, f) };
 		groups[f] = xcalloc(in->agg.nseries ? in->agg.nseries : 1, sizeof(*groups[f]));
@@ -294,11 +312,21 @@ static void judge(struct report_inputs *in, const struct report_opts *o)
 			if (in->agg.series[i].file == f)
 				groups[f][ng[f]++] = in->agg.series[i].fit;
 	}
-	in->cmp = (struct comparison){ .g = &in->gate, .base = in->sides[0], .new_ = in->sides[1], .metric = GATE_WALL,
-				       .threshold = o->threshold, .alpha = o->alpha, .why = "" };
-	comparison_machines(&in->cmp, o->same_machine, &go, in->machine, sizeof(in->machine), in->why, sizeof(in->why));
-	gate_files(&in->gate, groups[0], ng[0], groups[1], ng[1], &go);
+	in->cmp = (struct comparison){ .g = &in->gate, .base = in->sides[0], .new_ = in->sides[nsides - 1],
+				       .metric = go.metric, .threshold = o->threshold, .alpha = o->alpha,
+				       .base_name = o->base_name, .candidate = o->candidate, .why = "" };
+	if (o->paired) {
+		if (gate_paired(&in->gate, groups[0], ng[0], o->base_name, o->candidate, &go, err, sizeof(err)) < 0) {
+			errorf("'%s': %s", in->files[0], err);
+			return -1;
+		}
+	} else {
+		comparison_machines(&in->cmp, o->same_machine, &go, in->machine, sizeof(in->machine), in->why,
+				    sizeof(in->why));
+		gate_files(&in->gate, groups[0], ng[0], groups[1], ng[1], &go);
+	}
 	in->judged = 1;
+	return 0;
 }
 
 /* Keep each figure as it is drawn (figure_look.drawn). */
@@ -348,7 +376,7 @@ static int page_text(struct report_inputs *in, const struct report_opts *o, char
 	else
 		snprintf(title, sizeof(title), "amdahl report: %s", in->files[in->nfiles - 1]);
 	snprintf(generator, sizeof(generator), "amdahl %s", machine_git_commit());
-	if (in->judged)
+	if (in->judged && in->nfiles == 2)
 		in->runs[0].role = "base", in->runs[1].role = "new";
 	rc = report_html_write(mem, &page);
 	return fclose(mem) != 0 || rc < 0 ? -1 : 0;
@@ -370,6 +398,30 @@ static int put_page(const char *path, const char *text, size_t len)
 	return output_close(&out, NULL, &oc);
 }
 
+/* The options that go together; -1 with a usage error said. */
+static int check_args(struct report_opts *o, int nfiles)
+{
+	if (nfiles < 1)
+		usagef("report", "no run CSV given");
+	else if (o->base && o->paired)
+		usagef("report", "--compare judges two runs, --paired two programs of one run: not both");
+	else if ((o->base || o->paired) && nfiles != 1)
+		usagef("report", "%s one RUN.csv, not %d", o->paired ? "--paired judges the programs of" :
+		       "--compare judges against the base", nfiles);
+	else if (o->paired && (!o->base_name || !o->candidate))
+		usagef("report", "--paired needs --base NAME and --candidate NAME");
+	else if (!o->paired && (o->base_name || o->candidate))
+		usagef("report", "--%s is for --paired", o->base_name ? "base" : "candidate");
+	else if (!o->base && o->same_machine)
+		usagef("report", "--same-machine goes with --compare");
+	else {
+		if (!(o->threshold > 0))
+			o->threshold = o->paired ? COMPARISON_THRESHOLD_PAIRED : COMPARISON_THRESHOLD;
+		return 0;
+	}
+	return -1;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct report_opts o;
@@ -383,18 +435,8 @@ int cmd_report(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if ((rc = options_command(&report_usage, &o, NULL, 0, argc, argv, &argi)) != OPTIONS_GO_ON)
 		return rc;
-	if (argi >= argc) {
-		usagef("report", "no run CSV given");
+	if (check_args(&o, argc - argi) < 0)
 		return EXIT_USAGE;
-	}
-	if (o.base && argc - argi != 1) {
-		usagef("report", "--compare judges one run against the base: give one RUN.csv, not %d", argc - argi);
-		return EXIT_USAGE;
-	}
-	if (!o.base && o.same_machine) {
-		usagef("report", "--same-machine goes with --compare");
-		return EXIT_USAGE;
-	}
 	gsl_set_error_handler_off();
 	memset(&in, 0, sizeof(in));
 	in.nfiles = (size_t)(argc - argi) + (o.base != NULL);
@@ -405,8 +447,10 @@ int cmd_report(int argc, char **argv)
 		inputs_free(&in);
 		return EXIT_USAGE;
 	}
-	if (o.base)
-		judge(&in, &o);
+	if ((o.base || o.paired) && judge(&in, &o) < 0) {
+		inputs_free(&in);
+		return EXIT_USAGE;
+	}
 	if (o.base && in.gate.nitems == 0) {
 		errorf("'%s' and '%s' have no point in common", in.files[0], in.files[1]);
 		inputs_free(&in);

@@ -16,6 +16,10 @@
 #include "../models/gate.h"
 #include "emit.h"
 
+/* Default thresholds: two runs of a baseline file, and two programs of one run, paired by round. */
+#define COMPARISON_THRESHOLD 0.05
+#define COMPARISON_THRESHOLD_PAIRED 0.02
+
 /* One run as the report describes it. */
 struct cmp_side {
 	const char *path;
