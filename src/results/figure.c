@@ -389,7 +389,8 @@ static void set_args(const struct figure_set *g, const struct figure_look *look,
 	if (isfinite(g->work))
 		snprintf(work, sizeof(work), "work %g s on one worker; ", g->work);
 	bars_text(bars, sizeof(bars), look->bars, g->reps);
-	snprintf(sub, sizeof(sub), "%s%s%smedian of %zu repetition%s%s", look->subtitle, look->subtitle[0] ? ", " : "",
+	/* "; " between the machine and the rest: where style.gp breaks a subtitle too wide for one line. */
+	snprintf(sub, sizeof(sub), "%s%s%smedian of %zu repetition%s%s", look->subtitle, look->subtitle[0] ? "; " : "",
 		 work, g->reps, g->reps == 1 ? "" : "s", bars);
 	for (size_t k = 0; k < g->nser; k++) {
 		size_t at = strlen(names), lat = strlen(lts);
