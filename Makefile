@@ -134,6 +134,7 @@ SRC := \
 	src/results/figure_table.c \
 	src/results/gnuplot.c \
 	src/results/html.c \
+	src/results/report_figure.c \
 	src/results/report_html.c \
 	src/results/rows.c \
 	src/results/stack_table.c \

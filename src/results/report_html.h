@@ -48,6 +48,8 @@ struct report_figure {
 /* A figure as the drawing told of it, kept for the page (the SVG read from d->path); -1 with errno. */
 int report_figure_keep(struct report_figure *f, const struct figure_drawn *d);
 void report_figure_free(struct report_figure *f);
+/* The figure as a <figure> on the page: the SVG inlined with ids "fig<number>-...", a caption; -1 said with errorf. */
+int report_figure_write(FILE *fp, const struct report_figure *f, size_t number);
 
 /* One series' fitted models, as `amdahl fit` gives them. */
 struct report_fit {
