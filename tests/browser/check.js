@@ -52,6 +52,14 @@ const chrome = spawn(chromium, [
 let chromeErr = '';
 chrome.stderr.on('data', (d) => { chromeErr = (chromeErr + d).slice(-4000); });
 chrome.on('error', (e) => { console.error(`check.js: cannot start ${chromium}: ${e.message}`); process.exit(1); });
+let closing = false;
+// A Chromium that ends at once closes the pipe under the first write: say so once, below.
+chrome.stdio[3].on('error', () => {});
+chrome.on('exit', (code, signal) => {
+  if (closing) return;
+  console.error(`check.js: Chromium ended (${signal || 'exit ' + code}) before the checks did:\n${chromeErr}`);
+  process.exit(1);
+});
 
 // ---- the protocol ----
 let nextId = 1, buffered = Buffer.alloc(0);
@@ -192,6 +200,7 @@ const deadline = setTimeout(() => {
   } catch (e) {
     failures.push(`${e.message}\n${chromeErr}`);
   }
+  closing = true;
   try {
     await Promise.race([send('Browser.close'), new Promise((r) => setTimeout(r, 2000))]);
   } catch (e) { /* it is going anyway */ }
