@@ -70,7 +70,7 @@ static void explain_columns(struct emit_col *cols)
 		{ .name = "workload" },
 		{ .name = "p", .fmt = "%.9g", .tfmt = "%g" },
 		{ .name = "label" },
-		{ .name = "n", .fmt = "%.0f" },
+		{ .name = "n" },
 		{ .name = "reps", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
 		{ .name = "speedup", .fmt = "%.6g", .tfmt = "%.3f" },
 	};
@@ -102,7 +102,7 @@ static void explain_row(struct emit_table *t, const struct agg_series *s, const 
 	emit_text(t, s->workload);
 	emit_num(t, s->p);
 	emit_text(t, s->label);
-	emit_num(t, c->n);
+	emit_int(t, c->n);
 	emit_int(t, (long long)c->rows);
 	emit_num(t, c->reps ? c->speedup.median : NAN);
 	for (int i = 0; i < EXPLAIN_PARTS; i++)
