@@ -16,6 +16,7 @@
 
 #include "../src/base/clock.h"
 #include "../src/engine/isolate.h"
+#include "../src/base/util.h"
 #include "../src/engine/reap.h"
 
 struct hello {
@@ -73,7 +74,7 @@ Test(isolate, exit_status_is_described, .timeout = 20)
 	cr_assert_eq(isolate_start(&iso, exit_three, NULL), 0);
 	cr_assert_eq(isolate_read(&iso, &x, sizeof(x), 10, NULL), ISOLATE_EOF);
 	status = isolate_finish(&iso);
-	isolate_describe(status, how, sizeof(how));
+	describe_wait_status(status, how, sizeof(how));
 	cr_assert_str_eq(how, "exited with status 3");
 }
 
@@ -101,7 +102,7 @@ Test(isolate, crash_gives_eof_and_sigsegv, .timeout = 20)
 	cr_assert_eq(isolate_read(&iso, &x, sizeof(x), 10, NULL), ISOLATE_EOF);
 	status = isolate_finish(&iso);
 	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "status %#x", status);
-	isolate_describe(status, how, sizeof(how));
+	describe_wait_status(status, how, sizeof(how));
 	cr_assert_str_eq(how, "was killed by SIGSEGV");
 }
 
@@ -302,8 +303,8 @@ Test(isolate, describe_unknown_status)
 {
 	char how[64];
 
-	isolate_describe(0, how, sizeof(how));
+	describe_wait_status(0, how, sizeof(how));
 	cr_assert_str_eq(how, "exited with status 0");
-	isolate_describe(SIGKILL, how, sizeof(how));
+	describe_wait_status(SIGKILL, how, sizeof(how));
 	cr_assert_str_eq(how, "was killed by SIGKILL");
 }

@@ -22,7 +22,7 @@ static const struct {
 	{ "models", "", "api base" },
 	{ "results", "", "api b5 base models" },	/* b5: the B5 CSV's types */
 	/* src/runtime is not checked yet: procs.c names a child's end with the
-	 * engine's isolate_describe, which belongs in base for the line to hold. */
+	 * engine's describe_wait_status, which belongs in base for the line to hold. */
 	{ "workloads", "", "api base runtime" },
 	{ "engine", "", "api base models results runtime" },
 };

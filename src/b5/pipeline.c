@@ -12,7 +12,7 @@
 #define _GNU_SOURCE
 #include "pipeline.h"
 #include "../base/clock.h"
-#include "../engine/isolate.h"
+#include "../base/util.h"
 #include "../runtime/gil.h"
 #include "../runtime/procs.h"
 #include "../runtime/queue.h"
@@ -304,7 +304,7 @@ static int qrt_join(void *p, char *err, size_t errlen)
 			int status, i = procs_ended(rt->procs, &status);
 			if (i >= 0) {
 				char how[64];
-				isolate_describe(status, how, sizeof(how));
+				describe_wait_status(status, how, sizeof(how));
 				snprintf(err, errlen, "worker process %d %s before every order was done", i, how);
 				rc = -1;
 				break;

@@ -22,7 +22,6 @@
 #include "mpi.h"
 #include "../base/clock.h"
 #include "../engine/exec.h"
-#include "../engine/isolate.h"
 #include "../engine/reap.h"
 #include "../base/machine.h"
 #include "../base/util.h"
@@ -600,7 +599,7 @@ static int judge(struct job *job, const struct reply *r, int status, struct timi
 	if (r->error[0])
 		return job_fail(job, "%s", r->error);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		isolate_describe(status, how, sizeof(how));
+		describe_wait_status(status, how, sizeof(how));
 		stderr_reason(r, why, sizeof(why));
 		return job_fail(job, "mpirun %s%s%s", how, why[0] ? ": " : "", why);
 	}

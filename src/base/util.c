@@ -1,5 +1,6 @@
 /*
- * Shared helpers: messages, checked number parsing, allocation.
+ * Shared helpers: messages, checked number parsing, allocation, a child's
+ * wait status in words.
  */
 #define _GNU_SOURCE
 #include "util.h"
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 
 /*
@@ -250,4 +252,15 @@ int make_dirs(const char *path)
 		return -1;
 	}
 	return 0;
+}
+
+void describe_wait_status(int status, char *buf, size_t len)
+{
+	if (WIFSIGNALED(status))
+		snprintf(buf, len, "was killed by SIG%s", sigabbrev_np(WTERMSIG(status)) ?
+			 sigabbrev_np(WTERMSIG(status)) : "?");
+	else if (WIFEXITED(status))
+		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+	else
+		snprintf(buf, len, "ended (wait status %#x)", status);
 }

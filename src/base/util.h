@@ -49,4 +49,7 @@ int make_dirs(const char *path);
 /* Flush stdout and report a write error (git's rule: a truncated output is a failure). */
 int finish_stdout(void);
 
+/* "exited with status 3", "was killed by SIGSEGV" for a wait status. */
+void describe_wait_status(int status, char *buf, size_t len);
+
 #endif

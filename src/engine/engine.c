@@ -182,7 +182,7 @@ static void sort_end(struct visit_end *ve, enum isolate_read rc, const struct en
 		snprintf(ve->why, sizeof(ve->why), "no result within --timeout %gs; %s", timeout_s, ve->ended);
 	} else {
 		ve->f.kind = ENGINE_FAIL_DIED;
-		isolate_describe(isolate_finish(iso), how, sizeof(how));
+		describe_wait_status(isolate_finish(iso), how, sizeof(how));
 		snprintf(ve->why, sizeof(ve->why), "the measuring process %s before its results were in "
 			 "(a worker crashed or exited)", how);
 	}

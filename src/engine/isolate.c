@@ -152,14 +152,3 @@ int isolate_send(int fd, const void *msg, size_t len)
 	}
 	return 0;
 }
-
-void isolate_describe(int status, char *buf, size_t len)
-{
-	if (WIFSIGNALED(status))
-		snprintf(buf, len, "was killed by SIG%s", sigabbrev_np(WTERMSIG(status)) ?
-			 sigabbrev_np(WTERMSIG(status)) : "?");
-	else if (WIFEXITED(status))
-		snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
-	else
-		snprintf(buf, len, "ended (wait status %#x)", status);
-}

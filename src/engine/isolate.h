@@ -52,7 +52,5 @@ int isolate_finish(struct isolate *iso);
 int isolate_end(struct isolate *iso, char *what, size_t len);
 /* Write a message from the child; -1 on error. */
 int isolate_send(int fd, const void *msg, size_t len);
-/* "exited with status 3", "killed by SIGSEGV" for a wait status. */
-void isolate_describe(int status, char *buf, size_t len);
 
 #endif

@@ -351,10 +351,7 @@ void agg_series_use_p(struct agg_series *s, double p)
 
 void agg_series_name(const struct agg_series *s, char *buf, size_t len)
 {
-	if (s->label[0])
-		snprintf(buf, len, "%s/%s '%s'%s", s->backend, s->workload, s->label, s->weak ? " weak" : "");
-	else
-		snprintf(buf, len, "%s/%s p=%g%s", s->backend, s->workload, s->p, s->weak ? " weak" : "");
+	fit_group_name(&s->fit, buf, len);
 }
 
 size_t agg_series_min_reps(const struct agg_series *s)

@@ -4,7 +4,7 @@
  */
 #define _GNU_SOURCE
 #include "procs.h"
-#include "../engine/isolate.h"
+#include "../base/util.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -86,7 +86,7 @@ int procs_reap(struct procs *p, char *err, size_t errlen)
 		if (rc == 0 && (WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))) {
 			char how[64];
 
-			isolate_describe(status, how, sizeof(how));
+			describe_wait_status(status, how, sizeof(how));
 			if (err)
 				snprintf(err, errlen, "worker process %d %s", i, how);
 			rc = -1;
