@@ -76,5 +76,9 @@ set rmargin at screen 0.97
 set yrange [0 : 100]
 set ytics 20
 set ylabel 'share of the capacity (%)'
+# Many bars in the narrower panel: smaller N labels, so that 16, 32 and 64 stay apart.
+stats datafile using 1 nooutput
+tfont = sprintf('Sans,%.1f', fs * (STATS_records > 8 ? 0.6 : 0.75))
+if (STATS_records > 5) { set xtics font tfont }
 plot for [k = 1:words(segments)] datafile using (100 * column(seg(k) + 1) / $12):xtic(1) lt seg(k) notitle
 unset multiplot

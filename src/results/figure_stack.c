@@ -103,9 +103,14 @@ enum gnuplot_status figure_stack(const struct agg_series *s, const char *series,
 		nmax = s->cells[i].n > nmax ? s->cells[i].n : nmax;
 	if (!isnan(s->p))
 		snprintf(p, sizeof(p), ", P = %g", s->p);
-	snprintf(title, sizeof(title), "Where the speedup went: %s, %s%s%s", series, what, p, s->weak ? " (weak)" : "");
-	snprintf(sub, sizeof(sub), "%s%seach bar: the N workers' capacity in speedup units (median of each part); over it, the measured speedup",
-		 look->subtitle, look->subtitle[0] ? "; " : "");
+	/* A program's series is named by the program already: "xz", not "xz, xz". */
+	if (strcmp(series, what) == 0)
+		snprintf(title, sizeof(title), "Where the speedup went: %s%s%s", what, p, s->weak ? " (weak)" : "");
+	else
+		snprintf(title, sizeof(title), "Where the speedup went: %s, %s%s%s", series, what, p,
+			 s->weak ? " (weak)" : "");
+	snprintf(sub, sizeof(sub), "%s%smedian of each part; over a bar, the measured speedup", look->subtitle,
+		 look->subtitle[0] ? "; " : "");
 	gnuplot_args_init(&a);
 	figure_look_args(look, &a);
 	gnuplot_path(&a, "datafile", data);

@@ -17,7 +17,7 @@ static void stack_columns(struct emit_col *cols)
 		{ .name = "workload", .in = STACK_NOT_HTML },
 		{ .name = "p", .fmt = "%.9g", .tfmt = "%g", .in = STACK_NOT_HTML },
 		{ .name = "label", .in = STACK_NOT_HTML },
-		{ .name = "n", .fmt = "%.0f" },
+		{ .name = "n" },
 		{ .name = "reps", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
 		{ .name = "speedup", .fmt = "%.6g", .tfmt = "%.3f" },
 	};
@@ -66,7 +66,7 @@ void stack_table_add(struct stack_table *st, const struct agg_series *s, const c
 		emit_text(st->t, s->workload);
 		emit_num(st->t, s->p);
 		emit_text(st->t, s->label);
-		emit_num(st->t, c->n);
+		emit_int(st->t, c->n);
 		emit_int(st->t, (long long)c->rows);
 		emit_num(st->t, c->reps ? c->speedup.median : NAN);
 		for (int i = 0; i < EXPLAIN_PARTS; i++)
