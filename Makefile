@@ -99,9 +99,11 @@ SRC := \
 	src/engine/isolate.c \
 	src/engine/meta.c \
 	src/engine/output.c \
+	src/engine/precision.c \
 	src/engine/reap.c \
 	src/engine/stop.c \
 	src/engine/sweep.c \
+	src/engine/sweep_precision.c \
 	src/engine/sweep_rows.c \
 	src/engine/sweep_summary.c \
 	src/models/fit.c \

@@ -69,8 +69,9 @@ static void print_point(const struct sweep *s, const struct sweep_point *pt)
 			sp[k++] = pt->speedups[r];
 		}
 	if (k == 0) {
-		fprintf(stderr, "%-8s %-12.12s %6g %5d %10s", pt->backend->name, what, pt->p, pt->n,
-			pt->failed ? "failed" : "skipped");
+		/* padded to the precision cells when they follow */
+		fprintf(stderr, "%-8s %-12.12s %6g %5d %10s%*s", pt->backend->name, what, pt->p, pt->n,
+			pt->failed ? "failed" : "skipped", s->prec ? 35 : 0, "");
 	} else if (pt->cmd) {	/* a program's P is unknown: `amdahl fit` estimates it */
 		fprintf(stderr, "%-8s %-12.12s %6s %5d %10.4f %8.3f %8s %8s %7s", pt->backend->name, what, "-",
 			pt->n, stats_median(w, k), stats_median(sp, k), "-", "-", "-");
@@ -80,6 +81,12 @@ static void print_point(const struct sweep *s, const struct sweep_point *pt)
 		msp = stats_median(sp, k);
 		fprintf(stderr, "%-8s %-12.12s %6g %5d %10.4f %8.3f %8.3f %8.3f %7.3f", pt->backend->name, what,
 			pt->p, pt->n, stats_median(w, k), msp, model, ceiling, msp / ceiling);
+	}
+	if (s->prec) {
+		char cells[128];
+
+		sweep_precision_cells(s, (size_t)(pt - s->points), cells, sizeof(cells));
+		fprintf(stderr, " %s", cells);
 	}
 	fprintf(stderr, "%s\n", smt_mark(cfg, pt->n));
 	if (pt->numa_gbps[0])
@@ -98,10 +105,12 @@ void sweep_summary(void *ctx, const struct engine_outcome *o)
 		return;
 	for (size_t i = 0; i < s->npoints; i++)
 		warn_noise(s, &s->points[i]);
-	fprintf(stderr, "%-8s %-12s %6s %5s %10s %8s %8s %8s %7s\n", "backend", "workload", "p", "n", "median_s",
-		"speedup", "model", "ceiling", "of_ceil");
+	fprintf(stderr, "%-8s %-12s %6s %5s %10s %8s %8s %8s %7s%s\n", "backend", "workload", "p", "n", "median_s",
+		"speedup", "model", "ceiling", "of_ceil", s->prec ? "  reps     ±%  reached" : "");
 	for (size_t i = 0; i < s->npoints; i++)
 		print_point(s, &s->points[i]);
+	if (s->prec)
+		sweep_precision_report(s, stderr);
 	if (has_smt(cfg))
 		fprintf(stderr, "SMT: N = %d physical cores, N = %d hardware threads in the affinity mask; the "
 			"ceiling counts hardware threads, which share their core\n", cfg->placement->physical_cores,
