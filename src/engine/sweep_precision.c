@@ -291,10 +291,14 @@ static json_t *json_num(double v)
 /* A unit's outcome, added to o. */
 static void unit_json(json_t *o, const struct precision_unit *u, const struct interval *ci)
 {
-	json_t *j = json_pack("{s:I,s:o,s:o,s:o,s:o,s:s,s:b,s:o}", "reps", (json_int_t)u->reps, "estimate",
+	/* A point whose speedup is not targeted (--precision-target fit) only had the minimum. */
+	int targeted = isfinite(u->target);
+	const char *st = !targeted && u->status == PRECISION_REACHED ? "not targeted" : precision_status_name(u->status);
+	json_t *j = json_pack("{s:I,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "reps", (json_int_t)u->reps, "estimate",
 			 json_num(ci->est), "lo", json_num(ci->lo), "hi", json_num(ci->hi), "half_width",
-			 json_num(u->half), "status", precision_status_name(u->status), "reached",
-			 u->status == PRECISION_REACHED, "needs_reps", json_num(isfinite(u->need) ? ceil(u->need) : NAN));
+			 json_num(u->half), "status", st,
+			 "reached", targeted ? json_boolean(u->status == PRECISION_REACHED) : json_null(),
+			 "needs_reps", json_num(targeted && isfinite(u->need) ? ceil(u->need) : NAN));
 
 	json_object_update(o, j);
 	json_decref(j);
