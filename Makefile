@@ -293,10 +293,12 @@ baseline: deps
 # The harness's cost: pthread_create+join, fork+waitpid and empty OpenMP regions of N
 # workers beside amdahl's wall time for P=1 with almost no work, as ratios per backend
 # and N (a benchmark, not a test). FLOOR_ARGS passes options, e.g. FLOOR_ARGS='-N 1,64,320 -r 40'.
-FLOOR_OBJ := $(addprefix $(BUILD)/src/,results/csv.o base/list.o models/stats.o api/timing.o base/util.o)
+FLOOR_OBJ := $(addprefix $(BUILD)/src/,results/csv.o base/list.o models/interval.o models/ranktest.o models/stats.o api/timing.o base/util.o)
+# --no-as-needed: the floor maps every library amdahl maps, so that the fork floor is
+# forked from a process of amdahl's size (fork's cost grows with the memory areas).
 $(BUILD)/floor: $(BUILD)/bench/floor.o $(FLOOR_OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) -o $@ $^ -Wl,--no-as-needed $(LDLIBS_ALL)
 
 bench-floor: $(BIN) $(BUILD)/floor
 	$(Q)$(BUILD)/floor -a $(BIN) $(FLOOR_ARGS)
