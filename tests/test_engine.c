@@ -182,15 +182,21 @@ Test(engine, rounds_visit_bases_first_in_every_round)
 	}
 }
 
+/* Two groups whose client wants `next` after every round, until stop_after rounds. */
+static void chooser(struct fake *f, size_t next, int stop_after)
+{
+	two_groups(f);
+	f->bad_point = 99;
+	f->next_point = next;
+	f->stop_after = stop_after;
+}
+
 Test(engine, the_client_chooses_each_next_round_and_bases_come_along)
 {
 	struct fake f;
 	struct engine_outcome o;
 
-	two_groups(&f);
-	f.bad_point = 99;
-	f.next_point = 3;
-	f.stop_after = 3;
+	chooser(&f, 3, 3);
 	cr_assert_eq(run_fake(&f, ENGINE_ROUNDS, 10, 0, &o), 0, "every planned visit was made");
 	cr_assert_eq(f.asked, 3);
 	cr_assert_eq(f.left[0], 9);
@@ -211,10 +217,7 @@ Test(engine, the_client_is_asked_after_the_last_round_too)
 	struct fake f;
 	struct engine_outcome o;
 
-	two_groups(&f);
-	f.bad_point = 99;
-	f.next_point = 2;
-	f.stop_after = 100;
+	chooser(&f, 2, 100);
 	cr_assert_eq(run_fake(&f, ENGINE_ROUNDS, 2, 0, &o), 0);
 	cr_assert_eq(f.asked, 2);
 	cr_assert_eq(f.left[1], 0, "no rounds left: the client closes its books");

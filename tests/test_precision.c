@@ -61,6 +61,15 @@ static void fixture(struct fixture *f, double cost)
 	f->cfg = (struct precision_cfg){ .target = 0.02, .level = 0.95, .min_reps = 8, .max_reps = 50 };
 }
 
+/* Every unit with reps repetitions and an interval of half-width half. */
+static void all_units(struct fixture *f, size_t reps, double half)
+{
+	for (size_t u = 0; u < 4; u++) {
+		f->units[u].reps = reps;
+		f->units[u].half = half;
+	}
+}
+
 static size_t plan(struct fixture *f, int rounds_left, double time_left)
 {
 	return precision_plan(&f->cfg, f->units, 4, f->pts, 6, rounds_left, time_left, f->want);
@@ -83,12 +92,10 @@ Test(precision, each_unit_is_judged_once_it_has_the_minimum)
 	struct fixture f;
 
 	fixture(&f, 0.1);
-	for (size_t u = 0; u < 4; u++)
-		f.units[u].reps = 8;
+	all_units(&f, 8, 0.03);
 	f.units[0].half = 0.019;	/* within 2% */
-	f.units[1].half = 0.03;		/* needs 8 * 1.5^2 = 18 */
+	/* unit 1 at 0.03 needs 8 * 1.5^2 = 18 */
 	f.units[2].half = 0.2;		/* needs 8 * 10^2 = 800 > 2 * 50 */
-	f.units[3].half = 0.03;
 	f.units[3].reps = 50;		/* at --max-reps */
 	cr_assert_eq(plan(&f, 10, INFINITY), 1);
 	cr_assert(f.want[2] && !f.want[1] && !f.want[3] && !f.want[5]);
@@ -103,29 +110,21 @@ Test(precision, each_unit_is_judged_once_it_has_the_minimum)
 	cr_assert_eq(f.units[0].status, PRECISION_REACHED);
 }
 
-Test(precision, failed_points_and_missing_intervals_close_their_units)
+Test(precision, failed_points_missing_intervals_and_untargeted_units_close)
 {
 	struct fixture f;
 
 	fixture(&f, 0.1);
 	f.pts[5].failed = 1;
 	f.units[0].reps = 8;	/* enough, and still no interval: P that cannot be fitted */
-	cr_assert_eq(plan(&f, 10, INFINITY), 2);
+	f.units[1].target = INFINITY;	/* only the minimum is asked of it */
+	f.units[1].reps = 8;
+	f.units[1].half = 0.3;
+	cr_assert_eq(plan(&f, 10, INFINITY), 1);
 	cr_assert_eq(f.units[3].status, PRECISION_FAILED);
 	cr_assert_eq(f.units[0].status, PRECISION_NO_ESTIMATE);
-	cr_assert(f.want[2] && f.want[3] && !f.want[5]);
-}
-
-Test(precision, only_the_minimum_is_asked_of_an_untargeted_unit)
-{
-	struct fixture f;
-
-	fixture(&f, 0.1);
-	f.units[0].target = INFINITY;
-	f.units[0].reps = 8;
-	f.units[0].half = 0.3;
-	plan(&f, 10, INFINITY);
-	cr_assert_eq(f.units[0].status, PRECISION_REACHED);
+	cr_assert_eq(f.units[1].status, PRECISION_REACHED);
+	cr_assert(f.want[3] && !f.want[2] && !f.want[5]);
 }
 
 Test(precision, the_budget_goes_to_the_widest_interval_per_second)
@@ -133,10 +132,7 @@ Test(precision, the_budget_goes_to_the_widest_interval_per_second)
 	struct fixture f;
 
 	fixture(&f, 0.1);
-	for (size_t u = 0; u < 4; u++) {
-		f.units[u].reps = 10;
-		f.units[u].half = 0.03;
-	}
+	all_units(&f, 10, 0.03);
 	f.units[0].half = 0.06;		/* point 1: 3x the target, 0.2 s with its base */
 	f.pts[5].cost_s = 0.01;		/* point 5: 1.5x in 0.02 s with its base: first */
 	f.pts[4].cost_s = 0.01;
@@ -152,10 +148,7 @@ Test(precision, a_shared_base_is_paid_once)
 	struct fixture f;
 
 	fixture(&f, 1.0);
-	for (size_t u = 0; u < 4; u++) {
-		f.units[u].reps = 10;
-		f.units[u].half = 0.03;
-	}
+	all_units(&f, 10, 0.03);
 	f.pts[5].cost_s = 5;
 	/* points 1, 2 and 3 with their base are 4 s, not 6 */
 	cr_assert_eq(plan(&f, 10, 4.0), 3);
@@ -178,18 +171,13 @@ Test(precision, stopping_closes_every_open_unit_with_its_reason)
 	struct fixture f;
 
 	fixture(&f, 1.0);
-	for (size_t u = 0; u < 4; u++) {
-		f.units[u].reps = 10;
-		f.units[u].half = 0.03;
-	}
+	all_units(&f, 10, 0.03);
 	cr_assert_eq(plan(&f, 10, 0.5), 0, "nothing fits in the time left");
 	for (size_t u = 0; u < 4; u++)
 		cr_assert_eq(f.units[u].status, PRECISION_BUDGET);
 	fixture(&f, 1.0);
-	for (size_t u = 0; u < 4; u++) {
-		f.units[u].reps = u == 0 ? 50 : 20;
-		f.units[u].half = 0.03;
-	}
+	all_units(&f, 20, 0.03);
+	f.units[0].reps = 50;
 	f.cfg.max_reps = 50;
 	f.units[0].status = PRECISION_OPEN;
 	cr_assert_eq(plan(&f, 0, INFINITY), 0, "no rounds left");

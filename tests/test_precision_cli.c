@@ -15,11 +15,16 @@
 #include "cli.h"
 
 static char *dir;
+static char paths[4][4096];	/* x.csv, r.csv, f.csv in the test's folder */
 
 static void setup(void)
 {
+	static const char *const names[] = { "x.csv", "r.csv", "f.csv", "unused" };
+
 	dir = cli_tmpdir();
 	cr_assert_not_null(dir);
+	for (int i = 0; i < 4; i++)
+		snprintf(paths[i], sizeof(paths[i]), "%s/%s", dir, names[i]);
 }
 
 static void teardown(void)
@@ -28,16 +33,6 @@ static void teardown(void)
 }
 
 TestSuite(precision_cli, .init = setup, .fini = teardown);
-
-static const char *in_dir(const char *name)
-{
-	static char buf[4][4096];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
-	return buf[k];
-}
 
 struct bad_case {
 	const char *args[10];
@@ -67,13 +62,13 @@ Test(precision_cli, contradictions_exit_2_with_one_line, .timeout = 60)
 		for (int k = 0; bad_cases[i].args[k]; k++)
 			args[n++] = bad_cases[i].args[k];
 		args[n++] = "-o";
-		args[n++] = in_dir("x.csv");
+		args[n++] = paths[0];
 		cr_assert_eq(cli_run(&r, 30, args), 0);
 		cr_expect_eq(r.status, 2, "case %zu: exit %d (%s)", i, r.status, r.err);
 		cr_expect(r.err && strstr(r.err, bad_cases[i].needle), "case %zu: '%s' does not name '%s'", i, r.err,
 			  bad_cases[i].needle);
 		cr_expect(r.err && strchr(r.err, '\n') == strrchr(r.err, '\n'), "case %zu: not one line: %s", i, r.err);
-		cr_expect_null(cli_slurp(in_dir("x.csv")), "case %zu wrote its output", i);
+		cr_expect_null(cli_slurp(paths[0]), "case %zu wrote its output", i);
 		cli_free(&r);
 	}
 }
@@ -115,7 +110,7 @@ static json_t *meta_precision(const char *csv_path, json_t **root)
  */
 Test(precision_cli, a_run_adds_rounds_until_its_target_and_says_so, .timeout = 120)
 {
-	const char *out = in_dir("r.csv");
+	const char *out = paths[1];
 	const char *args[] = { "run", "-b", "thread", "-w", "spin", "-P", "0.9", "-N", "1,2", "--work", "0.01",
 			       "--warmup", "0", "--precision", "60%", "-o", out, NULL };
 	struct cli_result r;
@@ -159,7 +154,7 @@ Test(precision_cli, a_run_adds_rounds_until_its_target_and_says_so, .timeout = 1
  */
 Test(precision_cli, a_fit_target_out_of_reach_is_said_so, .timeout = 120)
 {
-	const char *out = in_dir("f.csv");
+	const char *out = paths[2];
 	const char *args[] = { "run", "-b", "thread", "-w", "spin", "-P", "0.9", "-N", "1,2,64", "--work", "0.01",
 			       "--warmup", "0", "--precision", "0.001%", "--precision-target", "fit", "--max-reps",
 			       "10", "-o", out, NULL };
