@@ -18,7 +18,7 @@ Test(precision, the_minimum_is_where_a_median_first_has_an_interval)
 	cr_assert_eq(precision_interval_reps(0.90), 5);
 	cr_assert_eq(precision_interval_reps(0.99), 8);
 	cr_assert_eq(precision_min_reps(0.95), PRECISION_MIN_ROUNDS);
-	cr_assert_eq(precision_min_reps(0.999), 11, "the interval's own minimum when it is higher");
+	cr_assert_eq(precision_min_reps(0.9999), 15, "the interval's own minimum when it is higher");
 }
 
 Test(precision, half_width_is_the_wider_side_over_the_estimate)

@@ -126,11 +126,11 @@ Test(precision_cli, a_run_adds_rounds_until_its_target_and_says_so, .timeout = 1
 	pr = meta_precision(out, &root);
 	cr_assert_not_null(pr);
 	rounds = (long)json_integer_value(json_object_get(pr, "rounds"));
-	cr_assert(rounds >= 8 && rounds <= 50, "%ld rounds", rounds);
+	cr_assert(rounds >= 10 && rounds <= 50, "%ld rounds", rounds);
 	cr_assert_eq(rows_at(csv, 1), rounds);
 	cr_assert_eq(rows_at(csv, 2), rounds);
 	cr_assert_float_eq(json_real_value(json_object_get(pr, "target")), 0.6, 1e-12);
-	cr_assert_eq(json_integer_value(json_object_get(pr, "min_reps")), 8);
+	cr_assert_eq(json_integer_value(json_object_get(pr, "min_reps")), 10);
 	cr_assert_eq(json_integer_value(json_object_get(pr, "max_reps")), 50);
 	cr_assert_eq(json_array_size(json_object_get(pr, "points")), 2);
 	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(pr, "points"), 0),
@@ -168,8 +168,8 @@ Test(precision_cli, a_fit_target_out_of_reach_is_said_so, .timeout = 120)
 	cr_assert_eq(cli_run(&r, 100, args), 0);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	csv = cli_slurp(out);
-	cr_assert_eq(rows_at(csv, 64), 8, "past the cores: the minimum");
-	cr_assert(strstr(csv, "thread,spin,0.9,64,7,"), "rep is the round");
+	cr_assert_eq(rows_at(csv, 64), 10, "past the cores: the minimum");
+	cr_assert(strstr(csv, "thread,spin,0.9,64,9,"), "rep is the round");
 	pr = meta_precision(out, &root);
 	cr_assert_str_eq(json_string_value(json_object_get(pr, "of")), "fit");
 	g = json_array_get(json_object_get(pr, "groups"), 0);

@@ -84,13 +84,14 @@ int precision_interval_reps(double level);
 /*
  * The fewest rounds before a unit may be judged: at least
  * PRECISION_MIN_ROUNDS, and at least precision_interval_reps(level).
- * Stopping as soon as an interval is narrow lets a lucky narrow sample stop
- * early, and such an interval covers less than it claims; in the simulation
- * (tests/test_precision_sim.c) stopping from the 6th round on left a point
- * with 3% noise covered 93.5% of the time, from the 8th on 93.9-95.3% for
- * every point (docs/models-and-ci.md has the table).
+ * Stopping as soon as an interval is narrow enough lets a lucky narrow
+ * sample stop early, and such an interval covers less than it claims. In
+ * the simulation (tests/test_precision_sim.c, docs/models-and-ci.md)
+ * judging from the 6th round on left a point with 3% noise covered 93.5% of
+ * the time, from the 8th 93.9%, from the 10th 94.2-94.4%, with or without
+ * outliers: 10 it is.
  */
-#define PRECISION_MIN_ROUNDS 8
+#define PRECISION_MIN_ROUNDS 10
 int precision_min_reps(double level);
 
 /*
