@@ -162,8 +162,24 @@ Test(precision, under_the_minimum_the_cheapest_go_first)
 	fixture(&f, 1.0);
 	f.pts[4].cost_s = 0.1;
 	f.pts[5].cost_s = 0.1;
-	cr_assert_eq(plan(&f, 10, 0.5), 1, "only group 2 fits");
+	cr_assert_eq(plan(&f, 10, 1.0), 1, "only group 2's 5 rounds to the minimum fit");
 	cr_assert(f.want[5]);
+}
+
+Test(precision, a_budget_short_of_the_minimum_gives_some_points_an_interval)
+{
+	struct fixture f;
+
+	/* 5 more rounds to the minimum: point 1 with its base 2 s a round, point 5 with its 1 s */
+	fixture(&f, 1.0);
+	f.pts[4].cost_s = f.pts[5].cost_s = 0.5;
+	all_units(&f, 3, NAN);
+	cr_assert_eq(plan(&f, 10, 12.0), 1, "point 5's 5 s fit, not point 1's 10 s too");
+	cr_assert(f.want[5] && !f.want[1]);
+	/* the points nearest to the minimum first */
+	f.units[0].reps = 7;
+	cr_assert_eq(plan(&f, 10, 10.0), 2, "point 1 needs 1 round of 2 s, point 5 5 of 1 s, point 2 5 of 1 s");
+	cr_assert(f.want[1] && f.want[5] && !f.want[2] && !f.want[3]);
 }
 
 Test(precision, stopping_closes_every_open_unit_with_its_reason)

@@ -118,15 +118,21 @@ struct ranked {
 	size_t unit;
 	double key;		/* half/target per second; INFINITY below the minimum */
 	double cost;		/* seconds of its visits in a round of its own */
+	size_t rounds;		/* rounds it still needs for the minimum (1 once it has it) */
 };
 
-/* Widest per second first; among the units below the minimum, the cheapest first. */
+/*
+ * The units below the minimum first: those with the fewest rounds still to
+ * go, then the cheapest; then the widest interval per second.
+ */
 static int ranked_cmp(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
 
 	if (x->key != y->key)
 		return x->key > y->key ? -1 : 1;
+	if (x->rounds != y->rounds)
+		return x->rounds < y->rounds ? -1 : 1;
 	if (x->cost != y->cost)
 		return x->cost < y->cost ? -1 : 1;
 	return x->unit < y->unit ? -1 : x->unit > y->unit;
@@ -145,13 +151,19 @@ static double typical_cost(const struct precision_point *pts, size_t np)
 	return k ? sum / (double)k : 0;
 }
 
-/* Choose the round: units in rank order, each while it fits. Returns the points wanted. */
+/*
+ * Choose the round: units in rank order, each while it fits. A unit below
+ * the minimum is taken only when the rounds it still needs for it fit too,
+ * and they are kept for it: when the budget cannot give every point an
+ * interval, some get one rather than all falling short. Returns the points
+ * wanted.
+ */
 static size_t choose(const struct precision_cfg *cfg, struct precision_unit *units, size_t nunits,
 		     const struct precision_point *pts, size_t np, double time_left, unsigned char *want)
 {
 	struct ranked *r = xmalloc((nunits ? nunits : 1) * sizeof(*r));
 	unsigned char *in = xcalloc(np + 1, 1), *mark = xcalloc(np + 1, 1);
-	double typical = typical_cost(pts, np), spent = 0;
+	double typical = typical_cost(pts, np), spent = 0, kept = 0;
 	size_t nr = 0, wanted = 0;
 
 	for (size_t i = 0; i < nunits; i++) {
@@ -163,6 +175,7 @@ static size_t choose(const struct precision_cfg *cfg, struct precision_unit *uni
 		c = added_cost(u, pts, typical, in, mark);
 		r[nr].unit = i;
 		r[nr].cost = c;
+		r[nr].rounds = u->reps < (size_t)cfg->min_reps ? (size_t)cfg->min_reps - u->reps : 1;
 		r[nr].key = u->reps < (size_t)cfg->min_reps || !isfinite(u->half) ? INFINITY :
 			(u->half / u->target) / (c > 0 ? c : 1e-9);
 		nr++;
@@ -170,11 +183,12 @@ static size_t choose(const struct precision_cfg *cfg, struct precision_unit *uni
 	qsort(r, nr, sizeof(*r), ranked_cmp);
 	for (size_t i = 0; i < nr; i++) {
 		const struct precision_unit *u = &units[r[i].unit];
-		double c = added_cost(u, pts, typical, in, mark);
+		double c = added_cost(u, pts, typical, in, mark), later = c * (double)(r[i].rounds - 1);
 
-		if (spent + c > time_left)
+		if (spent + kept + c + later > time_left)
 			continue;	/* a cheaper unit further down may still fit */
 		spent += c;
+		kept += later;
 		for (size_t k = 0; k < u->npoints; k++) {
 			size_t m = u->points[k];
 

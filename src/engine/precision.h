@@ -111,9 +111,12 @@ double precision_speedup(const double *speedups, size_t n, double level, struct 
  * After a round: judge every open unit (reached, max reps, noise, no
  * estimate, failed), then choose the next round's points into want[0..np)
  * (zeroed here; bases not added): the open units in order of half/target per
- * second of the visits they add (units below the minimum first, the cheapest
- * of those first), each taken while the round still fits time_left (INFINITY:
- * no budget). Returns how many points are wanted; 0 means stop, and then
+ * second of the visits they add, each taken while the round still fits
+ * time_left (INFINITY: no budget). The units below the minimum come first,
+ * those with the fewest rounds to go and then the cheapest, each taken only
+ * when all the rounds it still needs fit (they are kept for it), so that a
+ * budget too small for every point gives some an interval rather than none.
+ * Returns how many points are wanted; 0 means stop, and then
  * every unit still open is closed: PRECISION_MAX_REPS when it has max_reps,
  * else PRECISION_BUDGET (time_left, or rounds_left = 0, ran out).
  */
