@@ -23,6 +23,8 @@
 #include "../src/models/stats.h"
 #include "../src/base/util.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -56,10 +58,12 @@ static double now(void)
 }
 
 /*
- * The work: amdahl's spin, the same chain of dependent multiply-adds, split
- * over the workers as amdahl splits P = 1 (steps per worker, set once from
- * the calibration below). Each worker writes its own cache line.
+ * The work: amdahl's spin, the same chain of dependent multiply-adds (1000
+ * steps a unit), as many units as amdahl's calibration of the round gave
+ * (its meta.json), split over the workers as amdahl splits P = 1. Each
+ * worker writes its own cache line.
  */
+#define SPIN_STEPS_PER_UNIT 1000
 struct spin_slot {
 	volatile uint64_t sink;
 	char pad[56];
@@ -73,24 +77,6 @@ static void spin(int worker, uint64_t steps)
 	for (uint64_t i = 0; i < steps; i++)
 		x = x * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
 	slots[worker].sink = x;
-}
-
-/* Steps a second on one worker, from the best of five 20 ms runs. */
-static double spin_rate(void)
-{
-	double best = 0;
-
-	for (int k = 0; k < 5; k++) {
-		uint64_t steps = 1000;
-		double t0 = now(), t;
-
-		while ((t = now() - t0) < 0.02) {
-			spin(0, steps);
-			steps *= 2;
-		}
-		best = fmax(best, (double)(2 * steps - 1000) / t);
-	}
-	return best;
 }
 
 struct thread_arg {
@@ -200,8 +186,8 @@ static void measure_point(int b, int n, int reps, uint64_t steps, double *out)
 }
 
 /* The floors of one round, into v (s->a or s->b), in shared memory. */
-static int measure_floors(const struct int_list *ns, int reps, double rate, const struct floor_opts *o,
-			  const struct samples *s, double *v, int round)
+static int measure_floors(const struct int_list *ns, int reps, uint64_t units, const struct samples *s, double *v,
+			  int round)
 {
 	for (size_t i = 0; i < ns->len; i++)
 		for (int b = 0; b < B_COUNT; b++) {
@@ -215,7 +201,7 @@ static int measure_floors(const struct int_list *ns, int reps, double rate, cons
 				return -1;
 			}
 			if (pid == 0)
-				measure_point(b, ns->v[i], reps, (uint64_t)(o->work_s * rate / ns->v[i]),
+				measure_point(b, ns->v[i], reps, units * SPIN_STEPS_PER_UNIT / (uint64_t)ns->v[i],
 					      at(s, v, b, i, round));
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
@@ -407,14 +393,15 @@ static void ratio_cell(const double *x, const double *y, int rounds, char *buf, 
 	free(r);
 }
 
-static void print_table(const struct floor_opts *o, const struct int_list *ns, const struct samples *s, double rate)
+static void print_table(const struct floor_opts *o, const struct int_list *ns, const struct samples *s,
+			uint64_t units)
 {
 	double *f = xcalloc((size_t)s->rounds, sizeof(*f));
 
 	printf("# %d rounds of: floors, amdahl, floors; each a median of %d repetitions after one untimed\n",
 	       s->rounds, o->reps);
-	printf("# floor: the bare program doing amdahl's work (%g s of spin split over N, %.3g steps/s),\n",
-	       o->work_s, rate);
+	printf("# floor: the bare program doing amdahl's work (its calibration's spin units for --work %g,\n"
+	       "#   %llu in the last round, split over N),\n", o->work_s, (unsigned long long)units);
 	printf("#   the median over rounds of the round's floor (geometric mean of its two)\n");
 	printf("# x_floor: amdahl / floor paired by round: the Hodges-Lehmann ratio, its 95%% interval\n");
 	printf("#   (signed rank) and the range of the rounds' ratios\n");
@@ -439,8 +426,27 @@ static void print_table(const struct floor_opts *o, const struct int_list *ns, c
 }
 
 /* Run amdahl once and take each backend's and N's median wall time into round r of s->am. */
+/* The spin units amdahl's calibration gave, from the run's meta.json; 0 when unknown. */
+static uint64_t amdahl_units(const char *csv)
+{
+	char path[4300];
+	json_error_t e;
+	json_t *m;
+	uint64_t units = 0;
+
+	snprintf(path, sizeof(path), "%s.meta.json", csv);
+	m = json_load_file(path, 0, &e);
+	if (m) {
+		json_int_t u = json_integer_value(json_object_get(json_object_get(json_object_get(m, "calibration"),
+									    "spin"), "units"));
+		units = u > 0 ? (uint64_t)u : 0;
+		json_decref(m);
+	}
+	return units;
+}
+
 static int amdahl_round(const struct floor_opts *o, const struct int_list *ns, const struct samples *s, int r,
-			const char *csv, const char *errpath)
+			const char *csv, const char *errpath, uint64_t *units)
 {
 	char err[512];
 	struct csv_table t;
@@ -459,6 +465,12 @@ static int amdahl_round(const struct floor_opts *o, const struct int_list *ns, c
 		free(text);
 		return -1;
 	}
+	if (!(*units = amdahl_units(csv))) {
+		errorf("no spin calibration in %s.meta.json", csv);
+		return -1;
+	}
+	if (r < 0)
+		return 0;	/* a run for its calibration only */
 	if (csv_table_read(csv, &t, err, sizeof(err)) < 0) {
 		errorf("%s", err);
 		return -1;
@@ -485,7 +497,7 @@ int main(int argc, char **argv)
 	struct samples s;
 	size_t cells;
 	int rc = 0, nmax = 1;
-	double rate;
+	uint64_t units = 0;
 
 	rc = parse_opts(argc, argv, &o);
 	if (rc != 0)
@@ -522,18 +534,22 @@ int main(int argc, char **argv)
 		errorf("cannot map the workers' slots: %s", strerror(errno));
 		return 1;
 	}
-	rate = spin_rate();
 	omp_set_dynamic(0);
+	/* The first round's first floors need a calibration before it: one run of amdahl for it. */
+	fprintf(stderr, "floor: a first run of amdahl for its calibration\n");
+	if (amdahl_round(&o, &ns, &s, -1, csv, errpath, &units) < 0)
+		rc = 1;
 	for (int r = 0; r < o.rounds && rc == 0; r++) {
 		fprintf(stderr, "floor: round %d of %d: floors, amdahl -b thread,process,openmp -w spin -P 1 -N %s "
 			"--work %g --reps %d --order points, floors\n", r + 1, o.rounds, o.nlist, o.work_s, o.reps);
-		if (measure_floors(&ns, o.reps, rate, &o, &s, s.a, r) < 0 ||
-		    amdahl_round(&o, &ns, &s, r, csv, errpath) < 0 ||
-		    measure_floors(&ns, o.reps, rate, &o, &s, s.b, r) < 0)
+		/* the floors before amdahl with the last calibration, after it with its own */
+		if (measure_floors(&ns, o.reps, units, &s, s.a, r) < 0 ||
+		    amdahl_round(&o, &ns, &s, r, csv, errpath, &units) < 0 ||
+		    measure_floors(&ns, o.reps, units, &s, s.b, r) < 0)
 			rc = 1;
 	}
 	if (rc == 0)
-		print_table(&o, &ns, &s, rate);
+		print_table(&o, &ns, &s, units);
 	unlink(errpath);
 	if (!o.keep) {
 		unlink(csv);
