@@ -86,18 +86,6 @@ static const struct option_spec run_specs[] = {
 	{ .name = "timeout", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS | OPTION_MIN_OPEN, .min = 0,
 	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", RUN_AT(timeout),
 	  .help = "per measurement (default 60 + 10 x work)" },
-	{ .name = "precision", .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MIN_OPEN | OPTION_MAX_OPEN,
-	  .min = 0, .max = 100, RUN_AT(precision), .section = "measuring to a precision (instead of --reps):",
-	  .help = "add rounds until the 95% interval of every point's\nmedian speedup lies within +-PCT of it "
-	  "(rounds order;\nat least " OPTION_TEXT(PRECISION_MIN_ROUNDS) " rounds)" },
-	{ .name = "max-reps", .kind = OPTION_INT, .metavar = "R", .min = 1, .max = 100000, RUN_AT(max_reps),
-	  .help = "with --precision: at most R rounds (default " OPTION_TEXT(RUN_MAX_REPS) ")" },
-	{ .name = "time-budget", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS | OPTION_MIN_OPEN, .min = 0,
-	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", RUN_AT(time_budget),
-	  .help = "with --precision: no round starts that would end\nthe whole run later than this (default: none)" },
-	{ .name = "precision-target", .kind = OPTION_STRING, .metavar = "WHAT", .choices = precision_targets,
-	  RUN_AT(precision_of), .help = "speedup (default): each point's median speedup;\nfit: each group's "
-	  "fitted P; both" },
 	{ .name = "cv-warn", .kind = OPTION_DECIMAL, .metavar = "FRACTION", .flags = OPTION_MIN_OPEN, .min = 0,
 	  .max = 1e6, .def = "0.1", RUN_AT(cv_warn),
 	  .help = "warn when a point's coefficient of variation\nexceeds it" },
@@ -110,6 +98,18 @@ static const struct option_spec run_specs[] = {
 	  RUN_AT(seed), .expect = "a non-negative integer", .help = "seed of the round order" },
 	{ .name = "quiet", .short_name = 'q', .kind = OPTION_FLAG, RUN_AT(quiet),
 	  .help = "no progress line and no summary on stderr" },
+	{ .name = "precision", .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MIN_OPEN | OPTION_MAX_OPEN,
+	  .min = 0, .max = 100, RUN_AT(precision), .section = "measuring to a precision (instead of --reps):",
+	  .help = "add rounds until the 95% interval of every point's\nmedian speedup lies within +-PCT of it "
+	  "(rounds order;\nat least " OPTION_TEXT(PRECISION_MIN_ROUNDS) " rounds)" },
+	{ .name = "max-reps", .kind = OPTION_INT, .metavar = "R", .min = 1, .max = 100000, RUN_AT(max_reps),
+	  .help = "with --precision: at most R rounds (default " OPTION_TEXT(RUN_MAX_REPS) ")" },
+	{ .name = "time-budget", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS | OPTION_MIN_OPEN, .min = 0,
+	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", RUN_AT(time_budget),
+	  .help = "with --precision: no round starts that would end\nthe whole run later than this (default: none)" },
+	{ .name = "precision-target", .kind = OPTION_STRING, .metavar = "WHAT", .choices = precision_targets,
+	  RUN_AT(precision_of), .help = "speedup (default): each point's median speedup;\nfit: each group's "
+	  "fitted P; both" },
 	{ .name = "cmd", .kind = OPTION_LIST, .metavar = "'PROG ARGS'", RUN_AT(cmds),
 	  .section = "measuring a program (instead of -b/-w/-P):",
 	  .help = "run PROG with {N} replaced by N, as the cmd backend;\nrepeat for several programs "
