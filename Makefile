@@ -57,6 +57,7 @@ endif
 
 # Sources, one per line, sorted. main.c is apart so the tests can link the rest.
 SRC := \
+	src/api/column.c \
 	src/api/job.c \
 	src/api/params.c \
 	src/api/timing.c \
@@ -114,7 +115,17 @@ SRC := \
 	src/models/ranktest.c \
 	src/models/stats.c \
 	src/models/usl.c \
+	src/results/aggregate.c \
+	src/results/b5_csv.c \
+	src/results/comparison.c \
 	src/results/csv.c \
+	src/results/emit.c \
+	src/results/figure.c \
+	src/results/figure_b5.c \
+	src/results/figure_table.c \
+	src/results/gnuplot.c \
+	src/results/rows.c \
+	src/results/summary.c \
 	src/runtime/channel.c \
 	src/runtime/condition.c \
 	src/runtime/event.c \
@@ -238,8 +249,8 @@ test-tsan:
 		TEST_ENV='TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 exitcode=66"'
 
 # plot finds its gnuplot scripts beside the binary; the install prefix is the fallback.
-$(BUILD)/src/cmd/plot.o: CFLAGS_ALL += -DAMDAHL_DATADIR='"$(PREFIX)/share/amdahl"'
-$(BUILD)/src/cmd/plot.o: $(BUILD)/prefix-id
+$(BUILD)/src/results/gnuplot.o: CFLAGS_ALL += -DAMDAHL_DATADIR='"$(PREFIX)/share/amdahl"'
+$(BUILD)/src/results/gnuplot.o: $(BUILD)/prefix-id
 $(BUILD)/prefix-id: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
@@ -293,9 +304,10 @@ baseline: deps
 # The harness's cost: pthread_create+join, fork+waitpid and empty OpenMP regions of N
 # workers beside amdahl's wall time for P=1 with almost no work, as ratios per backend
 # and N (a benchmark, not a test). FLOOR_ARGS passes options, e.g. FLOOR_ARGS='-N 1,64,320 -r 40'.
-FLOOR_OBJ := $(addprefix $(BUILD)/src/,results/csv.o base/list.o models/interval.o models/ranktest.o models/stats.o api/timing.o base/util.o)
-# --no-as-needed: the floor maps every library amdahl maps, so that the fork floor is
-# forked from a process of amdahl's size (fork's cost grows with the memory areas).
+# The CSV reader knows the plugins' columns, so the floor links what the harness links;
+# --no-as-needed: it maps every library amdahl maps, so that the fork floor is forked
+# from a process of amdahl's size (fork's cost grows with the memory areas).
+FLOOR_OBJ := $(filter-out $(MPI_OBJ),$(OBJ))
 $(BUILD)/floor: $(BUILD)/bench/floor.o $(FLOOR_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) -o $@ $^ -Wl,--no-as-needed $(LDLIBS_ALL)

@@ -6,7 +6,8 @@
 Reads the rows `bench/run bench/python` wrote (the --cmd rows of the examples in
 examples/python and the rows of the built-in backends), takes for every series and N
 the median, minimum and maximum of the paired speedups, prints a table that sets each
-CPython program beside the model of it (and the difference in percent), and draws one
+CPython program beside the model of it (with the program's start-up bound, Amdahl's law
+with its start-up as the serial part, and the difference in percent), and draws one
 figure per workload with plots/python.gp: PLOTDIR/python-cpu.<fmt>, python-io.<fmt>.
 Environment: PLOT_STYLE (slides|paper, default slides), PLOT_FORMAT (png|svg|pdf).
 Exit status: 0, 1 when gnuplot failed, 2 when the CSV lacks a series.
@@ -26,10 +27,10 @@ import tempfile
 # and the model of it share a line type; PAIRS says which model models which program
 # (asyncio and gevent both by green: one OS thread, switching only where a task
 # blocks); thread, the same pthreads without a GIL, is the contrast.
-PROGRAMS = [("threads", "threading threads", 1), ("processes", "multiprocessing processes", 2),
-            ("gevent", "gevent greenlets", 3), ("asyncio", "asyncio tasks", 5)]
-MODELS = [("gil", "gil: threads + simulated GIL", 1), ("process", "process: fork()ed workers", 2),
-          ("green", "green: greenlets, one thread", 3), ("thread", "thread: no GIL", 7)]
+PROGRAMS = [("threads", "threading", 1), ("processes", "multiprocessing", 2),
+            ("gevent", "gevent", 3), ("asyncio", "asyncio", 5)]
+MODELS = [("gil", "gil (simulated GIL)", 1), ("process", "process", 2),
+          ("green", "green", 3), ("thread", "thread (no GIL)", 7)]
 PAIRS = [("threads", "gil"), ("processes", "process"), ("gevent", "green"), ("asyncio", "green")]
 FIGURES = {
     "cpu": ("CPU-bound work: simulated GIL vs CPython's GIL", "spin"),
@@ -80,9 +81,21 @@ def quote(s):
     return "'" + s.replace("'", "''") + "'"
 
 
-def blocks_of(name, workload, groups, out):
-    """The figure's series in gnuplot's block order and the -e settings naming them."""
+def startup_fraction(prog, name, walls):
+    """f = t0 / T(1): the share of the N = 1 wall that is the program's start-up t0
+    (the same program doing no work), the serial part Amdahl's law caps it with."""
+    t0 = statistics.median(walls.get((f"start_{prog}", 1), [0.0]))
+    return t0 / statistics.median(walls[(f"{name}_{prog}", 1)])
+
+
+def blocks_of(name, workload, groups, walls, out):
+    """The figure's series in gnuplot's block order and the -e settings naming them.
+    lf<i>: the start-up fraction of program i, for its Amdahl curve (-1: none drawn;
+    threads, greenlets and tasks computing get no speedup to bound)."""
     blocks, sets = [], {}
+    for i, (prog, _, _) in enumerate(PROGRAMS, 1):
+        parallel = workload == "sleep" or prog == "processes"
+        sets[f"lf{i}"] = startup_fraction(prog, name, walls) if parallel else -1
     sides = [("l", [(f"{name}_{prog}", legend, lt) for prog, legend, lt in PROGRAMS]),
              ("r", [((backend, workload), legend, lt) for backend, legend, lt in MODELS])]
     for side, entries in sides:
@@ -106,17 +119,16 @@ def compare(name, workload, groups, walls, cores, table):
     for prog, model in PAIRS:
         py = series(groups, f"{name}_{prog}")
         mod = {n: med for n, med, _, _ in series(groups, (model, workload))}
-        t0 = statistics.median(walls.get((f"start_{prog}", 1), [0.0]))
-        f = t0 / statistics.median(walls[(f"{name}_{prog}", 1)])
+        f = startup_fraction(prog, name, walls)
         m = (lambda n: min(n, cores)) if workload == "spin" else (lambda n: n)
         table.extend((name, prog, model, n, med, 1 / (f + (1 - f) / m(n)), mod[n])
                      for n, med, _, _ in py if n > 1 and n in mod)
 
 
-def draw(name, fig, groups, out, plotdir):
+def draw(name, fig, groups, walls, out, plotdir):
     """Draw PLOTDIR/python-NAME.<fmt>; 0, or 1 when gnuplot failed."""
     title, workload = fig
-    blocks, sets = blocks_of(name, workload, groups, out)
+    blocks, sets = blocks_of(name, workload, groups, walls, out)
     fmt = os.environ.get("PLOT_FORMAT", "png")
     image = os.path.join(plotdir, f"python-{name}.{fmt}")
     cores = cores_of(out)
@@ -131,7 +143,8 @@ def draw(name, fig, groups, out, plotdir):
                     style=os.environ.get("PLOT_STYLE", "slides"), title=title,
                     subtitle=f"{machine(out)}; median of the paired speedups, min-max bars",
                     ltitle=f"CPython {platform.python_version()}", rtitle="amdahl's models",
-                    cores=cores, nmax=max(n for b in blocks for n, *_ in b))
+                    cores=cores, nmax=max(n for b in blocks for n, *_ in b),
+                    cpu=int(workload == "spin"))
         e = "; ".join(f"{k}={quote(v)}" if isinstance(v, str) else f"{k}={v}" for k, v in sets.items())
         if subprocess.run(["gnuplot", "-e", e, os.path.join(plots, "python.gp")]).returncode:
             print(f"bench-python: gnuplot failed on {image}", file=sys.stderr)
@@ -150,7 +163,7 @@ def main():
     os.makedirs(plotdir, exist_ok=True)
     table, status = [], 0
     for name, fig in FIGURES.items():
-        status = draw(name, fig, groups, out, plotdir) or status
+        status = draw(name, fig, groups, walls, out, plotdir) or status
         compare(name, fig[1], groups, walls, cores_of(out), table)
     print("\nmedian speedups; start-up bound: Amdahl's law with the program's start-up (the"
           "\nsame program doing no work) as its serial part, the most CPython could give")

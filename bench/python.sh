@@ -39,7 +39,8 @@ if [ "$redraw" = 0 ]; then
 	bin=$(mktemp -d "${TMPDIR:-/tmp}/amdahl-python-XXXXXX") || exit 1
 	trap 'rm -rf "$bin"' EXIT
 	trap 'exit 130' INT TERM
-	ln -s "$(command -v "$python")" "$bin/python3" || exit 1
+	abs=$(command -v "$python") && case $abs in /*) ;; *) abs=$(pwd)/$abs ;; esac
+	ln -s "$abs" "$bin/python3" || exit 1
 	PATH=$bin:$PATH AMDAHL=$amdahl bench/run bench/python "$out" "$(dirname "$out")/python-plots" \
 		|| exit $?
 fi

@@ -88,9 +88,9 @@ if (mstar > xlo && mstar < xhi) {
 # The key goes where the bound leaves room: top left while it rises across most of the
 # figure, bottom right when it levels off early (the runs then stay under the plateau).
 if (at > 0.5) {
-    set key inside left top width -3
+    set key inside left top vertical maxrows auto height 0 width -3
 } else {
-    set key inside right bottom width -3
+    set key inside right bottom vertical maxrows auto height 0 width -3
 }
 # The bound says which stage it is: the messengers' M/d while it rises, then the limit.
 if (deliver > 0 && (mstar > 1.5 || mstar == 0)) {

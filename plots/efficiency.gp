@@ -15,8 +15,9 @@ if (!exists("lts")) lts = ''
 if (!exists("p")) p = -1
 if (!exists("weak")) weak = 0
 if (!exists("cores")) cores = 1
+if (!exists("cpu_bound")) cpu_bound = 1   # 0: the workload waits; the cores do not bound it
 if (!exists("nmax")) nmax = 320
-p = real(p); cores = real(cores); weak = int(weak)   # gnuplot divides integers as integers
+p = real(p); cores = real(cores); weak = int(weak); cpu_bound = int(cpu_bound)   # gnuplot divides integers as integers
 load plotdir.'/style.gp'
 
 # A --cmd program has no P of its own: amdahl plot fits one to its wall times and passes
@@ -46,7 +47,7 @@ set ytics 0.2
 set format y '%.1f'
 set ylabel 'efficiency E(N) = S(N) / N'
 
-if (cores < nmax) {
+if (cpu_bound && cores < nmax) {
     set object 1 rectangle from cores, graph 0 to graph 1, graph 1 behind fillcolor rgb '#000000' fillstyle transparent solid 0.05 noborder
     set arrow 1 from cores, graph 0 to cores, graph 1 nohead ls 104 back
     set label 1 sprintf('N > %g usable core%s', cores, cores == 1 ? '' : 's') at cores * 1.12, graph 0.95 left font sprintf('Sans,%.1f', fs * 0.8) tc rgb '#333333'
@@ -57,5 +58,5 @@ plot \
     for [i = 1:ns] datafile index (i - 1) using ($1 * nudge(i)):5:6:7 with yerrorlines lt lt(i) title word(names, i), \
     (p >= 0 ? law(x) / x : 1/0) with lines ls 101 title (p >= 0 ? lawname : ''), \
     keyentry with lines lt nodraw title (fitted && p >= 0 ? ci(plo, phi) : ''), \
-    (p >= 0 ? ceiling(x) / x : 1/0) with lines ls 102 title (p >= 0 ? sprintf('ceiling / N, %g cores', cores) : ''), \
+    (p >= 0 && cpu_bound ? ceiling(x) / x : 1/0) with lines ls 102 title (p >= 0 && cpu_bound ? sprintf('ceiling / N, %g cores', cores) : ''), \
     1 with lines ls 103 title 'ideal E = 1'

@@ -16,8 +16,9 @@ if (!exists("lts")) lts = ''
 if (!exists("p")) p = -1
 if (!exists("weak")) weak = 0
 if (!exists("cores")) cores = 1
+if (!exists("cpu_bound")) cpu_bound = 1   # 0: the workload waits; the cores do not bound it
 if (!exists("nmax")) nmax = 320
-p = real(p); cores = real(cores); weak = int(weak)   # gnuplot divides integers as integers
+p = real(p); cores = real(cores); weak = int(weak); cpu_bound = int(cpu_bound)   # gnuplot divides integers as integers
 load plotdir.'/style.gp'
 
 # A --cmd program has no P of its own: amdahl plot fits one to its wall times and passes
@@ -49,11 +50,11 @@ if (exists("STATS_max") && STATS_records > 0) { top = STATS_max }
 stats datafile using 9 nooutput
 if (exists("STATS_min") && STATS_records > 0 && STATS_min < 0) { bottom = STATS_min * 1.15 }
 if (p >= 0 && !weak && 1 - p > top) top = 1 - p
-if (p >= 0 && kf(ceiling(nmax), nmax) > top) top = kf(ceiling(nmax), nmax)
+if (p >= 0 && cpu_bound && kf(ceiling(nmax), nmax) > top) top = kf(ceiling(nmax), nmax)
 set yrange [bottom : (top > 0 ? top * 1.12 : 0.1)]
 set ylabel 'serial fraction e(N)'
 
-if (cores < nmax) {
+if (cpu_bound && cores < nmax) {
     set object 1 rectangle from cores, graph 0 to graph 1, graph 1 behind fillcolor rgb '#000000' fillstyle transparent solid 0.05 noborder
     set arrow 1 from cores, graph 0 to cores, graph 1 nohead ls 104 back
     set label 1 sprintf('N > %g usable core%s', cores, cores == 1 ? '' : 's') at cores * 1.12, graph 0.95 left font sprintf('Sans,%.1f', fs * 0.8) tc rgb '#333333'
@@ -63,4 +64,4 @@ plot \
     for [i = 1:ns] datafile index (i - 1) using ($1 > 1 ? $1 * nudge(i) : 1/0):8:9:10 with yerrorlines lt lt(i) title word(names, i), \
     (p >= 0 && !weak ? 1 - p : 1/0) with lines ls 101 title (p >= 0 && !weak ? (fitted ? sprintf('Amdahl: 1 - P, %s', fitname) : sprintf('Amdahl: 1 - P = %g', 1 - p)) : ''), \
     keyentry with lines lt nodraw title (fitted && p >= 0 ? ci(plo, phi) : ''), \
-    (p >= 0 ? kf(ceiling(x), x) : 1/0) with lines ls 102 title (p >= 0 ? sprintf('ceiling, %g cores', cores) : '')
+    (p >= 0 && cpu_bound ? kf(ceiling(x), x) : 1/0) with lines ls 102 title (p >= 0 && cpu_bound ? sprintf('ceiling, %g cores', cores) : '')

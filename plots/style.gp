@@ -57,7 +57,9 @@ set style line 104 lc rgb '#333333' lw 1.5 dt (6, 4)
 set border 3 lw 1.2
 set tics nomirror out scale 0.7
 set grid xtics ytics lc rgb '#dddddd' lw 1 dt 1
-set key outside right top vertical Left reverse samplen 3 spacing 1.25 width 1 noenhanced
+# The key below the plot, in rows: the plot keeps the width (outside right, it took
+# almost half of an 800-pixel figure).
+set key outside center bottom horizontal Left reverse samplen 2.5 spacing 1.1 width 1 height 1.5 maxrows 2 noenhanced
 set bars small
 set samples 400
 
@@ -83,4 +85,4 @@ if (!exists("title")) title = ''
 if (!exists("subtitle")) subtitle = ''
 set label 98 title at screen 0.5, screen (slides ? 0.955 : 0.95) center noenhanced font sprintf('Sans,%.1f', fs * 1.2)
 set label 99 subtitle at screen 0.5, screen (slides ? 0.895 : 0.885) center noenhanced font sprintf('Sans,%.1f', fs * 0.75) tc rgb '#444444'
-set tmargin at screen (strlen(subtitle) > 0 ? (slides ? 0.85 : 0.83) : (slides ? 0.89 : 0.88))
+set tmargin at screen (strlen(subtitle) > 0 ? (slides ? 0.84 : 0.83) : (slides ? 0.89 : 0.88))

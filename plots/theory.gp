@@ -22,7 +22,7 @@ if (!exists("ymax")) { ymax = 1; do for [i = 1:np] { if (amdahl(P(i), nmax) > ym
 set yrange [0 : ymax * 1.12 + 0.5]
 set ylabel 'speedup S(N)'
 set tmargin at screen (slides ? 0.89 : 0.88)
-set key inside left top vertical Left reverse opaque box lc rgb '#cccccc' width 1 height 0.5
+set key inside left top vertical Left reverse opaque box lc rgb '#cccccc' width 1 height 0.5 maxrows auto
 
 # Highest P first, so the key reads in the order the curves stack.
 plot \

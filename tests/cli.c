@@ -7,6 +7,7 @@
 #include "../src/results/csv.h"
 #include "../src/models/stats.h"
 
+#include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -110,27 +111,29 @@ double cli_median_speedup(const char *csv, const char *backend, const char *work
 {
 	char path[] = "/tmp/amdahl-rows-XXXXXX", err[512];
 	int fd = mkstemp(path);
-	struct result *rows = NULL;
-	size_t nrows = 0, k = 0, len = strlen(csv);
+	struct run_rows rows;
+	size_t k = 0, len = strlen(csv);
 	double *v, median;
 
 	if (fd < 0)
 		return NAN;
-	if (write(fd, csv, len) != (ssize_t)len || csv_read_results(path, &rows, &nrows, err, sizeof(err)) < 0) {
+	run_rows_init(&rows);
+	if (write(fd, csv, len) != (ssize_t)len || csv_read_rows(path, &rows, err, sizeof(err)) < 0) {
 		close(fd);
 		unlink(path);
+		run_rows_free(&rows);
 		return NAN;
 	}
 	close(fd);
 	unlink(path);
-	v = calloc(nrows ? nrows : 1, sizeof(*v));
-	for (size_t i = 0; i < nrows; i++)
-		if (strcmp(rows[i].backend, backend) == 0 && rows[i].n == n &&
-		    (!workload || strcmp(rows[i].workload, workload) == 0))
-			v[k++] = rows[i].speedup;
+	v = calloc(rows.len ? rows.len : 1, sizeof(*v));
+	for (size_t i = 0; i < rows.len; i++)
+		if (strcmp(rows.v[i].backend, backend) == 0 && rows.v[i].n == n &&
+		    (!workload || strcmp(rows.v[i].workload, workload) == 0))
+			v[k++] = rows.v[i].speedup;
 	median = stats_median(v, k);
 	free(v);
-	free(rows);
+	run_rows_free(&rows);
 	return median;
 }
 
@@ -238,6 +241,28 @@ void cli_free(struct cli_result *r)
 	free(r->out);
 	free(r->err);
 	r->out = r->err = NULL;
+}
+
+char *cli_printed_path(const char *out, const char *dir, const char *start, const char *ext)
+{
+	char want[4096];
+	const char *at = out;
+	size_t elen = strlen(ext);
+
+	snprintf(want, sizeof(want), "%s/%s", dir, start);
+	while ((at = strstr(at, want))) {
+		size_t len = strcspn(at, "\n");
+		if ((at == out || at[-1] == '\n') && len > elen && strncmp(at + len - elen, ext, elen) == 0) {
+			char *p = malloc(len + 1);
+			cr_assert_not_null(p);
+			memcpy(p, at, len);
+			p[len] = '\0';
+			return p;
+		}
+		at += len;
+	}
+	cr_assert_fail("no %s...%s among the paths plot printed: %s", want, ext, out);
+	return NULL;
 }
 
 int cli_usable_cpus(void)

@@ -35,6 +35,13 @@ void cli_free(struct cli_result *r);
 double cli_median_speedup(const char *csv, const char *backend, const char *workload, int n);
 
 /*
+ * The line of out (what plot printed, one path a line) that starts with
+ * dir/start and ends with ext, malloc'ed; fails the test when there is none.
+ * A figure named after a label that is not a file name carries a hash.
+ */
+char *cli_printed_path(const char *out, const char *dir, const char *start, const char *ext);
+
+/*
  * Start `amdahl args...` (NULL-terminated) without waiting: stdin and stdout
  * /dev/null, stderr into err_path (or /dev/null when NULL), in a session of
  * its own (so a process group of its own too), SIGHUP at its default as from

@@ -28,7 +28,7 @@ static inline FILE *synth_open(const char *path)
 	FILE *fp = fopen(path, "w");
 
 	if (fp)
-		fprintf(fp, "%s\n", csv_header);
+		csv_write_header(fp);
 	return fp;
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../src/b5/b5.h"
+#include "../src/results/b5_csv.h"
 #include "../src/b5/pipeline.h"
 
 /* The columns the issue asks for, first and in this order. */

@@ -200,8 +200,8 @@ Test(cli_run, good_run_writes_contract_rows_and_meta, .timeout = 60)
 	const char *args[] = { "run", "-b", "thread,process", "-P", "0.5", "-N", "2", "--reps", "3", "--warmup", "0",
 			       "--work", "0.01", "-q", "-o", out, NULL };
 	struct cli_result r;
-	struct result *rows;
-	size_t nrows, per_n[3] = { 0, 0, 0 };
+	struct run_rows rows;
+	size_t per_n[3] = { 0, 0, 0 };
 	char err[512] = "", *text, *line;
 	json_t *meta;
 	json_error_t jerr;
@@ -218,21 +218,22 @@ Test(cli_run, good_run_writes_contract_rows_and_meta, .timeout = 60)
 	for (line = strchr(text, '\n') + 1; *line; line = strchr(line, '\n') + 1)
 		cr_assert_eq(csv_fields(line), csv_fields(text), "ragged row: %.200s", line);
 	free(text);
-	cr_assert_eq(csv_read_results(out, &rows, &nrows, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(nrows, 12);
-	for (size_t i = 0; i < nrows; i++) {
-		cr_assert(rows[i].n == 1 || rows[i].n == 2);
-		cr_assert(rows[i].rep >= 0 && rows[i].rep < 3);
-		per_n[rows[i].n]++;
-		cr_assert(rows[i].t.wall_s > 0);
-		cr_assert_float_eq(rows[i].amdahl, rows[i].n == 1 ? 1.0 : 1.0 / 0.75, 1e-6);
-		cr_assert_float_eq(rows[i].efficiency, rows[i].speedup / rows[i].n, 1e-6);
-		if (rows[i].n == 1 && strcmp(rows[i].backend, "thread") == 0)
-			cr_assert_float_eq(rows[i].speedup, 1.0, 1e-9, "rounds order pairs N=1 with itself");
+	run_rows_init(&rows);
+	cr_assert_eq(csv_read_rows(out, &rows, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(rows.len, 12);
+	for (size_t i = 0; i < rows.len; i++) {
+		cr_assert(rows.v[i].n == 1 || rows.v[i].n == 2);
+		cr_assert(rows.v[i].rep >= 0 && rows.v[i].rep < 3);
+		per_n[rows.v[i].n]++;
+		cr_assert(rows.v[i].wall_s > 0);
+		cr_assert_float_eq(rows.v[i].amdahl, rows.v[i].n == 1 ? 1.0 : 1.0 / 0.75, 1e-6);
+		cr_assert_float_eq(rows.v[i].efficiency, rows.v[i].speedup / rows.v[i].n, 1e-6);
+		if (rows.v[i].n == 1 && strcmp(rows.v[i].backend, "thread") == 0)
+			cr_assert_float_eq(rows.v[i].speedup, 1.0, 1e-9, "rounds order pairs N=1 with itself");
 	}
 	cr_assert_eq(per_n[1], 6);
 	cr_assert_eq(per_n[2], 6);
-	free(rows);
+	run_rows_free(&rows);
 
 	meta = json_load_file(in_dir("r.csv.meta.json"), 0, &jerr);
 	cr_assert_not_null(meta, "meta.json: %s (line %d)", jerr.text, jerr.line);
@@ -290,7 +291,7 @@ Test(cli_run, points_order_divides_by_the_median_n1_wall, .timeout = 60)
 	const char *args[] = { "run", "-b", "thread", "-P", "0.9", "-N", "2", "--reps", "3", "--warmup", "0",
 			       "--work", "0.01", "--order", "points", "-q", "-o", out, NULL };
 	struct cli_result r;
-	struct result *rows;
+	struct run_rows rows;
 	size_t n, n1 = 0;
 	double w1[3], median;
 	char err[512] = "";
@@ -299,25 +300,27 @@ Test(cli_run, points_order_divides_by_the_median_n1_wall, .timeout = 60)
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	cli_free(&r);
 	/* Every row whole and valid: wall_s > 0, speedup known (the N=1 rows too). */
-	cr_assert_eq(csv_read_results(out, &rows, &n, err, sizeof(err)), 0, "%s", err);
+	run_rows_init(&rows);
+	cr_assert_eq(csv_read_rows(out, &rows, err, sizeof(err)), 0, "%s", err);
+	n = rows.len;
 	cr_assert_eq(n, 6);
 	for (size_t i = 0; i < n; i++)
-		if (rows[i].n == 1 && n1 < 3)
-			w1[n1++] = rows[i].t.wall_s;
+		if (rows.v[i].n == 1 && n1 < 3)
+			w1[n1++] = rows.v[i].wall_s;
 	cr_assert_eq(n1, 3);
 	/* The median of three by hand: the one that is neither the least nor the most. */
 	median = fmax(fmin(w1[0], w1[1]), fmin(fmax(w1[0], w1[1]), w1[2]));
 	for (size_t i = 0; i < n; i++) {
-		double b = rows[i].speedup * rows[i].t.wall_s;
+		double b = rows.v[i].speedup * rows.v[i].wall_s;
 
-		cr_assert(rows[i].t.wall_s > 0 && rows[i].speedup > 0, "row %zu: wall %g speedup %g", i,
-			  rows[i].t.wall_s, rows[i].speedup);
+		cr_assert(rows.v[i].wall_s > 0 && rows.v[i].speedup > 0, "row %zu: wall %g speedup %g", i,
+			  rows.v[i].wall_s, rows.v[i].speedup);
 		/* speedup = base / wall with one base, the N=1 median, for every row
 		 * (the CSV keeps 9 significant digits of each). */
 		cr_assert_float_eq(b, median, 1e-7 * median, "row %zu: base %.9g, not the N=1 median %.9g", i,
 				   b, median);
 	}
-	free(rows);
+	run_rows_free(&rows);
 }
 
 /* ---- faults ---- */
@@ -390,17 +393,19 @@ static void run_fault(const char *backend, const char *fault, const char *extra,
 
 static void expect_n1_rows_kept(const char *backend)
 {
-	struct result *rows;
+	struct run_rows rows;
 	size_t n;
 	char err[512] = "";
 
-	cr_assert_eq(csv_read_results(in_dir("f.csv"), &rows, &n, err, sizeof(err)), 0, "%s", err);
+	run_rows_init(&rows);
+	cr_assert_eq(csv_read_rows(in_dir("f.csv"), &rows, err, sizeof(err)), 0, "%s", err);
+	n = rows.len;
 	cr_assert_eq(n, 2, "%s: %zu rows kept, want the 2 of N=1", backend, n);
 	for (size_t i = 0; i < n; i++) {
-		cr_assert_eq(rows[i].n, 1);
-		cr_assert_str_eq(rows[i].backend, backend);
+		cr_assert_eq(rows.v[i].n, 1);
+		cr_assert_str_eq(rows.v[i].backend, backend);
 	}
-	free(rows);
+	run_rows_free(&rows);
 }
 
 static void check_crash(const char *backend)

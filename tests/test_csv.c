@@ -1,14 +1,16 @@
 /*
  * Tests of the run CSV (src/results/csv.c): rows written by the writer come back
- * equal through csv_read_results, a label with commas, quotes and a newline
- * survives, and a malformed file (missing contract column, NaN, inf, ragged
- * rows, binary bytes) is refused with a message that says where.
+ * equal through csv_read_rows, plugin columns included; a label with commas,
+ * quotes and a newline survives; a byte order mark is skipped; and a malformed
+ * file (missing contract column, NaN, inf, ragged rows, binary bytes, an
+ * endless field, /dev/zero) is refused with a message that says where.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/api/column.h"
 #include "../src/results/csv.h"
 #include "../src/models/models.h"
 #include "cli.h"
@@ -45,20 +47,19 @@ static void write_file(const char *path, const char *text, size_t len)
 	cr_assert_eq(fclose(fp), 0);
 }
 
-static struct result sample(int n, int rep)
+static struct run_row sample(int n, int rep, double wall)
 {
-	struct result r;
+	struct run_row r;
 
-	memset(&r, 0, sizeof(r));
-	timing_init(&r.t);
-	snprintf(r.backend, sizeof(r.backend), "thread");
-	snprintf(r.workload, sizeof(r.workload), "spin");
+	run_row_init(&r);
+	r.backend = "thread";
+	r.workload = "spin";
 	r.p = 0.9;
 	r.n = n;
 	r.rep = rep;
-	r.t.wall_s = 0.123456789 / n + rep * 1e-6;
-	r.t.cpu_s = 0.25;
-	r.speedup = 0.123456789 / r.t.wall_s;
+	r.wall_s = wall;
+	r.cpu_s = 0.25;
+	r.speedup = 0.123456789 / r.wall_s;
 	r.amdahl = models_amdahl(0.9, n);
 	r.efficiency = r.speedup / n;
 	r.cores = 2;
@@ -71,14 +72,19 @@ static struct result sample(int n, int rep)
 	return r;
 }
 
-static void write_rows(const char *path, const struct result *rows, size_t n)
+static double wall_of(int n, int rep)
+{
+	return 0.123456789 / n + rep * 1e-6;
+}
+
+static void write_rows(const char *path, const struct run_row *rows, size_t n)
 {
 	FILE *fp = fopen(path, "w");
 
 	cr_assert_not_null(fp);
 	cr_assert_eq(csv_write_header(fp), 0);
 	for (size_t i = 0; i < n; i++)
-		cr_assert_eq(csv_write_result(fp, &rows[i]), 0);
+		cr_assert_eq(csv_write_row(fp, &rows[i]), 0);
 	cr_assert_eq(fclose(fp), 0);
 }
 
@@ -92,96 +98,117 @@ static void assert_close(double got, double want, const char *what)
 	cr_assert(fabs(got - want) <= 1e-8 * fabs(want) + 1e-300, "%s: got %.12g, want %.12g", what, got, want);
 }
 
-Test(csv, header_starts_with_the_contract_columns)
+static void read_ok(const char *name, struct run_rows *t)
 {
-	static const char want[] = "backend,workload,p,n,rep,wall_s,speedup,amdahl,efficiency,cores,"
-				   "cpu_s,ceiling,";
+	char err[512] = "";
 
-	cr_assert(strncmp(csv_header, want, sizeof(want) - 1) == 0, "header: %s", csv_header);
+	run_rows_init(t);
+	cr_assert_eq(csv_read_rows(path_in(name), t, err, sizeof(err)), 0, "%s", err);
+}
+
+Test(csv, header_is_the_published_one_and_new_columns_go_after_label)
+{
+	static const char want[] = "backend,workload,p,n,rep,wall_s,speedup,amdahl,efficiency,cores,cpu_s,ceiling,"
+				   "karp_flatt,work_s,units,phases,scaling,lost,gbps,launch_s,rss_kb,cpus,label";
+	char buf[2048];
+
+	cr_assert_eq(csv_header_text(buf, sizeof(buf)), 0);
+	/* Today every plugin column is a published one; a new one would follow label. */
+	cr_assert(strncmp(buf, want, sizeof(want) - 1) == 0, "header: %s", buf);
+	cr_assert(buf[sizeof(want) - 1] == '\0' || buf[sizeof(want) - 1] == ',', "header: %s", buf);
+	for (size_t id = 0; id < column_count(); id++)
+		cr_assert(strstr(buf, column_at(id)->name), "column %s is not in the header", column_at(id)->name);
 }
 
 Test(csv, rows_round_trip)
 {
-	struct result in[4], *out;
-	size_t n;
-	char err[512] = "";
+	struct run_row in[4];
+	double col[COLUMNS_MAX];
+	struct run_rows out;
 
 	for (int i = 0; i < 4; i++)
-		in[i] = sample(1 << i, i);
-	in[3].t.lost = 17;
-	in[3].t.launch_s = 0.33;
-	in[3].t.rss_kb = 2048;
-	in[3].t.bytes = 4e9 * in[3].t.wall_s;
-	snprintf(in[3].t.cpus, sizeof(in[3].t.cpus), "0;1;0");
+		in[i] = sample(1 << i, i, wall_of(1 << i, i));
+	for (size_t i = 0; i < COLUMNS_MAX; i++)
+		col[i] = NAN;
+	col[column_id("lost")] = 17;
+	col[column_id("launch_s")] = 0.33;
+	col[column_id("rss_kb")] = 2048;
+	col[column_id("gbps")] = 4;
+	in[3].col = col;
+	in[3].cpus = "0;1;0";
 	write_rows(path_in("r.csv"), in, 4);
-	cr_assert_eq(csv_read_results(path_in("r.csv"), &out, &n, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(n, 4);
+	read_ok("r.csv", &out);
+	cr_assert_eq(out.len, 4);
 	for (size_t i = 0; i < 4; i++) {
-		cr_assert_str_eq(out[i].backend, "thread");
-		cr_assert_str_eq(out[i].workload, "spin");
-		cr_assert_eq(out[i].n, in[i].n);
-		cr_assert_eq(out[i].rep, in[i].rep);
-		cr_assert_eq(out[i].units, in[i].units);
-		cr_assert_eq(out[i].phases, 3);
-		cr_assert_eq(out[i].weak, in[i].weak, "row %zu scaling", i);
-		assert_close(out[i].p, 0.9, "p");
-		assert_close(out[i].t.wall_s, in[i].t.wall_s, "wall_s");
-		assert_close(out[i].t.cpu_s, in[i].t.cpu_s, "cpu_s");
-		assert_close(out[i].speedup, in[i].speedup, "speedup");
-		assert_close(out[i].amdahl, in[i].amdahl, "amdahl");
-		assert_close(out[i].efficiency, in[i].efficiency, "efficiency");
-		assert_close(out[i].cores, 2, "cores");
-		assert_close(out[i].ceiling, in[i].ceiling, "ceiling");
-		assert_close(out[i].karp_flatt, in[i].karp_flatt, "karp_flatt");
-		assert_close(out[i].work_s, 0.2, "work_s");
-		assert_close(out[i].t.launch_s, in[i].t.launch_s, "launch_s");
-		assert_close(out[i].t.rss_kb, in[i].t.rss_kb, "rss_kb");
-		cr_assert_eq(out[i].t.lost, in[i].t.lost, "row %zu lost", i);
+		const struct run_row *o = &out.v[i];
+		cr_assert_str_eq(o->backend, "thread");
+		cr_assert_str_eq(o->workload, "spin");
+		cr_assert_eq(o->n, in[i].n);
+		cr_assert_eq(o->rep, in[i].rep);
+		cr_assert_eq(o->units, in[i].units);
+		cr_assert_eq(o->phases, 3);
+		cr_assert_eq(o->weak, in[i].weak, "row %zu scaling", i);
+		assert_close(o->p, 0.9, "p");
+		assert_close(o->wall_s, in[i].wall_s, "wall_s");
+		assert_close(o->cpu_s, in[i].cpu_s, "cpu_s");
+		assert_close(o->speedup, in[i].speedup, "speedup");
+		assert_close(o->amdahl, in[i].amdahl, "amdahl");
+		assert_close(o->efficiency, in[i].efficiency, "efficiency");
+		assert_close(o->cores, 2, "cores");
+		assert_close(o->ceiling, in[i].ceiling, "ceiling");
+		assert_close(o->karp_flatt, in[i].karp_flatt, "karp_flatt");
+		assert_close(o->work_s, 0.2, "work_s");
 	}
-	cr_assert(isnan(out[0].karp_flatt), "Karp-Flatt at N=1 must stay empty");
-	assert_close(out[3].t.bytes / out[3].t.wall_s, 4e9, "gbps");
-	cr_assert_str_eq(out[3].t.cpus, "0;1;0");
-	free(out);
+	cr_assert(isnan(out.v[0].karp_flatt), "Karp-Flatt at N=1 must stay empty");
+	cr_assert_null(out.v[0].col, "a row without plugin values holds none");
+	assert_close(run_row_col(&out.v[3], "lost"), 17, "lost");
+	assert_close(run_row_col(&out.v[3], "launch_s"), 0.33, "launch_s");
+	assert_close(run_row_col(&out.v[3], "rss_kb"), 2048, "rss_kb");
+	assert_close(run_row_col(&out.v[3], "gbps"), 4, "gbps");
+	cr_assert_str_eq(out.v[3].cpus, "0;1;0");
+	cr_assert_eq(out.v[0].backend, out.v[3].backend, "repeated strings are stored once");
+	run_rows_free(&out);
 }
 
 Test(csv, unmeasured_cells_stay_empty)
 {
-	struct result r = sample(2, 0), *out;
-	size_t n;
-	char err[512] = "", *text;
+	struct run_row r = sample(2, 0, 0.1);
+	struct run_rows out;
+	char *text;
 
 	/* An exec row: no P, no model; a backend that did not measure CPU time. */
 	r.p = NAN;
 	r.amdahl = NAN;
 	r.ceiling = NAN;
-	r.t.cpu_s = -1;
+	r.cpu_s = NAN;
 	write_rows(path_in("e.csv"), &r, 1);
 	text = cli_slurp(path_in("e.csv"));
 	cr_assert(strstr(text, "\nthread,spin,,2,0,"), "p is not empty: %s", text);
+	cr_assert(strstr(text, ",strong,,,,,,\n"), "plugin cells, cpus and label are not empty: %s", text);
 	free(text);
-	cr_assert_eq(csv_read_results(path_in("e.csv"), &out, &n, err, sizeof(err)), 0, "%s", err);
-	cr_assert(isnan(out[0].p));
-	cr_assert(isnan(out[0].amdahl));
-	cr_assert(out[0].t.cpu_s < 0, "cpu_s %g", out[0].t.cpu_s);
-	free(out);
+	read_ok("e.csv", &out);
+	cr_assert(isnan(out.v[0].p));
+	cr_assert(isnan(out.v[0].amdahl));
+	cr_assert(isnan(out.v[0].cpu_s), "cpu_s %g", out.v[0].cpu_s);
+	run_rows_free(&out);
 }
 
 Test(csv, label_with_commas_quotes_and_newline_survives)
 {
 	static const char label[] = "sort -k2,3 \"big file\"\nsecond line, \"quoted\"";
-	struct result r[2] = { sample(1, 0), sample(2, 0) }, *out;
+	struct run_row r[2] = { sample(1, 0, 0.1), sample(2, 0, 0.05) };
+	struct run_rows out;
 	struct csv_table t;
-	size_t n;
 	char err[512] = "";
 
-	snprintf(r[0].label, sizeof(r[0].label), "%s", label);
-	snprintf(r[1].label, sizeof(r[1].label), " padded ");
+	r[0].label = label;
+	r[1].label = " padded ";
 	write_rows(path_in("l.csv"), r, 2);
-	cr_assert_eq(csv_read_results(path_in("l.csv"), &out, &n, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(n, 2);
-	cr_assert_str_eq(out[0].label, label);
-	cr_assert_str_eq(out[1].label, " padded ");
-	free(out);
+	read_ok("l.csv", &out);
+	cr_assert_eq(out.len, 2);
+	cr_assert_str_eq(out.v[0].label, label);
+	cr_assert_str_eq(out.v[1].label, " padded ");
+	run_rows_free(&out);
 	cr_assert_eq(csv_table_read(path_in("l.csv"), &t, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(t.nrows, 2, "the newline in the label split the row");
 	cr_assert_eq(csv_table_col(&t, "label"), (int)t.ncols - 1);
@@ -195,34 +222,45 @@ static const char good_header[] =
 
 static void expect_refused(const char *name, const char *text, size_t len, const char *needle)
 {
-	struct result *out = (struct result *)1;
-	size_t n = 99;
+	struct run_rows out;
 	char err[512] = "";
 
-	write_file(path_in(name), text, len);
-	cr_assert_eq(csv_read_results(path_in(name), &out, &n, err, sizeof(err)), -1, "%s accepted", name);
-	cr_assert_null(out, "%s: rows left behind", name);
-	cr_assert_eq(n, 0);
+	if (text)
+		write_file(path_in(name), text, len);
+	run_rows_init(&out);
+	cr_assert_eq(csv_read_rows(text ? path_in(name) : name, &out, err, sizeof(err)), -1, "%s accepted", name);
 	cr_assert(strstr(err, name), "%s: message '%s' does not name the file", name, err);
 	cr_assert(strstr(err, needle), "%s: message '%s' lacks '%s'", name, err, needle);
 	cr_assert_null(strchr(err, '\n'), "%s: message is not one line", name);
+	run_rows_free(&out);
 }
 
 Test(csv, extra_columns_and_minimal_files_are_accepted)
 {
 	char text[1024];
-	struct result *out;
-	size_t n;
-	char err[512] = "";
+	struct run_rows out;
 
 	snprintf(text, sizeof(text), "mine,%s", good_header);
 	strcat(text, "x,thread,spin,0.9,1,0,0.5,1,1,1,2,0.5,1\n");
 	write_file(path_in("x.csv"), text, strlen(text));
-	cr_assert_eq(csv_read_results(path_in("x.csv"), &out, &n, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(n, 1);
-	cr_assert_eq(out[0].phases, 1, "a missing phases column means 1");
-	cr_assert_eq(out[0].t.lost, -1);
-	free(out);
+	read_ok("x.csv", &out);
+	cr_assert_eq(out.len, 1);
+	cr_assert_eq(out.v[0].phases, 1, "a missing phases column means 1");
+	cr_assert(isnan(run_row_col(&out.v[0], "lost")));
+	run_rows_free(&out);
+}
+
+Test(csv, a_byte_order_mark_is_skipped)
+{
+	char text[1024];
+	struct run_rows out;
+
+	snprintf(text, sizeof(text), "\xEF\xBB\xBF%sthread,spin,0.9,1,0,0.5,1,1,1,2,0.5,1\n", good_header);
+	write_file(path_in("bom.csv"), text, strlen(text));
+	read_ok("bom.csv", &out);
+	cr_assert_eq(out.len, 1);
+	cr_assert_str_eq(out.v[0].backend, "thread");
+	run_rows_free(&out);
 }
 
 Test(csv, missing_contract_column_is_refused)
@@ -247,6 +285,9 @@ Test(csv, nan_and_inf_cells_are_refused)
 	expect_refused("n.csv", text, strlen(text), "'n'");
 	snprintf(text, sizeof(text), "%sthread,spin,0.9,1,0,0.5,1,1,1,,0.5,1\n", good_header);
 	expect_refused("emptycores.csv", text, strlen(text), "'cores'");
+	snprintf(text, sizeof(text), "backend,workload,p,n,rep,wall_s,speedup,amdahl,efficiency,cores,lost\n"
+		 "thread,lock,0.9,1,0,0.5,1,1,1,2,2.5\n");
+	expect_refused("lost.csv", text, strlen(text), "'lost'");
 }
 
 Test(csv, ragged_rows_are_refused)
@@ -271,6 +312,23 @@ Test(csv, binary_bytes_are_refused)
 	expect_refused("nul.csv", text, len, "NUL");
 }
 
+/* /dev/zero never ends and holds no newline: refused at once, not read into memory. */
+Test(csv, endless_binary_input_is_refused_at_once, .timeout = 10)
+{
+	expect_refused("/dev/zero", NULL, 0, "binary");
+}
+
+Test(csv, a_field_without_end_is_refused_before_memory_grows, .timeout = 20)
+{
+	size_t len = 4u << 20;
+	char *text = malloc(len);
+
+	cr_assert_not_null(text);
+	memset(text, 'x', len);
+	expect_refused("long-field.csv", text, len, "over 65536 bytes");
+	free(text);
+}
+
 Test(csv, unclosed_quote_empty_and_missing_files_are_refused)
 {
 	char text[1024];
@@ -280,11 +338,12 @@ Test(csv, unclosed_quote_empty_and_missing_files_are_refused)
 	expect_refused("empty.csv", "", 0, "empty");
 	expect_refused("header.csv", good_header, strlen(good_header), "no rows");
 	{
-		struct result *out;
-		size_t n;
+		struct run_rows out;
 		char err[512] = "";
 
-		cr_assert_eq(csv_read_results(path_in("absent.csv"), &out, &n, err, sizeof(err)), -1);
+		run_rows_init(&out);
+		cr_assert_eq(csv_read_rows(path_in("absent.csv"), &out, err, sizeof(err)), -1);
 		cr_assert(strstr(err, "cannot open"), "%s", err);
+		run_rows_free(&out);
 	}
 }

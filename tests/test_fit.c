@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../src/models/fit.h"
+#include "../src/results/aggregate.h"
 #include "../src/models/models.h"
 #include "cli.h"
 #include "synth.h"
@@ -275,26 +276,28 @@ Test(fit, gustafson_recovers_p)
 
 Test(fit, summary_has_karp_flatt_per_n)
 {
-	struct result rows[8];
-	struct fit_group *g;
+	struct run_rows rows;
+	struct aggregate a;
 	struct fit_summary s;
-	size_t ng;
 
-	memset(rows, 0, sizeof(rows));
+	run_rows_init(&rows);
 	for (int i = 0; i < 8; i++) {
-		struct result *r = &rows[i];
-		snprintf(r->backend, sizeof(r->backend), "thread");
-		snprintf(r->workload, sizeof(r->workload), "spin");
-		r->p = 0.9;
-		r->n = 1 << (i % 4);
-		r->rep = i / 4;
-		r->cores = 64;
-		r->t.wall_s = (0.1 + 0.9 / r->n);
-		r->speedup = NAN;	/* filled from the N=1 walls */
+		struct run_row r;
+
+		run_row_init(&r);
+		r.backend = "thread";
+		r.workload = "spin";
+		r.p = 0.9;
+		r.n = 1 << (i % 4);
+		r.rep = i / 4;
+		r.cores = 64;
+		r.wall_s = (0.1 + 0.9 / r.n);
+		r.speedup = NAN;	/* filled from the N=1 walls */
+		run_rows_add(&rows, &r);
 	}
-	fit_group_rows(rows, 8, &g, &ng);
-	cr_assert_eq(ng, 1);
-	fit_summarize(&g[0], 0.95, 0, USL_NLS, &s);
+	aggregate_rows(&rows, &a);
+	cr_assert_eq(a.nseries, 1);
+	fit_summarize(&a.series[0].fit, 0.95, 0, USL_NLS, &s);
 	cr_assert_eq(s.nn, 4);
 	cr_assert_eq(s.min_reps, 2);
 	cr_assert(isnan(s.karp_flatt[0]));
@@ -304,7 +307,8 @@ Test(fit, summary_has_karp_flatt_per_n)
 	}
 	cr_assert_float_eq(s.p_fit, 0.9, 1e-9);
 	fit_summary_free(&s);
-	fit_groups_free(g, ng);
+	aggregate_free(&a);
+	run_rows_free(&rows);
 }
 
 /* ---- the command ---- */

@@ -75,33 +75,37 @@ Test(mpi, unavailable_backend_is_listed_and_refused, .timeout = 120)
 
 #else
 
-static struct result *read_rows(const char *path, size_t *n)
+/* The rows of a run CSV, in a table of the test's own (each test runs in a process of its own). */
+static struct run_rows rows_table;
+
+static const struct run_row *read_rows(const char *path, size_t *n)
 {
-	struct result *rows;
 	char err[512];
 
-	cr_assert_eq(csv_read_results(path, &rows, n, err, sizeof(err)), 0, "%s", err);
-	return rows;
+	run_rows_init(&rows_table);
+	cr_assert_eq(csv_read_rows(path, &rows_table, err, sizeof(err)), 0, "%s", err);
+	*n = rows_table.len;
+	return rows_table.v;
 }
 
 /* Check every row is an mpi row with its in-rank times and a launch cost. */
-static void check_rows(const struct result *rows, size_t n, size_t want, const char *workload)
+static void check_rows(const struct run_row *rows, size_t n, size_t want, const char *workload)
 {
 	cr_assert_eq(n, want, "%zu rows, want %zu", n, want);
 	for (size_t i = 0; i < n; i++) {
-		const struct result *x = &rows[i];
+		const struct run_row *x = &rows[i];
 
 		cr_assert_str_eq(x->backend, "mpi");
 		cr_assert_str_eq(x->workload, workload);
-		cr_assert(x->t.wall_s > 0 && x->t.wall_s < 30, "row %zu: wall_s %g", i, x->t.wall_s);
-		cr_assert(x->t.cpu_s > 0, "row %zu: cpu_s %g", i, x->t.cpu_s);
-		cr_assert(isfinite(x->t.launch_s) && x->t.launch_s > 0 && x->t.launch_s < 30,
-			  "row %zu: launch_s %g", i, x->t.launch_s);
+		cr_assert(x->wall_s > 0 && x->wall_s < 30, "row %zu: wall_s %g", i, x->wall_s);
+		cr_assert(x->cpu_s > 0, "row %zu: cpu_s %g", i, x->cpu_s);
+		cr_assert(isfinite(run_row_col(x, "launch_s")) && run_row_col(x, "launch_s") > 0 && run_row_col(x, "launch_s") < 30,
+			  "row %zu: launch_s %g", i, run_row_col(x, "launch_s"));
 		cr_assert(x->speedup > 0, "row %zu: speedup %g", i, x->speedup);
 	}
 }
 
-static void median_speedup(const struct result *rows, size_t n, int workers, double *out)
+static void median_speedup(const struct run_row *rows, size_t n, int workers, double *out)
 {
 	double v[16];
 	size_t k = 0;
@@ -119,7 +123,7 @@ Test(mpi, spin_rows_are_timed_inside_the_ranks, .timeout = 120)
 	const char *args[] = { "run", "-b", "mpi", "-w", "spin", "-P", "0.9", "-N", "1,2", "--reps", "3",
 			       "--warmup", "0", "--work", "0.25", "-q", "-o", out, NULL };
 	struct cli_result r;
-	struct result *rows;
+	const struct run_row *rows;
 	double s2;
 	size_t n;
 
@@ -132,11 +136,11 @@ Test(mpi, spin_rows_are_timed_inside_the_ranks, .timeout = 120)
 		if (rows[i].n == 1)
 			/* --work is what one worker needs: the in-rank time, without the
 			 * launch (a busy machine stretches it, never shrinks it much). */
-			cr_assert(rows[i].t.wall_s > 0.06 && rows[i].t.wall_s < 20, "n=1 wall %g", rows[i].t.wall_s);
+			cr_assert(rows[i].wall_s > 0.06 && rows[i].wall_s < 20, "n=1 wall %g", rows[i].wall_s);
 	median_speedup(rows, n, 2, &s2);
 	/* Amdahl says 1.82; a busy machine may give less, 2 cores never much more. */
 	cr_assert(s2 > 0.4 && s2 < 2.6, "S(2) = %g", s2);
-	free(rows);
+	run_rows_free(&rows_table);
 	cli_free(&r);
 	cli_tmpdir_free(dir);
 }
@@ -150,7 +154,7 @@ Test(mpi, phases_and_weak_scaling_when_oversubscribed, .timeout = 120)
 			       "--work", "0.1", "--phases", "3", "--scaling", "weak", "--mpi-wait", "active",
 			       "-q", "-o", out, NULL };
 	struct cli_result r;
-	struct result *rows;
+	const struct run_row *rows;
 	size_t n;
 
 	snprintf(out, sizeof(out), "%s/w.csv", dir);
@@ -162,7 +166,7 @@ Test(mpi, phases_and_weak_scaling_when_oversubscribed, .timeout = 120)
 		cr_assert_eq(rows[i].phases, 3);
 		cr_assert(rows[i].weak);
 	}
-	free(rows);
+	run_rows_free(&rows_table);
 	cli_free(&r);
 	cli_tmpdir_free(dir);
 }
@@ -175,7 +179,7 @@ Test(mpi, hostfile_and_mpirun_args_pass_through, .timeout = 120)
 			       "--mca btl self,vader,tcp --mca pml ob1", "-N", "1,2", "--reps", "1",
 			       "--warmup", "0", "--work", "0.05", "-q", "-o", out, NULL };
 	struct cli_result r;
-	struct result *rows;
+	const struct run_row *rows;
 	FILE *fp;
 	size_t n;
 
@@ -189,7 +193,7 @@ Test(mpi, hostfile_and_mpirun_args_pass_through, .timeout = 120)
 	cr_assert_eq(r.status, 0, "status %d: %s", r.status, r.err);
 	rows = read_rows(out, &n);
 	check_rows(rows, n, 2, "spin");
-	free(rows);
+	run_rows_free(&rows_table);
 	cli_free(&r);
 	cli_tmpdir_free(dir);
 }
@@ -200,7 +204,7 @@ Test(mpi, message_workload_uses_mpi_point_to_point, .timeout = 120)
 	const char *args[] = { "run", "-b", "mpi", "-w", "message", "--bytes", "1024", "-P", "0.9", "-N", "1,2",
 			       "--reps", "1", "--warmup", "0", "--work", "0.02", "-q", "-o", out, NULL };
 	struct cli_result r;
-	struct result *rows;
+	const struct run_row *rows;
 	size_t n;
 
 	if (!workload_find("message"))
@@ -211,8 +215,8 @@ Test(mpi, message_workload_uses_mpi_point_to_point, .timeout = 120)
 	rows = read_rows(out, &n);
 	check_rows(rows, n, 2, "message");
 	for (size_t i = 0; i < n; i++)
-		cr_assert(isfinite(rows[i].t.bytes) && rows[i].t.bytes > 0, "row %zu: bytes %g", i, rows[i].t.bytes);
-	free(rows);
+		cr_assert(isfinite(run_row_col(&rows[i], "gbps")) && run_row_col(&rows[i], "gbps") > 0, "row %zu: gbps %g", i, run_row_col(&rows[i], "gbps"));
+	run_rows_free(&rows_table);
 	cli_free(&r);
 	cli_tmpdir_free(dir);
 }

@@ -377,8 +377,7 @@ Test(plot, cmd_rows_are_named_by_their_label_not_a_p)
 	char *dir = cli_tmpdir(), *csv = path_in(dir, "c.csv"), *out = path_in(dir, "o");
 	const char *args[] = { "plot", csv, "--outdir", out, "--table", NULL };
 	struct cli_result r;
-	char *png = path_in(out, "speedup-exec-sleep_0.1_N-p0.5.png");
-	char *png2 = path_in(out, "speedup-exec-sleep_0.1_N.png");
+	char *png = path_in(out, "speedup-exec-sleep_0.1_N-p0.5.png"), *png2;
 
 	put_file(csv, "backend,workload,p,n,rep,wall_s,speedup,amdahl,efficiency,cores,label\n"
 		      "cmd,exec,,1,0,0.40,1,,1,2,sleep 0.1 {N}\n"
@@ -389,6 +388,14 @@ Test(plot, cmd_rows_are_named_by_their_label_not_a_p)
 		      "cmd,exec,,4,1,0.13,3.2,,0.8,2,sleep 0.1 {N}\n");
 	plot_ok(args, &r);
 	cr_assert(png_info(png, &(unsigned){ 0 }, &(unsigned){ 0 }) < 0);
+	/* The label is no file name: a hash of it follows, and stderr says which figures are its. */
+	png2 = cli_printed_path(r.out, out, "speedup-exec-sleep_0.1_N-", ".png");
+	cr_assert_eq(strlen(png2), strlen(out) + strlen("/speedup-exec-sleep_0.1_N-123456.png"), "%s", png2);
+	{
+		char base[64];
+		snprintf(base, sizeof(base), "%.*s", (int)strlen("exec-sleep_0.1_N-123456"), png2 + strlen(out) + 9);
+		cr_assert(strstr(r.err, "'exec' 'sleep 0.1 {N}'") && strstr(r.err, base), "%s, %s", base, r.err);
+	}
 	assert_png(png2, 800, 520, 8 * 1024);
 	/* Empty speedups come from the median N=1 wall: 0.41 / 0.215 = 1.91. */
 	cr_assert(strstr(r.out, "1.91"), "table: %s", r.out);
@@ -535,6 +542,8 @@ Test(plot, installed_amdahl_plots_from_any_folder)
 	cli_sh(&r, 60, sh);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	assert_png(png, 800, 520, 10 * 1024);
+	/* It says where it wrote: the whole path, whatever folder it ran in. */
+	cr_assert(strstr(r.out, png) && (r.out[0] == '/'), "stdout does not name %s: %s", png, r.out);
 	text = cli_slurp(man);
 	cr_assert(text && strstr(text, ".TH AMDAHL 1"), "no man page at %s", man);
 	free(text);

@@ -189,7 +189,7 @@ Test(python, race_loses_deposits_only_without_a_lock, .timeout = 60)
 	for (int attempt = 0; attempt < 3 && !lost_any; attempt++) {
 		run_example(&r, "race.py", "4 80000");
 		cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-		cr_assert_eq(sscanf(r.out, "race: 4 tellers, %ld deposits: no lock %*d -> %ld (%ld lost), Lock %*d -> %ld (%ld lost)",
+		cr_assert_eq(sscanf(r.out, "race: 4 tellers, %ld deposits: no lock %*d -> %ld (%ld lost) in %*f s; Lock %*d -> %ld (%ld lost)",
 				    &total, &nolock, &lost, &locked, &locked_lost), 5, "%s", r.out);
 		cli_free(&r);
 		cr_assert_eq(total, 80000);
@@ -218,8 +218,10 @@ Test(python, b5_delivers_every_order_exactly_once, .timeout = 60)
 }
 
 /* Each short operation beside a CPU-bound thread waits for the GIL about one
- * switch interval (5 ms): far longer than it takes alone. Load can only make the
- * wait longer, so the bound holds on a busy box too. */
+ * switch interval (5 ms): far longer than it takes alone. On a busy box some
+ * operations find the GIL free (the CPU-bound thread was not running when the
+ * I/O thread came back), so the mean can fall; the bound is then skipped, as
+ * the model's convoy test does. */
 Test(python, convoy_costs_a_switch_interval_per_operation, .timeout = 60)
 {
 	double per_op[2] = { NAN, NAN }, slowdown = NAN;
@@ -228,14 +230,14 @@ Test(python, convoy_costs_a_switch_interval_per_operation, .timeout = 60)
 	int k, ops;
 
 	need_python(0);
-	run_example(&r, "convoy.py", "--ops 20 --io-us 100 --cpu-threads 1");
+	run_example(&r, "convoy.py", "--ops 40 --io-us 100 --cpu-threads 1");
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	cr_assert(strncmp(r.out, "mode,cpu_threads,io_ops,total_s,per_op_us,slowdown\n", 51) == 0, "%s", r.out);
 	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		double total, us, slow;
 
 		if (sscanf(line, "cpython-threads,%d,%d,%lf,%lf,%lf", &k, &ops, &total, &us, &slow) == 5) {
-			cr_assert_eq(ops, 20);
+			cr_assert_eq(ops, 40);
 			per_op[k ? 1 : 0] = us;
 			if (k)
 				slowdown = slow;
@@ -243,6 +245,9 @@ Test(python, convoy_costs_a_switch_interval_per_operation, .timeout = 60)
 	}
 	cli_free(&r);
 	cr_assert(per_op[0] >= 100 && per_op[0] < 3000, "alone: %.0f us an operation", per_op[0]);
+	if (!(per_op[1] > 2500) && busy_machine())
+		cr_skip_test("beside a CPU-bound thread %.0f us an operation, but the load average says "
+			     "the CPU-bound thread did not always run", per_op[1]);
 	cr_assert_gt(per_op[1], 2500, "beside a CPU-bound thread: %.0f us an operation", per_op[1]);
 	cr_assert_gt(slowdown, 3, "slowdown %.2f", slowdown);
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The bank-account race: deposits lost without a lock, none with one.
 
-    python3 race.py TELLERS DEPOSITS          e.g.  python3 race.py 4 400000
+    python3 race.py TELLERS DEPOSITS          e.g.  python3 race.py 4 80000
 
 TELLERS threads share the DEPOSITS between them; each deposit reads the
 balance, works out the new one and stores it back (the talk's get-update-store).
@@ -11,12 +11,11 @@ it switches between the get and the store, the other tellers' deposits made
 meanwhile are overwritten by a stale balance: lost. With a threading.Lock
 around the three steps nothing is lost. The program runs both and prints
 
-    race: 4 tellers, 400000 deposits: no lock 400000 -> 211873 (188127 lost), Lock 400000 -> 400000 (0 lost)
+    race: 4 tellers, 80000 deposits: no lock 80000 -> 34095 (45905 lost) in 0.405 s; Lock 80000 -> 80000 (0 lost) in 0.457 s
 
 It exits 0 either way; the lost count is the lesson (amdahl demo race is the
 same account in C).
 """
-import sys
 import threading
 import time
 
@@ -62,14 +61,13 @@ def run(tellers, deposits, lock):
 
 def main():
     tellers, deposits, _ = parse_args("DEPOSITS")
-    start = time.perf_counter()
     parts = []
     for name, lock in (("no lock", None), ("Lock", threading.Lock())):
+        start = time.perf_counter()
         balance = run(tellers, deposits, lock)
-        parts.append(f"{name} {deposits} -> {balance} ({deposits - balance} lost)")
-    print(f"race: {tellers} tellers, {deposits} deposits: {', '.join(parts)}"
-          f" in {time.perf_counter() - start:.3f} s")
-    sys.stdout.flush()
+        parts.append(f"{name} {deposits} -> {balance} ({deposits - balance} lost)"
+                     f" in {time.perf_counter() - start:.3f} s")
+    print(f"race: {tellers} tellers, {deposits} deposits: {'; '.join(parts)}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@
 #ifndef AMDAHL_BACKEND_H
 #define AMDAHL_BACKEND_H
 
+#include "column.h"
 #include "job.h"
 #include "params.h"
 #include "timing.h"
@@ -18,6 +19,7 @@ struct backend {
 	const char *name, *summary;
 	const char *unavailable;		/* NULL when usable, else why not */
 	const struct option_spec *params;	/* options it owns; NULL or {NULL}-terminated */
+	const struct column *columns;		/* CSV columns it fills; NULL or {NULL}-terminated */
 	/* Validate its options before anything runs; a message into err means exit 2. */
 	int (*check)(const struct params *ps, char *err, size_t errlen);
 	/* NULL when it can run w, else the reason it cannot (exit 2). May be NULL. */

@@ -1,5 +1,5 @@
 /*
- * Initialisation of a repetition's measurements.
+ * A repetition's measurements: initialisation and the plugin columns by name.
  */
 #include "timing.h"
 
@@ -11,8 +11,23 @@ void timing_init(struct timing *t)
 	memset(t, 0, sizeof(*t));
 	t->wall_s = 0.0;
 	t->cpu_s = -1.0;
-	t->launch_s = NAN;
-	t->bytes = NAN;
-	t->rss_kb = NAN;
-	t->lost = -1;
+	for (size_t i = 0; i < COLUMNS_MAX; i++)
+		t->col[i] = NAN;
+}
+
+int timing_set(struct timing *t, const char *column, double v)
+{
+	int id = column_id(column);
+
+	if (id < 0)
+		return -1;
+	t->col[id] = v;
+	return 0;
+}
+
+double timing_get(const struct timing *t, const char *column)
+{
+	int id = column_id(column);
+
+	return id < 0 ? NAN : t->col[id];
 }

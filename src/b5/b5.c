@@ -5,7 +5,6 @@
  */
 #include "b5.h"
 
-#include <csv.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,61 +114,5 @@ int b5_run(const struct b5_backend *b, const struct b5_config *cfg, struct b5_re
 		snprintf(err, errlen, "%s", out->err[0] ? out->err : "the pipeline did not finish");
 		return -1;
 	}
-	return 0;
-}
-
-/* ---- CSV ---- */
-
-const char b5_csv_header[] =
-	"backend,messengers,pickers,bikes,orders,delivered,lost,duplicated,"
-	"wall_s,cpu_s,throughput,bound,wait,rep,pick_ms,deliver_ms,poll_ms,"
-	"bottleneck,wall_min_s,attained,misrouted";
-
-int b5_csv_write_header(FILE *fp)
-{
-	return fprintf(fp, "%s\n", b5_csv_header) < 0 ? -1 : 0;
-}
-
-/* Text as libcsv writes it when it needs quotes, plain otherwise. */
-static void put_text(FILE *fp, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") || (*s && (s[0] == ' ' || s[strlen(s) - 1] == ' ')))
-		csv_fwrite(fp, s, strlen(s));
-	else
-		fputs(s, fp);
-	fputc(',', fp);
-}
-
-/* An empty cell for a value that does not apply (NaN, infinity). */
-static void put_num(FILE *fp, double v, int last)
-{
-	if (isfinite(v))
-		fprintf(fp, "%.9g", v);
-	fputc(last ? '\n' : ',', fp);
-}
-
-int b5_csv_write_row(FILE *fp, const char *backend, int rep, const struct b5_config *c,
-		     const struct b5_result *r)
-{
-	struct b5_bound b;
-
-	b5_bound(c, &b);
-	put_text(fp, backend);
-	fprintf(fp, "%d,%d,%d,%d,%d,%d,%d,", c->messengers, c->pickers, c->bikes, c->orders,
-		r->delivered, r->lost, r->duplicated);
-	put_num(fp, r->wall_s, 0);
-	put_num(fp, r->cpu_s, 0);
-	put_num(fp, r->wall_s > 0 ? c->orders / r->wall_s : NAN, 0);
-	put_num(fp, b.rate, 0);
-	fprintf(fp, "%s,%d,", c->wait == B5_WAIT_POLL ? "poll" : "cond", rep);
-	put_num(fp, c->pick_s * 1e3, 0);
-	put_num(fp, c->deliver_s * 1e3, 0);
-	put_num(fp, c->wait == B5_WAIT_POLL ? c->poll_s * 1e3 : NAN, 0);
-	put_text(fp, b.bottleneck);
-	put_num(fp, b.wall_min_s, 0);
-	put_num(fp, r->wall_s > 0 ? b.wall_min_s / r->wall_s : NAN, 0);
-	fprintf(fp, "%d\n", r->misrouted);
-	if (fflush(fp) != 0 || ferror(fp))
-		return -1;
 	return 0;
 }

@@ -102,18 +102,6 @@ int b5_run(const struct b5_backend *b, const struct b5_config *cfg, struct b5_re
 	   char *err, size_t errlen);
 int b5_config_check(const struct b5_config *cfg, char *err, size_t errlen);
 
-/*
- * The B5 CSV, one row per run:
- *   backend,messengers,pickers,bikes,orders,delivered,lost,duplicated,
- *   wall_s,cpu_s,throughput,bound,wait,rep,pick_ms,deliver_ms,poll_ms,
- *   bottleneck,wall_min_s,attained
- * throughput = orders/wall_s; bound = the steady-state rate of b5_bound;
- * attained = wall_min_s/wall_s (1 is the law's best). A run that did not end
- * has no row. Both return -1 on a write error.
- */
-extern const char b5_csv_header[];
-int b5_csv_write_header(FILE *fp);
-int b5_csv_write_row(FILE *fp, const char *backend, int rep, const struct b5_config *cfg,
-		     const struct b5_result *r);
+/* The B5 CSV that `amdahl b5 --out` writes: src/results/b5_csv.h. */
 
 #endif

@@ -33,9 +33,17 @@ static int cmd_run(const struct workload *w, struct job *job, int n, struct timi
 	return exec_measure(job->cmd, n, out, job->err, sizeof(job->err));
 }
 
+/* exec_measure fills it from the program's rusage. */
+static const struct column cmd_columns[] = {
+	{ .name = "rss_kb", .unit = "KiB", .agg = COLUMN_MAX,
+	  .help = "peak resident set of the measured program (its largest process)" },
+	{ 0 },
+};
+
 const struct backend backend_cmd = {
 	.name = "cmd",
 	.summary = "an external program per repetition (--cmd), timed from spawn to wait",
+	.columns = cmd_columns,
 	.refuse = cmd_refuse,
 	.prepare = cmd_prepare,
 	.run = cmd_run,

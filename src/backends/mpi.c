@@ -484,7 +484,11 @@ static int read_boot_id(char *buf, size_t len)
 	return 0;
 }
 
-/* Parse "wall=.. cpu=.. ready=.. setup=.. boot=.. [bytes=..] [lost=..]"; wall and cpu must be there. */
+/*
+ * Parse "wall=.. cpu=.. ready=.. setup=.. boot=.. [COLUMN=..]...": the fixed
+ * keys, then any plugin column by its name (column.h); wall and cpu must be
+ * there.
+ */
 static int parse_result(const char *line, struct timing *t, double *ready, double *setup, char *boot,
 			size_t bootlen)
 {
@@ -515,10 +519,8 @@ static int parse_result(const char *line, struct timing *t, double *ready, doubl
 			*ready = v;
 		} else if (strcmp(tok, "setup") == 0 && v >= 0) {
 			*setup = v;
-		} else if (strcmp(tok, "bytes") == 0) {
-			t->bytes = v;
-		} else if (strcmp(tok, "lost") == 0 && v >= 0) {
-			t->lost = (int64_t)v;
+		} else {
+			timing_set(t, tok, v);
 		}
 	}
 	free(copy);
@@ -592,7 +594,7 @@ static pid_t start_mpirun(const struct vec *argv, const struct vec *env, const i
 /* What mpirun's end and its reply say: 0 and the timing, or -1 with job->err set. */
 static int judge(struct job *job, const struct reply *r, int status, struct timing *out, double t_fork, double t_end)
 {
-	double ready = 0, setup = 0;
+	double ready = 0, setup = 0, launch;
 	char why[1100], how[64], boot[64], myboot[64];
 
 	if (r->error[0])
@@ -611,11 +613,10 @@ static int judge(struct job *job, const struct reply *r, int status, struct timi
 	 * clock; on another host, all that mpirun took beyond the workload's
 	 * setup and the timed span (so MPI_Finalize and the exits count too). */
 	if (boot[0] && read_boot_id(myboot, sizeof(myboot)) == 0 && strcmp(boot, myboot) == 0 && ready > t_fork)
-		out->launch_s = ready - t_fork;
+		launch = ready - t_fork;
 	else
-		out->launch_s = t_end - t_fork - out->wall_s - setup;
-	if (out->launch_s < 0)
-		out->launch_s = 0;
+		launch = t_end - t_fork - out->wall_s - setup;
+	timing_set(out, "launch_s", launch > 0 ? launch : 0);
 	return 0;
 }
 
@@ -665,11 +666,18 @@ out:
 	return rc;
 }
 
+static const struct column mpi_columns[] = {
+	{ .name = "launch_s", .unit = "s", .agg = COLUMN_MEDIAN,
+	  .help = "mpirun's start-up cost, outside wall_s (the ranks' clock starts after it)" },
+	{ 0 },
+};
+
 const struct backend backend_mpi = {
 	.name = "mpi",
 	.summary = "OpenMPI ranks started by mpirun per repetition, timed inside the ranks",
 	.unavailable = MPI_UNAVAILABLE,
 	.params = mpi_params,
+	.columns = mpi_columns,
 	.check = mpi_check,
 	.refuse = mpi_refuse,
 	.run = mpi_run,

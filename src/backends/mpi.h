@@ -27,6 +27,11 @@
 
 /* The ranks' binary, installed beside amdahl (src/mpi_rank_main.c). */
 #define AMDAHL_MPI_RANK_BIN "amdahl-mpi-rank"
+/*
+ * Rank 0's one result line: AMDAHL_MPI_RESULT, then space-separated key=value
+ * pairs: wall, cpu, ready, setup and boot always, then every plugin column
+ * the workload filled, by its column name (column.h), e.g. "gbps=3.2".
+ */
 #define AMDAHL_MPI_RESULT "amdahl-mpi-result"
 #define AMDAHL_MPI_ERROR "amdahl-mpi-error"
 #define AMDAHL_MPI_BOOT_ID "/proc/sys/kernel/random/boot_id"

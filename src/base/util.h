@@ -43,6 +43,9 @@ char *xstrdup(const char *s);
 char **split_commas(const char *s, int *count);
 void free_words(char **words);
 
+/* mkdir -p: every missing folder of path (0777 less the umask); -1 with errno. */
+int make_dirs(const char *path);
+
 /* Flush stdout and report a write error (git's rule: a truncated output is a failure). */
 int finish_stdout(void);
 

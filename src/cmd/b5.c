@@ -8,6 +8,7 @@
  */
 #include "cmd.h"
 #include "../b5/b5.h"
+#include "../results/b5_csv.h"
 #include "../engine/engine.h"
 #include "../base/list.h"
 #include "../base/options.h"

@@ -252,10 +252,10 @@ static void print_result(struct job *job, double wall, double cpu, double ready,
 	read_boot_id(boot, sizeof(boot));
 	printf("%s wall=%.9f cpu=%.9f ready=%.9f setup=%.9f boot=%s", AMDAHL_MPI_RESULT, wall, cpu, ready,
 	       setup, boot);
-	if (isfinite(t.bytes))
-		printf(" bytes=%.17g", t.bytes);
-	if (t.lost >= 0)
-		printf(" lost=%lld", (long long)t.lost);
+	/* The plugin columns by name: the parent's parse_result sets them by name. */
+	for (size_t id = 0; id < column_count(); id++)
+		if (isfinite(t.col[id]))
+			printf(" %s=%.17g", column_at(id)->name, t.col[id]);
 	putchar('\n');
 	fflush(stdout);
 }

@@ -8,21 +8,17 @@
 #include "../base/machine.h"
 #include "../base/options.h"
 #include "../models/models.h"
+#include "../results/emit.h"
 #include "../base/util.h"
 
 #include <stdio.h>
 #include <string.h>
 
-enum theory_format { FMT_TABLE, FMT_CSV, FMT_MARKDOWN };
-
 struct theory_opts {
 	const char *plist, *nlist;
 	double cores;
-	int format;	/* enum theory_format */
+	int format;	/* enum emit_format */
 };
-
-static const char *const theory_formats[] = { [FMT_TABLE] = "table", [FMT_CSV] = "csv",
-					      [FMT_MARKDOWN] = "markdown", NULL };
 
 static const struct option_spec theory_specs[] = {
 	{ .name = "P", .short_name = 'P', .kind = OPTION_STRING, .metavar = "LIST", .def = "0.5,0.8,0.9,0.95,0.99",
@@ -32,24 +28,51 @@ static const struct option_spec theory_specs[] = {
 	{ .name = "cores", .kind = OPTION_DECIMAL, .metavar = "C", .flags = OPTION_MIN_OPEN, .min = 0, .max = 1e6,
 	  OPTION_AT(struct theory_opts, cores), .expect = "a positive number",
 	  .help = "cores for the ceiling (default: what this process may use)" },
-	{ .name = "format", .kind = OPTION_CHOICE, .metavar = "F", .choices = theory_formats, .def = "table",
-	  OPTION_AT(struct theory_opts, format), .help = "table, csv (p,n,amdahl,gustafson,ceiling) or markdown" },
+	{ .name = "format", .kind = OPTION_CHOICE, .metavar = "F", .choices = emit_format_names, .def = "table",
+	  OPTION_AT(struct theory_opts, format), .help = "table, csv (p,n,amdahl,gustafson,ceiling), json or markdown" },
 	{ .name = NULL },
 };
 
 static const struct options_usage theory_usage = {
 	.cmd = "theory",
-	.synopsis = "[-P LIST] [-N LIST] [--cores C] [--format table|csv|markdown]",
+	.synopsis = "[-P LIST] [-N LIST] [--cores C] [--format table|csv|json|markdown]",
 	.about = "Print Amdahl's law S(N) = 1/((1-P)+P/N), Gustafson's N-(1-P)(N-1) and the\n"
 		 "machine ceiling 1/((1-P)+P/min(N,C)) for every P and N.",
 	.specs = theory_specs,
 };
 
+/* The laws at every P and N, through the emitter (CSV: p,n,amdahl,gustafson,ceiling). */
+static void print_laws(const struct dbl_list *ps, const struct int_list *ns, double cores, enum emit_format f)
+{
+	char title[48];
+	struct emit_col cols[] = {
+		{ .name = "p", .title = "P", .fmt = "%g" },
+		{ .name = "n", .title = "N", .fmt = "%g" },
+		{ .name = "amdahl", .title = "Amdahl", .fmt = "%.6f", .tfmt = "%.4f" },
+		{ .name = "gustafson", .title = "Gustafson", .fmt = "%.6f", .tfmt = "%.4f" },
+		{ .name = "ceiling", .title = title, .fmt = "%.6f", .tfmt = "%.4f" },
+	};
+	struct emit_table *t = emit_new(cols, ARRAY_SIZE(cols));
+
+	snprintf(title, sizeof(title), "ceiling (%g cores)", cores);
+	for (size_t i = 0; i < ps->len; i++)
+		for (size_t j = 0; j < ns->len; j++) {
+			double p = ps->v[i], n = ns->v[j];
+
+			emit_num(t, p);
+			emit_num(t, n);
+			emit_num(t, models_amdahl(p, n));
+			emit_num(t, models_gustafson(p, n));
+			emit_num(t, models_ceiling(p, n, cores));
+		}
+	emit_print(t, f, stdout);
+	emit_free(t);
+}
+
 int cmd_theory(int argc, char **argv)
 {
 	struct theory_opts o = { .cores = 0 };
 	const char *plist, *nlist;
-	enum theory_format fmt;
 	double cores;
 	struct dbl_list ps;
 	struct int_list ns;
@@ -60,7 +83,6 @@ int cmd_theory(int argc, char **argv)
 		return rc;
 	plist = o.plist;
 	nlist = o.nlist;
-	fmt = (enum theory_format)o.format;
 	cores = o.cores > 0 ? o.cores : machine_usable_cores();
 	if (list_parse_p(plist, &ps, err, sizeof(err)) < 0) {
 		usagef("theory", "%s", err);
@@ -71,23 +93,7 @@ int cmd_theory(int argc, char **argv)
 		list_free_p(&ps);
 		return EXIT_USAGE;
 	}
-	if (fmt == FMT_CSV)
-		puts("p,n,amdahl,gustafson,ceiling");
-	else if (fmt == FMT_MARKDOWN)
-		printf("| P | N | Amdahl | Gustafson | ceiling (%g cores) |\n|---:|---:|---:|---:|---:|\n", cores);
-	else
-		printf("%6s %6s %10s %10s %10s\n", "P", "N", "amdahl", "gustafson", "ceiling");
-	for (size_t i = 0; i < ps.len; i++)
-		for (size_t j = 0; j < ns.len; j++) {
-			double p = ps.v[i], n = ns.v[j];
-			double a = models_amdahl(p, n), g = models_gustafson(p, n), ce = models_ceiling(p, n, cores);
-			if (fmt == FMT_CSV)
-				printf("%g,%g,%.6f,%.6f,%.6f\n", p, n, a, g, ce);
-			else if (fmt == FMT_MARKDOWN)
-				printf("| %g | %g | %.4f | %.4f | %.4f |\n", p, n, a, g, ce);
-			else
-				printf("%6g %6g %10.4f %10.4f %10.4f\n", p, n, a, g, ce);
-		}
+	print_laws(&ps, &ns, cores, (enum emit_format)o.format);
 	list_free_p(&ps);
 	list_free_n(&ns);
 	return finish_stdout() < 0 ? EXIT_FAILED : EXIT_OK;

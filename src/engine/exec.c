@@ -294,7 +294,7 @@ static int spawn_wait(char *const argv[], char *const envp[], int show_output, s
 		t->wall_s = clock_now() - t0;
 		t->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
 			   (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
-		t->rss_kb = (double)ru.ru_maxrss;
+		timing_set(t, "rss_kb", (double)ru.ru_maxrss);
 	}
 	return 0;
 }

@@ -309,6 +309,7 @@ int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 		out->elapsed_s = clock_now() - s.t_start;
 		return -1;
 	}
+	run_rows_init(&s.rows);
 	build_points(&s);
 	if (cfg->precision > 0 && cfg->order == ENGINE_ROUNDS)
 		sweep_precision_open(&s);
@@ -319,6 +320,7 @@ int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 		out->precision = sweep_precision_meta(&s);
 	sweep_precision_close(&s);
 	free_points(&s);
+	run_rows_free(&s.rows);
 	out->elapsed_s = clock_now() - s.t_start;
 	if (rc < 0 || out->failed_points || out->write_error)
 		return -1;

@@ -8,6 +8,7 @@
 #include "sweep.h"
 #include "../api/timing.h"
 #include "../results/csv.h"
+#include "../results/rows.h"
 
 struct sweep_point {
 	const struct backend *backend;
@@ -21,7 +22,7 @@ struct sweep_point {
 	int failed;
 	double *walls, *speedups;	/* per repetition, in rep order */
 	int *have;			/* have[rep]: measured */
-	struct result *pending;		/* points order, N = 1: rows held until the median is known */
+	struct timing *pending;		/* points order, N = 1: timings held until the median is known */
 	char numa_gbps[TIMING_NUMA_MAX];	/* the last repetition's, for the summary */
 };
 
@@ -32,6 +33,7 @@ struct sweep {
 	struct sweep_outcome *out;
 	struct sweep_point *points;
 	size_t npoints;
+	struct run_rows rows;		/* every row written, for the summary */
 	double t_start;			/* when the run began: --time-budget counts from it */
 	struct sweep_precision *prec;	/* --precision; NULL */
 };
@@ -53,8 +55,9 @@ void sweep_flush_pending(struct sweep *s, struct sweep_point *pt);
 void sweep_precision_open(struct sweep *s);
 void sweep_precision_close(struct sweep *s);
 size_t sweep_precision_next(void *ctx, int round, int rounds_left, const double *visit_s, unsigned char *want);
-/* The summary's "reps  +-%  reached" cells of a point. */
-void sweep_precision_cells(const struct sweep *s, size_t point, char *buf, size_t len);
+/* A point's repetitions, the relative half-width of its median speedup's interval (NaN: none) and its verdict. */
+void sweep_precision_point(const struct sweep *s, size_t point, size_t *reps, double *half, char *verdict,
+			   size_t len);
 void sweep_precision_report(const struct sweep *s, FILE *fp);
 json_t *sweep_precision_meta(const struct sweep *s);
 

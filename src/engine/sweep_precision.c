@@ -198,7 +198,7 @@ size_t sweep_precision_next(void *ctx, int round, int rounds_left, const double 
 }
 
 /* "reached", or "no: budget", "no: noise (needs ~140)" ... */
-static void verdict(const struct precision_unit *u, char *buf, size_t len)
+static void verdict_text(const struct precision_unit *u, char *buf, size_t len)
 {
 	if (u->status == PRECISION_REACHED)
 		snprintf(buf, len, "%s", isfinite(u->target) ? "reached" : "-");
@@ -208,27 +208,25 @@ static void verdict(const struct precision_unit *u, char *buf, size_t len)
 		snprintf(buf, len, "no: %s", precision_status_name(u->status));
 }
 
-void sweep_precision_cells(const struct sweep *s, size_t point, char *buf, size_t len)
+void sweep_precision_point(const struct sweep *s, size_t point, size_t *reps, double *half, char *verdict,
+			   size_t len)
 {
 	const struct sweep_precision *sp = s->prec;
 	const struct precision_unit *u;
-	char what[64], pct[16] = "-";
 
 	if (sp->point_unit[point] == NO_UNIT) {
-		size_t k = 0;
-
+		*reps = 0;
 		for (int r = 0; r < s->cfg->reps; r++)
-			k += s->points[point].have[r] != 0;
-		snprintf(buf, len, "%5zu %6s  base", k, "-");
+			*reps += s->points[point].have[r] != 0;
+		*half = NAN;
+		snprintf(verdict, len, "base");
 		return;
 	}
 	u = &sp->units[sp->point_unit[point]];
-	if (isfinite(u->half))
-		snprintf(pct, sizeof(pct), "%.1f", 100 * u->half);
-	verdict(u, what, sizeof(what));
-	snprintf(buf, len, "%5zu %6s  %s", u->reps, pct, what);
+	*reps = u->reps;
+	*half = u->half;
+	verdict_text(u, verdict, len);
 }
-
 
 /* How the units [from, to) ended: counts by status. */
 static void tally(const struct sweep_precision *sp, size_t from, size_t to, size_t count[PRECISION_NO_ESTIMATE + 1])
@@ -274,7 +272,7 @@ void sweep_precision_report(const struct sweep *s, FILE *fp)
 		/* the group's name: the point's without its " n=1" */
 		if (strrchr(name, ' '))
 			*strrchr(name, ' ') = '\0';
-		verdict(u, what, sizeof(what));
+		verdict_text(u, what, sizeof(what));
 		if (isfinite(ci->lo))
 			fprintf(fp, "precision: fitted P of %s: %.4f [%.4f, %.4f], ±%.1f%% after %zu rounds: %s\n", name,
 				ci->est, ci->lo, ci->hi, 100 * u->half, u->reps, what);

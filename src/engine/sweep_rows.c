@@ -15,28 +15,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void fill_result(const struct sweep *s, const struct sweep_point *pt, int rep, const struct timing *t,
-			double base, struct result *r)
+/* The row of one repetition, its speedup against base (the N = 1 time it is paired with). */
+static void row_of_timing(const struct sweep *s, const struct sweep_point *pt, int rep, const struct timing *t,
+			  double base, struct run_row *r)
 {
 	const struct sweep_config *cfg = s->cfg;
 	int weak = cfg->scaling == SCALING_WEAK;
 	double n = pt->n;
 
-	memset(r, 0, sizeof(*r));
-	snprintf(r->backend, sizeof(r->backend), "%s", pt->backend->name);
-	snprintf(r->workload, sizeof(r->workload), "%s", pt->workload->name);
-	snprintf(r->label, sizeof(r->label), "%s", pt->cmd ? pt->cmd->name : "");
+	run_row_init(r);
+	r->backend = pt->backend->name;
+	r->workload = pt->workload->name;
+	r->label = pt->cmd ? pt->cmd->name : "";
+	r->cpus = t->cpus;
+	r->col = t->col;
 	r->p = pt->p;
 	r->n = pt->n;
 	r->rep = rep;
-	r->t = *t;
+	r->wall_s = t->wall_s;
+	r->cpu_s = t->cpu_s >= 0 ? t->cpu_s : NAN;	/* < 0: not measured */
 	r->speedup = base / t->wall_s;
 	if (weak)
 		r->speedup *= (1.0 - pt->p) + pt->p * n;
 	r->amdahl = weak ? models_gustafson(pt->p, n) : models_amdahl(pt->p, n);
 	r->efficiency = r->speedup / n;
 	r->cores = cfg->cores;
-	r->ceiling = weak ? models_ceiling_weak(pt->p, n, cfg->cores) : models_ceiling(pt->p, n, cfg->cores);
+	/* A workload that waits is not bounded by the cores: no ceiling (workload.h). */
+	r->ceiling = !workload_bound_cpu(pt->workload->bound) ? NAN :
+		weak ? models_ceiling_weak(pt->p, n, cfg->cores) : models_ceiling(pt->p, n, cfg->cores);
 	r->karp_flatt = weak ? NAN : models_karp_flatt(r->speedup, n);
 	r->work_s = pt->cmd ? NAN : cfg->work_s;
 	r->units = s->out->units[pt->wi];
@@ -44,14 +50,15 @@ static void fill_result(const struct sweep *s, const struct sweep_point *pt, int
 	r->weak = weak;
 }
 
-static void write_row(struct sweep *s, struct sweep_point *pt, const struct result *r)
+static void write_row(struct sweep *s, struct sweep_point *pt, const struct run_row *r)
 {
 	if (s->out->write_error)
 		return;
-	if (csv_write_result(s->cfg->out, r) < 0) {
+	if (csv_write_row(s->cfg->out, r) < 0) {
 		s->out->write_error = 1;
 		return;
 	}
+	run_rows_add(&s->rows, r);
 	pt->speedups[r->rep] = r->speedup;
 	s->out->rows++;
 }
@@ -78,13 +85,12 @@ void sweep_flush_pending(struct sweep *s, struct sweep_point *pt)
 		return;
 	base = median_wall(s, pt);
 	for (int r = 0; r < s->cfg->reps; r++) {
+		struct run_row row;
+
 		if (!pt->have[r])
 			continue;
-		/* A copy: fill_result clears the row it fills, timing included. */
-		struct timing t = pt->pending[r].t;
-
-		fill_result(s, pt, r, &t, base, &pt->pending[r]);
-		write_row(s, pt, &pt->pending[r]);
+		row_of_timing(s, pt, r, &pt->pending[r], base, &row);
+		write_row(s, pt, &row);
 	}
 	free(pt->pending);
 	pt->pending = NULL;
@@ -96,7 +102,7 @@ static int on_row(void *ctx, size_t point, int rep, const void *data)
 	struct sweep_point *pt = &s->points[point];
 	const struct timing *t = data;
 	const struct sweep_point *bp = &s->points[pt->base];
-	struct result r;
+	struct run_row r;
 
 	if (!(t->wall_s > 0))
 		return 0;
@@ -106,10 +112,10 @@ static int on_row(void *ctx, size_t point, int rep, const void *data)
 	if (s->cfg->order == ENGINE_POINTS && pt->n == 1) {
 		if (!pt->pending)
 			pt->pending = xcalloc((size_t)s->cfg->reps, sizeof(*pt->pending));
-		pt->pending[rep].t = *t;
+		pt->pending[rep] = *t;
 		return 0;
 	}
-	fill_result(s, pt, rep, t, s->cfg->order == ENGINE_POINTS ? median_wall(s, bp) : bp->walls[rep], &r);
+	row_of_timing(s, pt, rep, t, s->cfg->order == ENGINE_POINTS ? median_wall(s, bp) : bp->walls[rep], &r);
 	write_row(s, pt, &r);
 	return 0;
 }

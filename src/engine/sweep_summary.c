@@ -1,16 +1,18 @@
 /*
  * The run's summary on stderr: hyperfine-style warnings for points whose
- * repetitions spread wide, then one line per point — median wall, median
- * speedup, the law, the machine's ceiling and the fraction of it attained —
- * with the SMT marks.
+ * repetitions spread wide, then src/results/summary.c's table of the rows
+ * written, one line per planned point (median wall, median of the paired
+ * speedups, the law, the machine's ceiling and the fraction of it attained),
+ * with its legend and the SMT marks; with --precision, each point's
+ * repetitions and precision, and a line on what was reached.
  */
 #include "sweep_int.h"
 #include "../api/backend.h"
 #include "../api/workload.h"
 #include "../base/topology.h"
 #include "../base/util.h"
-#include "../models/models.h"
 #include "../models/stats.h"
+#include "../results/summary.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -38,81 +40,49 @@ static void warn_noise(const struct sweep *s, const struct sweep_point *pt)
 	free(v);
 }
 
-/* With SMT, the rows at N = physical cores and N = hardware threads are marked. */
-static int has_smt(const struct sweep_config *cfg)
-{
-	const struct topology_placement *pl = cfg->placement;
-
-	return pl && pl->physical_cores > 0 && pl->hw_threads > pl->physical_cores;
-}
-
-static const char *smt_mark(const struct sweep_config *cfg, int n)
-{
-	if (!has_smt(cfg))
-		return "";
-	return n == cfg->placement->physical_cores ? "  <- N = physical cores" :
-		n == cfg->placement->hw_threads ? "  <- N = hardware threads" : "";
-}
-
-static void print_point(const struct sweep *s, const struct sweep_point *pt)
+/* The summary (src/results/summary.c) of the rows written, one line a planned point. */
+static void print_points(const struct sweep *s)
 {
 	const struct sweep_config *cfg = s->cfg;
-	double *w = xmalloc((size_t)cfg->reps * sizeof(double)), *sp = xmalloc((size_t)cfg->reps * sizeof(double));
-	const char *what = pt->cmd ? pt->cmd->name : pt->workload->name;
-	int weak = cfg->scaling == SCALING_WEAK;
-	double model, ceiling, msp;
-	size_t k = 0;
+	const struct topology_placement *pl = cfg->placement;
+	struct summary_point *pts = xcalloc(s->npoints ? s->npoints : 1, sizeof(*pts));
+	char (*notes)[TIMING_NUMA_MAX + 64] = xcalloc(s->npoints ? s->npoints : 1, sizeof(*notes));
+	char (*verdicts)[64] = xcalloc(s->npoints ? s->npoints : 1, sizeof(*verdicts));
+	struct summary_opts o = { .points = pts, .npoints = s->npoints, .precision = s->prec != NULL };
 
-	for (int r = 0; r < cfg->reps; r++)
-		if (pt->have[r] && pt->speedups[r] > 0) {
-			w[k] = pt->walls[r];
-			sp[k++] = pt->speedups[r];
+	for (size_t i = 0; i < s->npoints; i++) {
+		const struct sweep_point *pt = &s->points[i];
+		if (pt->numa_gbps[0])
+			snprintf(notes[i], sizeof(notes[i]), "GB/s per NUMA node (last repetition): %s", pt->numa_gbps);
+		pts[i] = (struct summary_point){ .backend = pt->backend->name, .workload = pt->workload->name,
+			.label = pt->cmd ? pt->cmd->name : "", .p = pt->p, .n = pt->n,
+			.weak = cfg->scaling == SCALING_WEAK, .failed = pt->failed,
+			.note = notes[i][0] ? notes[i] : NULL };
+		if (s->prec) {
+			sweep_precision_point(s, i, &pts[i].reps, &pts[i].half, verdicts[i], sizeof(verdicts[i]));
+			pts[i].verdict = verdicts[i];
 		}
-	if (k == 0) {
-		/* padded to the precision cells when they follow */
-		fprintf(stderr, "%-8s %-12.12s %6g %5d %10s%*s", pt->backend->name, what, pt->p, pt->n,
-			pt->failed ? "failed" : "skipped", s->prec ? 35 : 0, "");
-	} else if (pt->cmd) {	/* a program's P is unknown: `amdahl fit` estimates it */
-		fprintf(stderr, "%-8s %-12.12s %6s %5d %10.4f %8.3f %8s %8s %7s", pt->backend->name, what, "-",
-			pt->n, stats_median(w, k), stats_median(sp, k), "-", "-", "-");
-	} else {
-		model = weak ? models_gustafson(pt->p, pt->n) : models_amdahl(pt->p, pt->n);
-		ceiling = weak ? models_ceiling_weak(pt->p, pt->n, cfg->cores) : models_ceiling(pt->p, pt->n, cfg->cores);
-		msp = stats_median(sp, k);
-		fprintf(stderr, "%-8s %-12.12s %6g %5d %10.4f %8.3f %8.3f %8.3f %7.3f", pt->backend->name, what,
-			pt->p, pt->n, stats_median(w, k), msp, model, ceiling, msp / ceiling);
 	}
-	if (s->prec) {
-		char cells[128];
-
-		sweep_precision_cells(s, (size_t)(pt - s->points), cells, sizeof(cells));
-		fprintf(stderr, " %s", cells);
+	if (pl && pl->physical_cores > 0 && pl->hw_threads > pl->physical_cores) {
+		o.physical_cores = pl->physical_cores;
+		o.hw_threads = pl->hw_threads;
 	}
-	fprintf(stderr, "%s\n", smt_mark(cfg, pt->n));
-	if (pt->numa_gbps[0])
-		fprintf(stderr, "%22s GB/s per NUMA node (last repetition): %s\n", "", pt->numa_gbps);
-	free(w);
-	free(sp);
+	summary_print(stderr, &s->rows, &o);
+	if (s->prec)
+		sweep_precision_report(s, stderr);
+	free(verdicts);
+	free(notes);
+	free(pts);
 }
 
 void sweep_summary(void *ctx, const struct engine_outcome *o)
 {
 	const struct sweep *s = ctx;
-	const struct sweep_config *cfg = s->cfg;
 
 	(void)o;
-	if (cfg->quiet)
+	if (s->cfg->quiet)
 		return;
 	for (size_t i = 0; i < s->npoints; i++)
 		warn_noise(s, &s->points[i]);
-	fprintf(stderr, "%-8s %-12s %6s %5s %10s %8s %8s %8s %7s%s\n", "backend", "workload", "p", "n", "median_s",
-		"speedup", "model", "ceiling", "of_ceil", s->prec ? "  reps     ±%  reached" : "");
-	for (size_t i = 0; i < s->npoints; i++)
-		print_point(s, &s->points[i]);
-	if (s->prec)
-		sweep_precision_report(s, stderr);
-	if (has_smt(cfg))
-		fprintf(stderr, "SMT: N = %d physical cores, N = %d hardware threads in the affinity mask; the "
-			"ceiling counts hardware threads, which share their core\n", cfg->placement->physical_cores,
-			cfg->placement->hw_threads);
+	print_points(s);
 }

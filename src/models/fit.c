@@ -31,12 +31,6 @@ static int same_p(double a, double b)
 	return (isnan(a) && isnan(b)) || a == b;
 }
 
-static int row_in_group(const struct result *r, const struct fit_group *g)
-{
-	return strcmp(r->backend, g->backend) == 0 && strcmp(r->workload, g->workload) == 0 &&
-	       strcmp(r->label, g->label) == 0 && same_p(r->p, g->p) && (r->weak != 0) == (g->weak != 0);
-}
-
 int fit_group_same_key(const struct fit_group *a, const struct fit_group *b)
 {
 	return strcmp(a->backend, b->backend) == 0 && strcmp(a->workload, b->workload) == 0 &&
@@ -49,82 +43,6 @@ void fit_group_name(const struct fit_group *g, char *buf, size_t len)
 		snprintf(buf, len, "%s/%s '%s'%s", g->backend, g->workload, g->label, g->weak ? " weak" : "");
 	else
 		snprintf(buf, len, "%s/%s p=%g%s", g->backend, g->workload, g->p, g->weak ? " weak" : "");
-}
-
-/* Speedups the file left empty: against the group's median N=1 wall. */
-static void fill_speedups(struct fit_group *g)
-{
-	double *base = xmalloc((g->nobs ? g->nobs : 1) * sizeof(*base)), t1;
-	size_t k = 0;
-
-	for (size_t i = 0; i < g->nobs; i++)
-		if (g->obs[i].n == 1)
-			base[k++] = g->obs[i].wall_s;
-	t1 = stats_median(base, k);
-	free(base);
-	for (size_t i = 0; i < g->nobs; i++) {
-		struct fit_obs *o = &g->obs[i];
-		double s;
-		if (!isnan(o->speedup) || isnan(t1))
-			continue;
-		s = t1 / o->wall_s;
-		if (g->weak)
-			s *= (1.0 - g->p) + g->p * o->n;	/* NaN for --cmd rows: unknown */
-		o->speedup = isfinite(s) && s > 0 ? s : NAN;
-	}
-}
-
-void fit_group_rows(const struct result *rows, size_t nrows, struct fit_group **groups, size_t *ngroups)
-{
-	struct fit_group *gs = NULL;
-	size_t ng = 0;
-	size_t *cap = NULL;
-
-	for (size_t i = 0; i < nrows; i++) {
-		const struct result *r = &rows[i];
-		struct fit_group *g = NULL;
-		size_t gi;
-
-		for (gi = 0; gi < ng; gi++)
-			if (row_in_group(r, &gs[gi])) {
-				g = &gs[gi];
-				break;
-			}
-		if (!g) {
-			gs = xrealloc(gs, (ng + 1) * sizeof(*gs));
-			cap = xrealloc(cap, (ng + 1) * sizeof(*cap));
-			g = &gs[ng];
-			memset(g, 0, sizeof(*g));
-			memcpy(g->backend, r->backend, sizeof(g->backend));
-			memcpy(g->workload, r->workload, sizeof(g->workload));
-			memcpy(g->label, r->label, sizeof(g->label));
-			g->p = r->p;
-			g->weak = r->weak != 0;
-			cap[ng] = 0;
-			gi = ng++;
-		}
-		if (g->nobs == cap[gi]) {
-			cap[gi] = cap[gi] ? 2 * cap[gi] : 16;
-			g->obs = xrealloc(g->obs, cap[gi] * sizeof(*g->obs));
-		}
-		g->obs[g->nobs++] = (struct fit_obs){
-			.n = r->n, .cores = r->cores, .wall_s = r->t.wall_s, .round = r->rep, .weight = 1,
-			.cpu_s = r->t.cpu_s > 0 ? r->t.cpu_s : NAN,
-			.speedup = isfinite(r->speedup) && r->speedup > 0 ? r->speedup : NAN,
-		};
-	}
-	for (size_t i = 0; i < ng; i++)
-		fill_speedups(&gs[i]);
-	free(cap);
-	*groups = gs;
-	*ngroups = ng;
-}
-
-void fit_groups_free(struct fit_group *groups, size_t ngroups)
-{
-	for (size_t i = 0; i < ngroups; i++)
-		free(groups[i].obs);
-	free(groups);
 }
 
 int fit_within_cores(const struct fit_obs *o)

@@ -21,7 +21,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../results/csv.h"
 #include "interval.h"
 #include "obs.h"
 #include "usl.h"
@@ -30,24 +29,18 @@
 #define FIT_LEVEL 0.95
 
 /*
- * A group of rows that one model describes: the same backend, workload, p
- * (NaN for --cmd rows), label and scaling.
+ * The repetitions one model describes: one backend, workload, p (NaN for
+ * --cmd rows), label and scaling. src/results/aggregate.c groups the rows
+ * (its series hold one each), fills in the speedups a file left empty, and
+ * owns the strings and observations.
  */
 struct fit_group {
-	char backend[CSV_NAME_MAX], workload[CSV_NAME_MAX], label[CSV_LABEL_MAX];
+	const char *backend, *workload, *label;
 	double p;
 	int weak;
 	struct fit_obs *obs;
 	size_t nobs;
 };
-
-/*
- * Split rows into groups, in order of first appearance. A row whose speedup
- * cell is empty gets one from the median N=1 wall time of its group (times
- * the scaled work for weak scaling). Free with fit_groups_free.
- */
-void fit_group_rows(const struct result *rows, size_t nrows, struct fit_group **groups, size_t *ngroups);
-void fit_groups_free(struct fit_group *groups, size_t ngroups);
 /* 1 when two groups have the same backend, workload, p, label and scaling. */
 int fit_group_same_key(const struct fit_group *a, const struct fit_group *b);
 /* "thread/spin p=0.9" or "exec/exec 'label'" (weak groups end in " weak"). */

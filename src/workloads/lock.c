@@ -172,7 +172,7 @@ static void lock_report(struct job *job, struct timing *t)
 
 	for (int k = 0; k < job->phases; k++)
 		expected += job_serial_units(job, k) + job_parallel_units(job, k, job->nworkers);
-	t->lost = (int64_t)(expected - atomic_load(&s->counter));
+	timing_set(t, "lost", (double)(expected - atomic_load(&s->counter)));
 }
 
 static void lock_teardown(struct job *job)
@@ -185,10 +185,17 @@ static void lock_teardown(struct job *job)
 	job->state = NULL;
 }
 
+static const struct column lock_columns[] = {
+	{ .name = "lost", .unit = "updates", .agg = COLUMN_SUM, .integer = 1,
+	  .help = "updates of the shared counter lost to races (--lock none)" },
+	{ 0 },
+};
+
 const struct workload workload_lock = {
 	.name = "lock",
 	.summary = "contention: each unit updates a shared counter under --lock; lost updates counted",
 	.params = lock_params,
+	.columns = lock_columns,
 	.setup = lock_setup,
 	.begin = lock_begin,
 	.serial = lock_serial,

@@ -165,7 +165,8 @@ static void memory_report(struct job *job, struct timing *t)
 
 	for (int k = 0; k < job->phases; k++)
 		units += job_serial_units(job, k) + job_parallel_units(job, k, job->nworkers);
-	t->bytes = (double)units * MEMORY_UNIT_BYTES;
+	if (t->wall_s > 0)
+		timing_set(t, "gbps", (double)units * MEMORY_UNIT_BYTES / t->wall_s / 1e9);
 	job_numa_gbps(job, MEMORY_UNIT_BYTES, t);	/* per NUMA node, when there are several */
 }
 
@@ -178,10 +179,18 @@ static void memory_teardown(struct job *job)
 	job->state = NULL;
 }
 
+static const struct column memory_columns[] = {
+	{ .name = "gbps", .unit = "GB/s", .agg = COLUMN_MEDIAN,
+	  .help = "bytes the workload moved per second of wall time" },
+	{ 0 },
+};
+
 const struct workload workload_memory = {
 	.name = "memory",
 	.summary = "bandwidth-bound: a STREAM triad over arrays 4x the last-level cache (gbps column)",
 	.params = memory_params,
+	.columns = memory_columns,
+	.bound = WORKLOAD_BOUND_BANDWIDTH,
 	.setup = memory_setup,
 	.serial = memory_serial,
 	.parallel = memory_parallel,

@@ -130,7 +130,8 @@ static void message_report(struct job *job, struct timing *t)
 
 	for (int k = 0; k < job->phases; k++)
 		units += job_serial_units(job, k) + job_parallel_units(job, k, job->nworkers);
-	t->bytes = (double)units * (double)s->bytes;
+	if (t->wall_s > 0)
+		timing_set(t, "gbps", (double)units * (double)s->bytes / t->wall_s / 1e9);
 }
 
 static void message_teardown(struct job *job)
@@ -144,10 +145,18 @@ static void message_teardown(struct job *job)
 	job->state = NULL;
 }
 
+static const struct column message_columns[] = {
+	{ .name = "gbps", .unit = "GB/s", .agg = COLUMN_MEDIAN,
+	  .help = "payload bytes sent per second of wall time" },
+	{ 0 },
+};
+
 const struct workload workload_message = {
 	.name = "message",
 	.summary = "IPC: each unit sends --bytes through the backend's channel (queue or pipe)",
 	.params = message_params,
+	.columns = message_columns,
+	.bound = WORKLOAD_BOUND_CHANNEL,
 	.needs = WORKLOAD_NEEDS_CHANNEL,
 	.setup = message_setup,
 	.serial = message_serial,

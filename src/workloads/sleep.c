@@ -45,6 +45,7 @@ const struct workload workload_sleep = {
 	.name = "sleep",
 	.summary = "I/O-bound: each unit waits --sleep-us through the backend's wait",
 	.params = sleep_params,
+	.bound = WORKLOAD_BOUND_WAIT,
 	.serial = sleep_serial,
 	.parallel = sleep_parallel,
 };

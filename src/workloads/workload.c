@@ -32,3 +32,25 @@ const struct workload *workload_find(const char *name)
 			return *w;
 	return NULL;
 }
+
+enum workload_bound workload_bound_of(const char *name)
+{
+	const struct workload *w = workload_find(name);
+
+	return w ? w->bound : WORKLOAD_BOUND_CPU;
+}
+
+int workload_bound_cpu(enum workload_bound b)
+{
+	return b != WORKLOAD_BOUND_WAIT;
+}
+
+const char *workload_bound_name(enum workload_bound b)
+{
+	switch (b) {
+	case WORKLOAD_BOUND_WAIT: return "waiting";
+	case WORKLOAD_BOUND_BANDWIDTH: return "bandwidth";
+	case WORKLOAD_BOUND_CHANNEL: return "channel";
+	default: return "CPU";
+	}
+}
