@@ -107,11 +107,13 @@ SRC := \
 	src/engine/isolate.c \
 	src/engine/meta.c \
 	src/engine/output.c \
+	src/engine/precision.c \
 	src/engine/reap.c \
 	src/engine/sample.c \
 	src/engine/stack.c \
 	src/engine/stop.c \
 	src/engine/sweep.c \
+	src/engine/sweep_precision.c \
 	src/engine/sweep_rows.c \
 	src/engine/sweep_summary.c \
 	src/models/explain.c \
@@ -333,11 +335,13 @@ baseline: deps
 # The harness's cost: pthread_create+join, fork+waitpid and empty OpenMP regions of N
 # workers beside amdahl's wall time for P=1 with almost no work, as ratios per backend
 # and N (a benchmark, not a test). FLOOR_ARGS passes options, e.g. FLOOR_ARGS='-N 1,64,320 -r 40'.
-# The CSV reader knows the plugins' columns, so the floor links what the harness links.
+# The CSV reader knows the plugins' columns, so the floor links what the harness links;
+# --no-as-needed: it maps every library amdahl maps, so that the fork floor is forked
+# from a process of amdahl's size (fork's cost grows with the memory areas).
 FLOOR_OBJ := $(filter-out $(MPI_OBJ),$(OBJ))
 $(BUILD)/floor: $(BUILD)/bench/floor.o $(FLOOR_OBJ)
 	@echo "  LD      $@"
-	$(Q)$(CC) -o $@ $^ $(LDLIBS_ALL)
+	$(Q)$(CC) -o $@ $^ -Wl,--no-as-needed $(LDLIBS_ALL)
 
 bench-floor: $(BIN) $(BUILD)/floor
 	$(Q)$(BUILD)/floor -a $(BIN) $(FLOOR_ARGS)

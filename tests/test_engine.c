@@ -3,9 +3,11 @@
  * own, no backend or workload: the order of visits (base points first, then
  * rounds shuffled by the seed, or points back to back), a failed base
  * skipping its dependants, the kinds of failure (an error, a death, a
- * timeout) told to the reporter, a reporter's failed row, and an interrupt.
+ * timeout) told to the reporter, a reporter's failed row, an interrupt,
+ * and rounds chosen by the client one at a time (run --precision).
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,10 @@ struct fake {
 	enum engine_failure_kind fail_kind[8];
 	int failed[8], visit_ends, summaries, bad_rows;
 	size_t bad_point;	/* its repetition 0 is a failed row */
+	/* next_round: the point wanted after each round, until stop_after rounds */
+	size_t next_point;
+	int stop_after, asked, left[8];
+	double first_cost[8];
 };
 
 static int fake_visit(void *ctx, size_t point, int first, int n, struct engine_child *ch)
@@ -114,12 +120,28 @@ static void fake_summary(void *ctx, const struct engine_outcome *o)
 	((struct fake *)ctx)->summaries++;
 }
 
+static size_t fake_next(void *ctx, int round, int rounds_left, const double *visit_s, unsigned char *want)
+{
+	struct fake *f = ctx;
+
+	cr_assert_eq(round, f->asked, "asked after every round, in order");
+	f->left[f->asked++] = rounds_left;
+	if (round == 0)
+		memcpy(f->first_cost, visit_s, f->npoints * sizeof(*visit_s));
+	for (size_t i = 0; i < f->npoints; i++)
+		cr_assert_eq(want[i], 0, "want[] comes zeroed");
+	if (round + 1 >= f->stop_after)
+		return 0;
+	want[f->next_point] = 1;
+	return 1;
+}
+
 static int run_fake(struct fake *f, enum engine_order order, int reps, int one, struct engine_outcome *o)
 {
 	struct engine_plan plan = {
 		.ctx = f, .npoints = f->npoints, .reps = reps, .order = order, .seed = 3, .one_rep_a_visit = one,
 		.data_size = sizeof(double), .visit = fake_visit, .warmups = fake_warmups, .base = fake_base,
-		.timeout = fake_timeout, .name = fake_name,
+		.timeout = fake_timeout, .name = fake_name, .next_round = f->stop_after ? fake_next : NULL,
 	};
 	struct engine_reporter rep = {
 		.ctx = f, .row = fake_row, .visit_end = fake_visit_end, .failure = fake_failure,
@@ -158,6 +180,48 @@ Test(engine, rounds_visit_bases_first_in_every_round)
 		cr_assert_eq(f.seen_point[i] < 2, i % 4 < 2, "round %zu: point %zu at place %zu", i / 4,
 			     f.seen_point[i], i % 4);
 	}
+}
+
+/* Two groups whose client wants `next` after every round, until stop_after rounds. */
+static void chooser(struct fake *f, size_t next, int stop_after)
+{
+	two_groups(f);
+	f->bad_point = 99;
+	f->next_point = next;
+	f->stop_after = stop_after;
+}
+
+Test(engine, the_client_chooses_each_next_round_and_bases_come_along)
+{
+	struct fake f;
+	struct engine_outcome o;
+
+	chooser(&f, 3, 3);
+	cr_assert_eq(run_fake(&f, ENGINE_ROUNDS, 10, 0, &o), 0, "every planned visit was made");
+	cr_assert_eq(f.asked, 3);
+	cr_assert_eq(f.left[0], 9);
+	cr_assert_eq(f.left[2], 7);
+	cr_assert_eq(o.done, 4 + 2 + 2, "round 0 whole, then point 3 and its base");
+	for (size_t i = 4; i < 8; i++) {
+		cr_assert(f.seen_point[i] == 1 || f.seen_point[i] == 3, "visit %zu: point %zu", i, f.seen_point[i]);
+		cr_assert_eq(f.seen_rep[i], (int)(i / 2) - 1, "a repetition is its round");
+	}
+	cr_assert_eq(f.seen_point[4], 1, "the base first");
+	for (size_t i = 0; i < 4; i++)
+		cr_assert(f.first_cost[i] > 0 && isfinite(f.first_cost[i]), "the seconds of a visit");
+	cr_assert_eq(f.summaries, 1);
+}
+
+Test(engine, the_client_is_asked_after_the_last_round_too)
+{
+	struct fake f;
+	struct engine_outcome o;
+
+	chooser(&f, 2, 100);
+	cr_assert_eq(run_fake(&f, ENGINE_ROUNDS, 2, 0, &o), 0);
+	cr_assert_eq(f.asked, 2);
+	cr_assert_eq(f.left[1], 0, "no rounds left: the client closes its books");
+	cr_assert_eq(o.done, 4 + 2);
 }
 
 Test(engine, points_visit_bases_first_then_back_to_back)

@@ -244,8 +244,10 @@ Test(explain_cli, lock_blocked_or_spinning, .timeout = 120)
 	 * busy box they take turns on one CPU, and rarely meet at the lock. */
 	if (quiet) {
 		check_totals(&mutex, ns, 3);
-		cr_assert_gt(cell(&spin, 8, "extra_cpu"), cell(&mutex, 8, "extra_cpu"), "spinning costs CPU: %g vs %g",
-			     cell(&spin, 8, "extra_cpu"), cell(&mutex, 8, "extra_cpu"));
+		/* at N = 2, where each spinner has a CPU: past the cores a waiting
+		 * spinner is as often off its CPU as on it */
+		cr_assert_gt(cell(&spin, 2, "extra_cpu"), cell(&mutex, 2, "extra_cpu"), "spinning costs CPU: %g vs %g",
+			     cell(&spin, 2, "extra_cpu"), cell(&mutex, 2, "extra_cpu"));
 		cr_assert_str_eq(largest(&mutex, 8), "blocked", "mutex, n = 8");
 		cr_assert_str_eq(largest(&spin, 2), "extra_cpu", "spin, n = 2");
 	}

@@ -99,12 +99,16 @@ void job_run_between(struct job *job, const struct job_sync *sync)
 void job_worker_start(struct job *job, int worker)
 {
 	const struct topology_placement *pl = job->placement;
-	long tid = topology_thread_id();
 
-	if (worker < 0)
-		job->caller_tid = tid;
-	if (pl && pl->ncpus > 0 && (worker < 0 || tid != job->caller_tid))
-		topology_pin_self(pl->cpus[worker < 0 ? 0 : worker % pl->ncpus]);
+	/* gettid only to pin: 320 of them cost 0.1 ms inside an OpenMP region's timed 3.5 ms. */
+	if (pl && pl->ncpus > 0) {
+		long tid = topology_thread_id();
+
+		if (worker < 0)
+			job->caller_tid = tid;
+		if (worker < 0 || tid != job->caller_tid)
+			topology_pin_self(pl->cpus[worker < 0 ? 0 : worker % pl->ncpus]);
+	}
 	if (job->ran_on && worker < job->max_workers)
 		job->ran_on[worker + 1] = topology_current_cpu();
 }

@@ -3,8 +3,8 @@
  * series of run CSVs (--cmd series by label) and every N, the speedup stack
  * (docs/explain.md) in speedup units: of the N workers' worth of capacity,
  * how much did the work (useful, beside the measured speedup) and how much
- * each loss took, each the median over the repetitions (the aggregate's
- * cells, src/results/aggregate.h). Every file is read and checked before a
+ * each loss took, those of the median repetition, so that they add up to N
+ * (the aggregate's cells, src/results/aggregate.h). Every file is read and checked before a
  * line is written.
  */
 #include "cmd.h"
@@ -44,7 +44,7 @@ static const struct options_usage explain_usage = {
 	.synopsis = "FILE.csv... [--format table|csv|json|markdown]",
 	.about = "Where the speedup went: for each series of run CSVs and each N, the N workers'\n"
 		 "capacity split into the speedup stack's parts, in speedup units (a part's\n"
-		 "seconds over the repetition's wall time, the median over the repetitions):\n\n"
+		 "seconds over the repetition's wall time, of the median repetition):\n\n"
 		 "  speedup     the measured speedup (the CSV's column)\n"
 		 "  useful      the work: what one worker needed for the job, over T(N)\n"
 		 "  serial      N - 1 workers idle while the serial part runs\n"
@@ -78,7 +78,8 @@ static int print_stacks(const struct aggregate *a, enum emit_format fmt, char **
 		json_t *o = json_object();
 
 		json_object_set_new(o, "units", json_string("speedup: a part's seconds over the repetition's "
-							      "wall time, the median over the repetitions"));
+							      "wall time, of the median repetition (its "
+							      "speedup the median)"));
 		json_object_set_new(o, "stacks", emit_json(st.t));
 		rc = emit_json_print(o, stdout);
 		json_decref(o);

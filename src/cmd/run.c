@@ -30,6 +30,9 @@
 #define RUN_BACKEND "thread"
 #define RUN_WORKLOAD "spin"
 #define RUN_P "0.9"
+/* --reps without --precision, --max-reps with it. */
+#define RUN_REPS 5
+#define RUN_MAX_REPS 50
 
 struct run_opts {
 	const char *backend, *workload, *plist, *nlist, *out, *meta;
@@ -38,6 +41,9 @@ struct run_opts {
 	const char *setup, *prepare;
 	int reps, warmup, phases, quiet;
 	double work, timeout, cv_warn;
+	double precision, time_budget;	/* 0: not given */
+	int max_reps;			/* 0: not given */
+	const char *precision_of;	/* NULL: not given */
 	uint64_t seed;
 	int scaling, order, pin;	/* enum scaling, sweep_order, topology_pin */
 	int explain;			/* run_switch: 0 on, 1 off */
@@ -47,6 +53,9 @@ struct run_opts {
 static const char *const run_scalings[] = { [SCALING_STRONG] = "strong", [SCALING_WEAK] = "weak", NULL };
 static const char *const run_orders[] = { [ENGINE_ROUNDS] = "rounds", [ENGINE_POINTS] = "points", NULL };
 static const char *const run_switch[] = { "on", "off", NULL };
+static const char *const precision_targets[] = {
+	[PRECISION_OF_SPEEDUP] = "speedup", [PRECISION_OF_FIT] = "fit", [PRECISION_OF_BOTH] = "both", NULL
+};
 
 #define RUN_AT(field) OPTION_AT(struct run_opts, field)
 
@@ -61,7 +70,7 @@ static const struct option_spec run_specs[] = {
 	{ .name = "N", .short_name = 'N', .kind = OPTION_STRING, .metavar = "LIST", .def = "1,2,4", RUN_AT(nlist),
 	  .help = "worker counts: 1,2,4 or 1-8 or 1..320:x2;\nN=1 is always measured" },
 	{ .name = "reps", .short_name = 'r', .kind = OPTION_INT, .metavar = "R", .min = 1, .max = 100000,
-	  .def = "5", RUN_AT(reps), .help = "timed repetitions per point" },
+	  RUN_AT(reps), .help = "timed repetitions per point (default " OPTION_TEXT(RUN_REPS) ")" },
 	{ .name = "warmup", .kind = OPTION_INT, .metavar = "W", .min = 0, .max = 100000, .def = "1",
 	  RUN_AT(warmup), .help = "untimed repetitions before them" },
 	{ .name = "work", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS, .min = 1e-3, .max = 86400,
@@ -97,6 +106,18 @@ static const struct option_spec run_specs[] = {
 	  RUN_AT(seed), .expect = "a non-negative integer", .help = "seed of the round order" },
 	{ .name = "quiet", .short_name = 'q', .kind = OPTION_FLAG, RUN_AT(quiet),
 	  .help = "no progress line and no summary on stderr" },
+	{ .name = "precision", .kind = OPTION_DECIMAL, .flags = OPTION_PERCENT | OPTION_MIN_OPEN | OPTION_MAX_OPEN,
+	  .min = 0, .max = 100, RUN_AT(precision), .section = "measuring to a precision (instead of --reps):",
+	  .help = "add rounds until the 95% interval of every point's\nmedian speedup lies within +-PCT of it "
+	  "(rounds order;\nat least " OPTION_TEXT(PRECISION_MIN_ROUNDS) " rounds)" },
+	{ .name = "max-reps", .kind = OPTION_INT, .metavar = "R", .min = 1, .max = 100000, RUN_AT(max_reps),
+	  .help = "with --precision: at most R rounds (default " OPTION_TEXT(RUN_MAX_REPS) ")" },
+	{ .name = "time-budget", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS | OPTION_MIN_OPEN, .min = 0,
+	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", RUN_AT(time_budget),
+	  .help = "with --precision: no round starts that would end\nthe whole run later than this (default: none)" },
+	{ .name = "precision-target", .kind = OPTION_STRING, .metavar = "WHAT", .choices = precision_targets,
+	  RUN_AT(precision_of), .help = "speedup (default): each point's median speedup;\nfit: each group's "
+	  "fitted P; both" },
 	{ .name = "cmd", .kind = OPTION_LIST, .metavar = "'PROG ARGS'", RUN_AT(cmds),
 	  .section = "measuring a program (instead of -b/-w/-P):",
 	  .help = "run PROG with {N} replaced by N, as the cmd backend;\nrepeat for several programs "
@@ -147,6 +168,42 @@ static const struct options_usage run_usage = {
 	.more = run_usage_more,
 };
 
+/*
+ * --precision chooses the number of rounds: --reps would fix it, and --order
+ * points has no rounds to pair; --max-reps, --time-budget and
+ * --precision-target go with it. Defaults applied here.
+ */
+static int check_precision(struct run_opts *o)
+{
+	int min = precision_min_reps(PRECISION_LEVEL);
+
+	if (!(o->precision > 0)) {
+		if (o->max_reps || o->time_budget > 0 || o->precision_of) {
+			usagef("run", "--max-reps, --time-budget and --precision-target go with --precision");
+			return -1;
+		}
+		o->reps = o->reps ? o->reps : RUN_REPS;
+		return 0;
+	}
+	if (o->reps) {
+		usagef("run", "--reps %d fixes the repetitions, --precision chooses them (--max-reps bounds them)",
+		       o->reps);
+		return -1;
+	}
+	if (o->order != ENGINE_ROUNDS) {
+		usagef("run", "--precision adds rounds: it needs --order rounds");
+		return -1;
+	}
+	o->max_reps = o->max_reps ? o->max_reps : RUN_MAX_REPS;
+	if (o->max_reps < min) {
+		usagef("run", "bad --max-reps '%d': below %d, the fewest rounds --precision may stop after", o->max_reps,
+		       min);
+		return -1;
+	}
+	o->reps = o->max_reps;
+	return 0;
+}
+
 /* OPTIONS_GO_ON, or the exit status (--help printed, a usage error reported). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
@@ -175,6 +232,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		usagef("run", "%zu --name for %zu --cmd", o->names.len, o->cmds.len);
 		return EXIT_USAGE;
 	}
+	if (check_precision(o) < 0)
+		return EXIT_USAGE;
 	o->backend = o->backend ? o->backend : RUN_BACKEND;
 	o->workload = o->workload ? o->workload : RUN_WORKLOAD;
 	o->plist = o->plist ? o->plist : RUN_P;
@@ -329,6 +388,11 @@ static void run_config(const struct run_opts *o, struct sweep_config *cfg, const
 	cfg->work_s = o->work;
 	cfg->timeout_s = o->timeout > 0 ? o->timeout : 60 + 10 * o->work;
 	cfg->cv_warn = o->cv_warn;
+	cfg->precision = o->precision;
+	cfg->time_budget_s = o->time_budget;
+	for (int i = 0; o->precision_of && precision_targets[i]; i++)
+		if (strcmp(o->precision_of, precision_targets[i]) == 0)
+			cfg->precision_of = (enum precision_of)i;
 	cfg->seed = o->seed;
 	cfg->params = &o->params;
 	cfg->cores = machine_usable_cores();
@@ -360,6 +424,8 @@ static void run_meta(json_t *meta, const struct run_opts *o, const struct sweep_
 	json_object_set_new(meta, "work_s", json_real(o->work));
 	json_object_set_new(meta, "cv_warn", json_real(o->cv_warn));	/* the report words its warnings as the run did */
 	json_object_set_new(meta, "elapsed_s", json_real(so->elapsed_s));
+	if (so->precision)
+		json_object_set(meta, "precision", so->precision);
 	if (isfinite(meta_loadavg()))
 		json_object_set_new(meta, "loadavg_after", json_real(meta_loadavg()));
 }

@@ -7,7 +7,10 @@
  * Orders: "points" visits the base points first (run: every N = 1), then
  * each point's repetitions back to back; "rounds" visits every point once a
  * round, the base points first, the rest shuffled with the seed, so that a
- * drift of the machine lands on every point alike.
+ * drift of the machine lands on every point alike. With a next_round
+ * question (run --precision) the client chooses after each round which
+ * points the next one visits; their bases always come along, so every
+ * repetition stays paired with its round's base.
  */
 #define _GNU_SOURCE
 #include "engine.h"
@@ -85,7 +88,10 @@ struct engine {
 	struct engine_outcome *out;
 	unsigned char *have;	/* have[point * reps + rep]: measured */
 	unsigned char *failed;	/* failed[point] */
+	double *visit_s;	/* visit_s[point]: seconds of its visits, summed */
+	int *visits;		/* visits[point]: how many */
 	size_t total;		/* repetitions planned */
+	int round;		/* the round under way (rounds order) */
 	double t_start;
 	int progress, drawn;
 };
@@ -111,6 +117,13 @@ static void progress_draw(struct engine *e, size_t point, int rep)
 	if (!e->progress)
 		return;
 	e->plan->name(e->plan->ctx, point, name, sizeof(name));
+	if (e->plan->next_round) {
+		/* How many rounds a stopping rule will want is not known in advance. */
+		fprintf(stderr, "\r\033[K[%zu] round %d: %s", e->out->done, e->round + 1, name);
+		fflush(stderr);
+		e->drawn = 1;
+		return;
+	}
 	if (e->out->done > 0) {
 		double left = elapsed / (double)e->out->done * (double)(e->total - e->out->done);
 		snprintf(eta, sizeof(eta), "ETA %dm%02ds", (int)(left / 60), (int)fmod(left, 60));
@@ -194,7 +207,7 @@ static int visit(struct engine *e, size_t point, int first, int n)
 	const struct engine_plan *pl = e->plan;
 	struct visit_args va = { pl, point, first, n };
 	int expected = (pl->warmups ? pl->warmups(pl->ctx, point, first) : 0) + n, got = 0;
-	double timeout = pl->timeout(pl->ctx, point);
+	double timeout = pl->timeout(pl->ctx, point), t0 = clock_now();
 	struct visit_end ve;
 	struct isolate iso;
 	struct engine_msg m;
@@ -225,6 +238,8 @@ static int visit(struct engine *e, size_t point, int first, int n)
 	}
 	if (iso.pid > 0)
 		isolate_finish(&iso);
+	e->visit_s[point] += clock_now() - t0;
+	e->visits[point]++;
 	if (e->rep->visit_end)
 		e->rep->visit_end(e->rep->ctx, point);
 	if (ve.failed && !ve.stop)
@@ -273,14 +288,44 @@ static int run_points(struct engine *e)
 	return 0;
 }
 
+/*
+ * The next round's points (run --precision): what the client wants, and the
+ * base of each; 0 when it wants none. After the last round the client is
+ * still asked, with no rounds left, so that it can close its books.
+ */
+static size_t plan_round(struct engine *e, int r, unsigned char *want)
+{
+	const struct engine_plan *pl = e->plan;
+	double *mean = xmalloc((pl->npoints ? pl->npoints : 1) * sizeof(*mean));
+	size_t n;
+
+	for (size_t i = 0; i < pl->npoints; i++)
+		mean[i] = e->visits[i] ? e->visit_s[i] / e->visits[i] : NAN;
+	memset(want, 0, pl->npoints);
+	n = pl->next_round(pl->ctx, r, pl->reps - r - 1, mean, want);
+	free(mean);
+	if (r + 1 >= pl->reps || n == 0)
+		return 0;
+	for (size_t i = 0; i < pl->npoints; i++)
+		if (want[i])
+			want[base_of(e, i)] = 1;
+	n = 0;
+	for (size_t i = 0; i < pl->npoints; i++)
+		n += want[i];
+	e->total += n;
+	return n;
+}
+
 static int run_rounds(struct engine *e)
 {
 	const struct engine_plan *pl = e->plan;
 	size_t *order = xmalloc((pl->npoints ? pl->npoints : 1) * sizeof(*order)), nbase = 0;
+	unsigned char *want = xmalloc(pl->npoints + 1);
 	gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
 	int rc = 0;
 
 	gsl_rng_set(rng, (unsigned long)pl->seed);
+	memset(want, 1, pl->npoints + 1);
 	for (size_t i = 0; i < pl->npoints; i++)
 		if (base_of(e, i) == i)
 			order[nbase++] = i;
@@ -288,15 +333,19 @@ static int run_rounds(struct engine *e)
 		if (base_of(e, i) != i)
 			order[k++] = i;
 	for (int r = 0; r < pl->reps && rc == 0; r++) {
+		e->round = r;
 		if (nbase > 1)
 			gsl_ran_shuffle(rng, order, nbase, sizeof(*order));
 		if (pl->npoints - nbase > 1)
 			gsl_ran_shuffle(rng, order + nbase, pl->npoints - nbase, sizeof(*order));
 		for (size_t i = 0; i < pl->npoints && rc == 0; i++)
-			if (can_visit(e, order[i], r))
+			if (want[order[i]] && can_visit(e, order[i], r))
 				rc = visit(e, order[i], r, 1);
+		if (rc == 0 && pl->next_round && plan_round(e, r, want) == 0)
+			break;
 	}
 	gsl_rng_free(rng);
+	free(want);
 	free(order);
 	return rc;
 }
@@ -321,7 +370,10 @@ int engine_run(const struct engine_plan *plan, const struct engine_reporter *rep
 	memset(out, 0, sizeof(*out));
 	e.have = xcalloc(plan->npoints * (size_t)plan->reps + 1, 1);
 	e.failed = xcalloc(plan->npoints + 1, 1);
-	e.total = plan->npoints * (size_t)plan->reps;
+	e.visit_s = xcalloc(plan->npoints + 1, sizeof(*e.visit_s));
+	e.visits = xcalloc(plan->npoints + 1, sizeof(*e.visits));
+	/* With a stopping rule, each round adds what it plans (the first: every point). */
+	e.total = plan->npoints * (plan->next_round && plan->order == ENGINE_ROUNDS ? 1 : (size_t)plan->reps);
 	e.t_start = clock_now();
 	rc = plan->order == ENGINE_POINTS ? run_points(&e) : run_rounds(&e);
 	progress_clear(&e);
@@ -330,6 +382,8 @@ int engine_run(const struct engine_plan *plan, const struct engine_reporter *rep
 		rep->summary(rep->ctx, out);
 	free(e.have);
 	free(e.failed);
+	free(e.visit_s);
+	free(e.visits);
 	return rc < 0 || out->failures || out->done < e.total ? -1 : 0;
 }
 

@@ -38,7 +38,7 @@ int engine_child_error(struct engine_child *ch, const char *why);
 struct engine_plan {
 	void *ctx;
 	size_t npoints;
-	int reps;			/* repetitions of every point */
+	int reps;			/* repetitions of every point (with next_round: the most rounds) */
 	enum engine_order order;
 	uint64_t seed;			/* of the rounds' shuffle */
 	int one_rep_a_visit;		/* ENGINE_POINTS: a fresh child for every repetition */
@@ -58,6 +58,15 @@ struct engine_plan {
 	double (*timeout)(void *ctx, size_t point);
 	/* "thread/spin p=0.9 n=2", for the progress line and messages. */
 	void (*name)(void *ctx, size_t point, char *buf, size_t len);
+	/*
+	 * Rounds order, when the client decides how many (run --precision): after
+	 * every round (from 0), the points the next one visits, into want[] (zeroed;
+	 * the engine adds their bases), knowing visit_s[point], the mean seconds of
+	 * the point's visits so far (NaN: none), and how many rounds reps still
+	 * allows (0 after the last: the client closes its books). Returns how many
+	 * points it wants; 0 stops. NULL: every point, every round, reps rounds.
+	 */
+	size_t (*next_round)(void *ctx, int round, int rounds_left, const double *visit_s, unsigned char *want);
 };
 
 enum engine_failure_kind {

@@ -300,6 +300,8 @@ static int measure(struct sweep *s)
 	struct engine_outcome eo;
 	int rc;
 
+	if (s->prec)
+		plan.next_round = sweep_precision_next;
 	rep.ctx = s;
 	rc = engine_run(&plan, &rep, cfg->progress && !cfg->quiet, &eo);
 	s->out->interrupted |= eo.interrupted;
@@ -308,8 +310,7 @@ static int measure(struct sweep *s)
 
 int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 {
-	struct sweep s = { .cfg = cfg, .out = out };
-	double t0 = clock_now();
+	struct sweep s = { .cfg = cfg, .out = out, .t_start = clock_now() };
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -321,17 +322,22 @@ int sweep_run(const struct sweep_config *cfg, struct sweep_outcome *out)
 		return -1;
 	}
 	if (calibrate_all(&s) < 0) {
-		out->elapsed_s = clock_now() - t0;
+		out->elapsed_s = clock_now() - s.t_start;
 		return -1;
 	}
 	run_rows_init(&s.rows);
 	build_points(&s);
+	if (cfg->precision > 0 && cfg->order == ENGINE_ROUNDS)
+		sweep_precision_open(&s);
 	rc = run_setups(&s);
 	if (rc == 0)
 		rc = measure(&s);
+	if (s.prec)
+		out->precision = sweep_precision_meta(&s);
+	sweep_precision_close(&s);
 	free_points(&s);
 	run_rows_free(&s.rows);
-	out->elapsed_s = clock_now() - t0;
+	out->elapsed_s = clock_now() - s.t_start;
 	if (rc < 0 || out->failed_points || out->write_error)
 		return -1;
 	return 0;
@@ -342,7 +348,9 @@ void sweep_outcome_free(struct sweep_outcome *out)
 	free(out->units);
 	free(out->rates);
 	free(out->calib);
+	json_decref(out->precision);
 	out->units = NULL;
 	out->rates = NULL;
 	out->calib = NULL;
+	out->precision = NULL;
 }

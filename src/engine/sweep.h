@@ -10,11 +10,13 @@
 #ifndef AMDAHL_SWEEP_H
 #define AMDAHL_SWEEP_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "engine.h"
 #include "exec.h"
+#include "precision.h"
 #include "../api/job.h"
 #include "../base/list.h"
 #include "../api/params.h"
@@ -31,11 +33,14 @@ struct sweep_config {
 	size_t nworkloads;
 	struct dbl_list ps;
 	struct int_list ns;		/* must contain 1 */
-	int reps, warmup, phases;
+	int reps, warmup, phases;	/* with precision, reps is --max-reps: the most rounds */
 	enum scaling scaling;
 	enum engine_order order;
 	double work_s, timeout_s;
 	double cv_warn;			/* warn when a point's CV exceeds this */
+	double precision;		/* --precision: the relative half-width to reach; 0: --reps rounds */
+	enum precision_of precision_of;	/* --precision-target */
+	double time_budget_s;		/* --time-budget for the whole run; 0: none */
 	uint64_t seed;
 	const struct params *params;
 	const struct exec_cmd *cmds;	/* --cmd programs; when ncmds > 0 the sweep measures */
@@ -58,6 +63,7 @@ struct sweep_outcome {
 	double *rates;			/* units per second per workload */
 	struct calibration *calib;	/* and what a unit costs on and off a CPU */
 	double elapsed_s;
+	json_t *precision;		/* --precision: the target and what each point reached; NULL */
 };
 
 /* Run the whole sweep. Returns 0 when every point was measured. */

@@ -3,7 +3,8 @@
  * repetitions spread wide, then src/results/summary.c's table of the rows
  * written, one line per planned point (median wall, median of the paired
  * speedups, the law, the machine's ceiling and the fraction of it attained),
- * with its legend and the SMT marks.
+ * with its legend and the SMT marks; with --precision, each point's
+ * repetitions and precision, and a line on what was reached.
  */
 #include "sweep_int.h"
 #include "../api/backend.h"
@@ -38,7 +39,8 @@ static void print_points(const struct sweep *s)
 	const struct topology_placement *pl = cfg->placement;
 	struct summary_point *pts = xcalloc(s->npoints ? s->npoints : 1, sizeof(*pts));
 	char (*notes)[TIMING_NUMA_MAX + 64] = xcalloc(s->npoints ? s->npoints : 1, sizeof(*notes));
-	struct summary_opts o = { .points = pts, .npoints = s->npoints };
+	char (*verdicts)[64] = xcalloc(s->npoints ? s->npoints : 1, sizeof(*verdicts));
+	struct summary_opts o = { .points = pts, .npoints = s->npoints, .precision = s->prec != NULL };
 
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct sweep_point *pt = &s->points[i];
@@ -48,12 +50,19 @@ static void print_points(const struct sweep *s)
 			.label = pt->cmd ? pt->cmd->name : "", .p = pt->p, .n = pt->n,
 			.weak = cfg->scaling == SCALING_WEAK, .failed = pt->failed,
 			.note = notes[i][0] ? notes[i] : NULL };
+		if (s->prec) {
+			sweep_precision_point(s, i, &pts[i].reps, &pts[i].half, verdicts[i], sizeof(verdicts[i]));
+			pts[i].verdict = verdicts[i];
+		}
 	}
 	if (pl && pl->physical_cores > 0 && pl->hw_threads > pl->physical_cores) {
 		o.physical_cores = pl->physical_cores;
 		o.hw_threads = pl->hw_threads;
 	}
 	summary_print(stderr, &s->rows, &o);
+	if (s->prec)
+		sweep_precision_report(s, stderr);
+	free(verdicts);
 	free(notes);
 	free(pts);
 }

@@ -7,6 +7,7 @@
 #include "../base/util.h"
 #include "../models/models.h"
 
+#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -166,20 +167,41 @@ static void row_stack(const struct run_row *r, double cpu1, double *parts)
 		parts[i] /= r->wall_s;
 }
 
-static void cell_stack(struct agg_cell *c, const struct by_n *rows, size_t n, double cpu1, double *tmp)
+/*
+ * The stack of one repetition, the median one: the repetition whose speedup
+ * is the median (the lower middle one of an even count; by wall time where no
+ * speedup is known). Its parts add up to N as its own books do, so the table
+ * and the figure close, which the medians of the parts taken one by one do
+ * only within their spread (docs/explain.md).
+ */
+/*
+ * The stack of one repetition, the median one: the repetition whose speedup
+ * is the median (the lower middle one of an even count; the median wall time
+ * where no speedup is known). Its parts add up to N as its own books do, so
+ * the table and the figure close, which the medians of the parts taken one by
+ * one do only within their spread (docs/explain.md).
+ */
+static void cell_stack(struct agg_cell *c, const struct by_n *rows, size_t n, const struct fit_obs *obs,
+		       double cpu1, double *tmp)
 {
-	double parts[EXPLAIN_PARTS];
+	int by_speedup = 0;
+	size_t k = 0;
 
-	for (int part = 0; part < EXPLAIN_PARTS; part++) {
-		size_t k = 0;
-
-		for (size_t i = 0; i < n; i++) {
-			row_stack(rows[i].row, cpu1, parts);
-			if (isfinite(parts[part]))
-				tmp[k++] = parts[part];
+	for (size_t i = 0; i < n; i++)
+		by_speedup |= isfinite(obs[i].speedup);
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(by_speedup ? obs[i].speedup : obs[i].wall_s))
+			tmp[k++] = by_speedup ? obs[i].speedup : obs[i].wall_s;
+	for (int part = 0; part < EXPLAIN_PARTS; part++)
+		c->stack[part] = NAN;
+	if (!k)
+		return;
+	gsl_sort(tmp, 1, k);
+	for (size_t i = 0; i < n; i++)
+		if ((by_speedup ? obs[i].speedup : obs[i].wall_s) == tmp[(k - 1) / 2]) {
+			row_stack(rows[i].row, cpu1, c->stack);
+			return;
 		}
-		c->stack[part] = k ? stats_median(tmp, k) : NAN;
-	}
 }
 
 /* Summarize the repetitions rows[0..n) of one N into c. */
@@ -208,7 +230,7 @@ static void cell_fill(const struct agg_series *s, struct agg_cell *c, const stru
 		e[nkf++] = models_karp_flatt(sp[i], c->n);
 	stats_summarize(e, nkf, &c->karp_flatt);
 	cell_columns(c, rows, n, tmp);
-	cell_stack(c, rows, n, s->cpu1_s, tmp);
+	cell_stack(c, rows, n, obs, s->cpu1_s, tmp);
 }
 
 static void cell_model(const struct agg_series *s, struct agg_cell *c)

@@ -50,8 +50,8 @@ struct agg_cell {
 	double of_ceiling;		/* speedup.median / ceiling */
 	double col[COLUMNS_MAX];		/* plugin columns by id, combined; NaN when none */
 	/* The speedup stack (docs/explain.md): each part over the repetition's
-	 * wall time, in speedup units, median over the repetitions; NaN where
-	 * not known. A program's useful work is its N = 1 runs' median CPU
+	 * wall time, in speedup units, of the median repetition (its speedup the
+	 * median's), so that the parts add up to N; NaN where not known. A program's useful work is its N = 1 runs' median CPU
 	 * time, its extra CPU what a run used beyond that. */
 	double stack[EXPLAIN_PARTS];
 };

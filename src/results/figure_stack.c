@@ -109,7 +109,7 @@ enum gnuplot_status figure_stack(const struct agg_series *s, const char *series,
 	else
 		snprintf(title, sizeof(title), "Where the speedup went: %s, %s%s%s", series, what, p,
 			 s->weak ? " (weak)" : "");
-	snprintf(sub, sizeof(sub), "%s%smedian of each part; over a bar, the measured speedup", look->subtitle,
+	snprintf(sub, sizeof(sub), "%s%sthe median repetition; over a bar, the measured speedup", look->subtitle,
 		 look->subtitle[0] ? "; " : "");
 	gnuplot_args_init(&a);
 	figure_look_args(look, &a);

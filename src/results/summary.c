@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct emit_col summary_cols[] = {
@@ -25,11 +26,22 @@ static const struct emit_col summary_cols[] = {
 	{ .name = "smt", .title = "" },
 };
 
+/* With run --precision, before the SMT mark. */
+static const struct emit_col precision_cols[] = {
+	{ .name = "reps", .fmt = "%g" },
+	{ .name = "half_width_pct", .title = "±%", .fmt = "%.1f" },
+	{ .name = "reached" },
+};
+
 static const char summary_legend[] =
 	"median_speedup: the median over the repetitions of the CSV's speedup column (each one the N=1 time\n"
 	"  it is paired with, divided by its own), not median_s(1)/median_s(n); model: Amdahl's law at p\n"
 	"  (Gustafson's with --scaling weak); ceiling: the law at min(n, cores), what the usable cores can\n"
 	"  give (none for a workload that waits); of_ceiling: median_speedup / ceiling\n";
+
+static const char precision_legend[] =
+	"reps: the rounds a point was measured in; ±%: the half-width of the 95% interval of its median\n"
+	"  speedup (order statistics), in % of it; reached: within --precision, or why not\n";
 
 
 static const char *smt_mark(const struct summary_opts *o, int n)
@@ -41,7 +53,8 @@ static const char *smt_mark(const struct summary_opts *o, int n)
 
 /* One line: a measured cell, or a planned point without one (failed or skipped). */
 static void summary_line(struct emit_table *t, const struct summary_opts *o, const char *backend,
-			 const char *what, double p, int n, const struct agg_cell *c, int failed)
+			 const char *what, double p, int n, const struct agg_cell *c, int failed,
+			 const struct summary_point *pt)
 {
 	emit_text(t, backend);
 	emit_text(t, what);
@@ -60,6 +73,11 @@ static void summary_line(struct emit_table *t, const struct summary_opts *o, con
 		emit_text(t, failed ? "failed" : "skipped");
 		for (int i = 0; i < 4; i++)
 			emit_text(t, "");
+	}
+	if (o->precision) {
+		emit_num(t, pt ? (double)pt->reps : NAN);
+		emit_num(t, pt ? 100 * pt->half : NAN);
+		emit_text(t, pt && pt->verdict ? pt->verdict : "");
 	}
 	emit_text(t, smt_mark(o, n));
 }
@@ -109,9 +127,24 @@ int summary_starved(const struct run_rows *rows, long file, char *buf, size_t le
 	return 1;
 }
 
+/* The columns: the summary's, with the precision's before the last (the SMT mark) when asked. */
+static struct emit_col *summary_columns(const struct summary_opts *o, size_t *n)
+{
+	size_t base = ARRAY_SIZE(summary_cols) - 1, extra = o->precision ? ARRAY_SIZE(precision_cols) : 0;
+	struct emit_col *cols = xcalloc(base + extra + 1, sizeof(*cols));
+
+	memcpy(cols, summary_cols, base * sizeof(*cols));
+	memcpy(cols + base, precision_cols, extra * sizeof(*cols));
+	cols[base + extra] = summary_cols[base];
+	*n = base + extra + 1;
+	return cols;
+}
+
 int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_opts *o)
 {
-	struct emit_table *t = emit_new(summary_cols, ARRAY_SIZE(summary_cols));
+	size_t ncols;
+	struct emit_col *cols = summary_columns(o, &ncols);
+	struct emit_table *t = emit_new(cols, ncols);
 	struct aggregate a;
 	char line[300];
 	int rc, busy;
@@ -125,18 +158,20 @@ int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_op
 			const char *what = pt->label && pt->label[0] ? pt->label : pt->workload;
 
 			summary_line(t, o, pt->backend, what, pt->p, pt->n, s ? agg_series_cell(s, pt->n) : NULL,
-				     pt->failed);
+				     pt->failed, pt);
 		}
 	} else {
 		for (size_t i = 0; i < a.nseries; i++) {
 			const struct agg_series *s = &a.series[i];
 			for (size_t j = 0; j < s->ncells; j++)
 				summary_line(t, o, s->backend, s->label[0] ? s->label : s->workload, s->p,
-					     s->cells[j].n, &s->cells[j], 0);
+					     s->cells[j].n, &s->cells[j], 0, NULL);
 		}
 	}
 	rc = emit_print(t, EMIT_TABLE, fp);
 	fputs(summary_legend, fp);
+	if (o->precision)
+		fputs(precision_legend, fp);
 	for (size_t i = 0; o->points && i < o->npoints; i++) {
 		const struct summary_point *pt = &o->points[i];
 		if (pt->note && pt->note[0])
@@ -148,6 +183,7 @@ int summary_print(FILE *fp, const struct run_rows *rows, const struct summary_op
 		fprintf(fp, "SMT: N = %d physical cores, N = %d hardware threads in the affinity mask; the "
 			"ceiling counts hardware threads, which share their core\n", o->physical_cores, o->hw_threads);
 	emit_free(t);
+	free(cols);
 	aggregate_free(&a);
 	return rc < 0 || ferror(fp) ? -1 : 0;
 }

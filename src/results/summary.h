@@ -31,6 +31,13 @@ struct summary_point {
 	int n, weak;
 	int failed;			/* no rows because it failed (else: skipped) */
 	const char *note;		/* a line printed under the table for it, or NULL */
+	/* run --precision (summary_opts.precision): its repetitions, the relative
+	 * half-width of its median speedup's 95% interval (NaN: none), and whether
+	 * that reached the target, or why not ("reached", "no: noise (needs ~94)",
+	 * "base" for an N = 1 point) */
+	size_t reps;
+	double half;
+	const char *verdict;
 };
 
 struct summary_opts {
@@ -38,6 +45,7 @@ struct summary_opts {
 	size_t npoints;
 	/* With SMT (hw_threads > physical_cores > 0), the lines at these N are marked. */
 	int physical_cores, hw_threads;
+	int precision;				/* the points' reps, ±% and reached columns */
 };
 
 /*
