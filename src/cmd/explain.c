@@ -125,13 +125,9 @@ int cmd_explain(int argc, char **argv)
 		usagef("explain", "no run CSV given");
 		return EXIT_USAGE;
 	}
-	run_rows_init(&rows);
-	for (int i = 0; i < nfiles; i++) {
-		if (csv_read_rows(argv[argi + i], &rows, err, sizeof(err)) < 0) {
-			errorf("%s", err);
-			run_rows_free(&rows);
-			return EXIT_USAGE;
-		}
+	if (csv_read_files(argv + argi, nfiles, &rows, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return EXIT_USAGE;
 	}
 	aggregate_rows(&rows, &agg);
 	note_missing(&agg, argv + argi);

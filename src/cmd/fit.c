@@ -275,14 +275,10 @@ int cmd_fit(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	gsl_set_error_handler_off();
-	run_rows_init(&rows);
 	/* Read every file first: a bad one is rejected before anything is printed. */
-	for (int i = 0; i < nfiles; i++) {
-		if (csv_read_rows(argv[argi + i], &rows, err, sizeof(err)) < 0) {
-			errorf("%s", err);
-			run_rows_free(&rows);
-			return EXIT_USAGE;
-		}
+	if (csv_read_files(argv + argi, nfiles, &rows, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return EXIT_USAGE;
 	}
 	aggregate_rows(&rows, &agg);
 	fitted = fit_all(&agg, argv + argi, o.level, o.robust, (enum usl_method)o.usl);

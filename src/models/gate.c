@@ -176,22 +176,14 @@ static void compare_pfit(struct gate *g, const struct fit_group *gb, const struc
 
 	if (!isfinite(fb->p_fit) || !isfinite(fn->p_fit) || !(nref > 1))
 		return;
-	it = add_item(g);
-	it->kind = GATE_PFIT;
-	it->g = gb;
-	it->n = nref;
-	it->nb = fb->min_reps;
-	it->nn = fn->min_reps;
-	it->base = fb->p_fit;
-	it->new_ = fn->p_fit;
-	it->b_lo = fb->p_lo;
-	it->b_hi = fb->p_hi;
-	it->n_lo = fn->p_lo;
-	it->n_hi = fn->p_hi;
 	sb = law(gb, fb->p_fit, nref, &db);
 	sn = law(gn, fn->p_fit, nref, &dn);
-	it->ratio.est = sn / sb;
-	it->worse_up = 0;
+	it = add_item(g);
+	*it = (struct gate_item){
+		.kind = GATE_PFIT, .g = gb, .n = nref, .nb = fb->min_reps, .nn = fn->min_reps, .base = fb->p_fit,
+		.new_ = fn->p_fit, .b_lo = fb->p_lo, .b_hi = fb->p_hi, .n_lo = fn->p_lo, .n_hi = fn->p_hi,
+		.ratio = { sn / sb, NAN, NAN, NAN }, .p_worse = NAN, .p_better = NAN,
+	};
 	/* The delta method on log S, Welch-Satterthwaite degrees of freedom. */
 	vb = db * db * fb->p_se * fb->p_se;
 	vn = dn * dn * fn->p_se * fn->p_se;
