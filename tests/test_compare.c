@@ -286,6 +286,88 @@ Test(compare, too_few_reps_is_a_verdict_not_a_regression)
 	cli_tmpdir_free(dir);
 }
 
+/*
+ * Rewrite a synthetic run CSV with its rows' starved_s filled: share of each
+ * row's n x wall_s, as if its workers had waited that long for a CPU.
+ */
+static void set_starved(const char *path, double share)
+{
+	char head[4096], line[4096], tmp[600];
+	int col = 0, wall = 0, n = 0, k = 0;
+	FILE *in = fopen(path, "r"), *out;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	out = fopen(tmp, "w");
+	cr_assert(in && out);
+	csv_header_text(head, sizeof(head));
+	for (char *t = strtok(head, ","); t; t = strtok(NULL, ","), k++) {
+		col = strcmp(t, "starved_s") == 0 ? k : col;
+		wall = strcmp(t, "wall_s") == 0 ? k : wall;
+		n = strcmp(t, "n") == 0 ? k : n;
+	}
+	cr_assert(col > 0 && wall > 0 && n > 0);
+	cr_assert_not_null(fgets(line, sizeof(line), in));
+	fputs(line, out);
+	while (fgets(line, sizeof(line), in)) {
+		char *cells[64], *c = line;
+		int m = 0;
+		double nv, wv;
+
+		line[strcspn(line, "\n")] = '\0';
+		for (cells[m++] = c; (c = strchr(c, ',')) != NULL && m < 64; cells[m++] = ++c)
+			*c = '\0';
+		nv = strtod(cells[n], NULL);
+		wv = strtod(cells[wall], NULL);
+		for (int i = 0; i < m; i++) {
+			if (i == col)
+				fprintf(out, "%.9g", share * nv * wv);
+			else
+				fputs(cells[i], out);
+			fputc(i + 1 < m ? ',' : '\n', out);
+		}
+	}
+	fclose(in);
+	fclose(out);
+	cr_assert_eq(rename(tmp, path), 0);
+}
+
+/*
+ * Whether a run was busy is the scheduler's word when its rows record it:
+ * a high load average (the harness's own previous run counts in it) with
+ * workers that never waited for a CPU is judged; a low one with workers that
+ * waited 20% of their time is not.
+ */
+Test(compare, the_rows_waiting_for_a_cpu_decide_busy_before_the_load_average)
+{
+	static const double slow[] = { 1.15, 1.15, 1.15 };
+	char *dir = cli_tmpdir(), a[512], b[512];
+	struct cli_result r;
+	FILE *fp;
+
+	snprintf(a, sizeof(a), "%s/a.csv", dir);
+	snprintf(b, sizeof(b), "%s/b.csv", dir);
+	fp = synth_open(a);
+	synth_amdahl(fp, "thread", 0.9, ns, 3, 7, 2, 0.1, 1.0, NULL);
+	fclose(fp);
+	synth_meta(a, "Test CPU", 2, 0.2);
+	fp = synth_open(b);
+	synth_amdahl(fp, "thread", 0.9, ns, 3, 7, 2, 0.1, 1.0, slow);
+	fclose(fp);
+	synth_meta(b, "Test CPU", 2, 1.5);	/* by the load average, busy */
+	set_starved(a, 0.004);
+	set_starved(b, 0.01);			/* by the scheduler, quiet */
+	cr_assert_eq(compare(&r, a, b, NULL, NULL), 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "wall times judged") && strstr(r.out, "REGRESSION"), "%s", r.out);
+	cli_free(&r);
+	synth_meta(b, "Test CPU", 2, 0.2);	/* by the load average, quiet */
+	set_starved(b, 0.2);			/* by the scheduler, busy */
+	cr_assert_eq(compare(&r, a, b, NULL, NULL), 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "nothing judged") && strstr(r.out, "20% of the workers' time"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "REGRESSION"), "%s", r.out);
+	cli_free(&r);
+	cli_tmpdir_free(dir);
+}
+
 /* Two runs on a busy box differ by the load: 15% slower, and nothing is judged. */
 Test(compare, a_busy_run_is_shown_not_judged)
 {

@@ -244,10 +244,11 @@ Test(explain_cli, lock_blocked_or_spinning, .timeout = 120)
 	 * busy box they take turns on one CPU, and rarely meet at the lock. */
 	if (quiet) {
 		check_totals(&mutex, ns, 3);
-		/* at N = 2, where each spinner has a CPU: past the cores a waiting
-		 * spinner is as often off its CPU as on it */
-		cr_assert_gt(cell(&spin, 2, "extra_cpu"), cell(&mutex, 2, "extra_cpu"), "spinning costs CPU: %g vs %g",
-			     cell(&spin, 2, "extra_cpu"), cell(&mutex, 2, "extra_cpu"));
+		/* No comparison of the two extra_cpu parts: a saturated mutex's
+		 * futex hand-offs cost CPU too (0.64 of 2 units at N = 2 on the
+		 * quiet box, against 0.02 for the spinlock, whose two spinners
+		 * rarely meet), and past the cores a spinner is as often off its
+		 * CPU as on it. What each loses most is the claim. */
 		cr_assert_str_eq(largest(&mutex, 8), "blocked", "mutex, n = 8");
 		cr_assert_str_eq(largest(&spin, 2), "extra_cpu", "spin, n = 2");
 	}

@@ -209,7 +209,7 @@ Test(report, what_a_csv_or_a_sidecar_holds_shows_as_text)
 	/* The command line, quoted as a shell would take it back. */
 	cr_assert(strstr(html, "amdahl run --cmd '&lt;script&gt;document.title='\\''pwned'\\''&lt;/script&gt;'"), "%s", html);
 	/* The busy sidecar is a warning of the page. */
-	cr_assert(strstr(html, "measured on a busy machine: load average 5.50 before the run and 6.00 after it"),
+	cr_assert(strstr(html, "measured on a busy machine (load average 5.50 before the run and 6.00 after it"),
 		  "%s", html);
 	free(html);
 	cli_free(&r);

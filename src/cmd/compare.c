@@ -115,6 +115,8 @@ static int side_read(struct side *s, const char *path, char *err, size_t errlen)
 
 	memset(s, 0, sizeof(*s));
 	s->info.path = path;
+	s->info.rows = &s->rows;	/* s stays where it is until side_free */
+	s->info.file = -1;
 	run_rows_init(&s->rows);
 	if (csv_read_rows(path, &s->rows, err, errlen) < 0) {
 		run_rows_free(&s->rows);

@@ -233,7 +233,8 @@ static void run_warnings(struct report_inputs *in, unsigned file)
 {
 	const struct report_run *r = &in->runs[file];
 	json_t *m = r->nmeta ? r->meta[0] : NULL;
-	struct cmp_side side = { .path = r->path, .meta = m, .cores = file_cores(&in->rows, file) };
+	struct cmp_side side = { .path = r->path, .meta = m, .cores = file_cores(&in->rows, file), .rows = &in->rows,
+				 .file = file };
 	json_t *cv = json_object_get(m, "cv_warn");
 	double cv_warn = json_is_number(cv) ? json_number_value(cv) : SUMMARY_CV_WARN;
 	char line[900];
@@ -247,11 +248,9 @@ static void run_warnings(struct report_inputs *in, unsigned file)
 				    r->nmeta > 1 ? " (a part)" : "", s,
 				    s == 130 ? "interrupted" : s == 1 ? "a measurement failed" : "an error");
 	}
-	if (cmp_side_busy(&side))
-		add_warning(in, "%s: measured on a busy machine: load average %.2f before the run and %.2f after it, "
-			    "on %g usable cores; its times and speedups say as much about that other work as about the "
-			    "code", r->path, cmp_side_num(&side, "loadavg_before"), cmp_side_num(&side, "loadavg_after"),
-			    side.cores);
+	if (cmp_side_busy_why(&side, line, sizeof(line)))
+		add_warning(in, "%s: measured on a busy machine (%s); its times and speedups say as much about that "
+			    "other work as about the code", r->path, line);
 	for (size_t i = 0; i < in->agg.nseries; i++) {
 		const struct agg_series *s = &in->agg.series[i];
 		double *walls;

@@ -7,6 +7,7 @@
 #include "comparison.h"
 #include "csv.h"
 #include "html.h"
+#include "summary.h"
 #include "../base/util.h"
 
 #include <math.h>
@@ -33,12 +34,28 @@ double cmp_side_num(const struct cmp_side *s, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-int cmp_side_busy(const struct cmp_side *s)
+int cmp_side_busy_why(const struct cmp_side *s, char *why, size_t len)
 {
 	double before = cmp_side_num(s, "loadavg_before"), after = cmp_side_num(s, "loadavg_after");
+	char line[300];
+	int busy;
 
+	if (s->rows && summary_starved(s->rows, s->file, line, sizeof(line), &busy)) {
+		/* the sentence's number: "12% of the workers' time ..." */
+		snprintf(why, len, "%.*s at N <= cores", (int)strcspn(line, ":"), line);
+		return busy;
+	}
+	snprintf(why, len, "load average %.2f before the run and %.2f after it, on %g usable cores", before, after,
+		 s->cores);
 	return isfinite(s->cores) && ((isfinite(before) && before > s->cores / 2) ||
 				      (isfinite(after) && after > 2 * s->cores));
+}
+
+int cmp_side_busy(const struct cmp_side *s)
+{
+	char why[300];
+
+	return cmp_side_busy_why(s, why, sizeof(why));
 }
 
 /* ---- the machines ---- */
@@ -224,12 +241,13 @@ static void rule_text(const struct comparison *c, char *buf, size_t len)
 /* Why a run measured on a busy machine is not judged, or 0 when it was not. */
 static int busy_text(const struct cmp_side *s, const char *which, char *buf, size_t len)
 {
-	if (!cmp_side_busy(s))
+	char why[300];
+
+	if (!cmp_side_busy_why(s, why, sizeof(why)))
 		return 0;
-	snprintf(buf, len, "the %s run was measured while other work held its %g cores (load %.2f before, %.2f "
-		 "after): its times and scaling say as much about that work as about the code, so nothing is "
-		 "judged; compare --paired measures two programs under the same load", which, s->cores,
-		 cmp_side_num(s, "loadavg_before"), cmp_side_num(s, "loadavg_after"));
+	snprintf(buf, len, "the %s run was measured while other work held its %g cores (%s): its times and "
+		 "scaling say as much about that work as about the code, so nothing is judged; compare --paired "
+		 "measures two programs under the same load", which, s->cores, why);
 	return 1;
 }
 

@@ -15,6 +15,7 @@
 
 #include "../models/gate.h"
 #include "emit.h"
+#include "rows.h"
 
 /* Default thresholds: two runs of a baseline file, and two programs of one run, paired by round. */
 #define COMPARISON_THRESHOLD 0.05
@@ -26,6 +27,8 @@ struct cmp_side {
 	json_t *meta;			/* its meta.json; NULL when there is none readable */
 	int meta_bad;			/* a sidecar exists but cannot be read */
 	double cores;			/* NaN when the rows disagree */
+	const struct run_rows *rows;	/* its rows, for the waiting for a CPU they record; may be NULL */
+	long file;			/* which input of rows is this run (every input: -1) */
 };
 
 struct comparison {
@@ -62,10 +65,16 @@ void comparison_machines(struct comparison *c, int same_machine_opt, struct gate
 const char *cmp_side_str(const struct cmp_side *s, const char *key);
 double cmp_side_num(const struct cmp_side *s, const char *key);
 /*
- * A run measured on a busy machine: other work already held half its cores
- * when it started (load average before it above cores/2), or the load after
- * it was above twice the cores (its own workers count for at most the cores).
+ * A run measured on a busy machine. When its rows record the speedup stack,
+ * the scheduler says it: its workers spent SUMMARY_BUSY or more of their time
+ * at N <= cores waiting for a CPU (the run summary's rule). Otherwise the
+ * load average: other work already held half its cores when it started
+ * (above cores/2), or the load after it was above twice the cores. The load
+ * average is the weaker witness: it lags a minute and counts the harness's
+ * own previous run, so on 2 cores a run started just after another looks busy.
+ * With why: the reason in one phrase.
  */
 int cmp_side_busy(const struct cmp_side *s);
+int cmp_side_busy_why(const struct cmp_side *s, char *why, size_t len);
 
 #endif

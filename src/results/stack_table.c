@@ -39,7 +39,8 @@ const char *stack_largest_loss(const struct agg_cell *c)
 	for (int i = 0; i < EXPLAIN_PARTS; i++)
 		if (i != EXPLAIN_USEFUL && isfinite(c->stack[i]) && (best < 0 || c->stack[i] > c->stack[best]))
 			best = i;
-	return best < 0 ? "-" : explain_parts[best].name;
+	/* below a thousandth of a worker (the table's last digit) there is no loss to name */
+	return best < 0 || !(c->stack[best] >= 0.0005) ? "-" : explain_parts[best].name;
 }
 
 void stack_table_init(struct stack_table *st, const struct agg_series *const *series, size_t n)
