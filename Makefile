@@ -83,6 +83,7 @@ SRC := \
 	src/base/list.c \
 	src/base/machine.c \
 	src/base/options.c \
+	src/base/stop.c \
 	src/base/topology.c \
 	src/base/util.c \
 	src/cmd/b5.c \
@@ -103,15 +104,11 @@ SRC := \
 	src/demo/race.c \
 	src/engine/calibrate.c \
 	src/engine/engine.c \
-	src/engine/exec.c \
 	src/engine/isolate.c \
 	src/engine/meta.c \
 	src/engine/output.c \
 	src/engine/precision.c \
-	src/engine/reap.c \
-	src/engine/sample.c \
 	src/engine/stack.c \
-	src/engine/stop.c \
 	src/engine/sweep.c \
 	src/engine/sweep_precision.c \
 	src/engine/sweep_rows.c \
@@ -145,11 +142,14 @@ SRC := \
 	src/runtime/channel.c \
 	src/runtime/condition.c \
 	src/runtime/event.c \
+	src/runtime/exec.c \
 	src/runtime/gil.c \
 	src/runtime/green.c \
 	src/runtime/lock.c \
 	src/runtime/procs.c \
 	src/runtime/queue.c \
+	src/runtime/reap.c \
+	src/runtime/sample.c \
 	src/runtime/semaphore.c \
 	src/runtime/workrec.c \
 	src/workloads/exec.c \

@@ -89,3 +89,52 @@ Test(contract, fit_csv_columns_match_the_golden_file, .timeout = 60)
 	cli_free(&r);
 	cli_tmpdir_free(dir);
 }
+
+/* The columns --help names (options_usage's csv_columns), joined again from its lines. */
+static char *help_columns(const char *cmd)
+{
+	const char *args[] = { cmd, "--help", NULL };
+	struct cli_result r;
+	const char *at;
+	char *cols, *o;
+
+	cli_run(&r, 20, args);
+	cr_assert_eq(r.status, 0, "%s --help: %s", cmd, r.err);
+	at = strstr(r.out, "The CSV has the columns ");
+	cr_assert_not_null(at, "%s --help names no columns", cmd);
+	at += strlen("The CSV has the columns ");
+	cols = o = malloc(strlen(at) + 1);
+	for (; *at && *at != '.'; at++)
+		if (*at != '\n')
+			*o++ = *at;
+	*o = '\0';
+	cli_free(&r);
+	return cols;
+}
+
+/* What a command's --help says its CSV holds is the header it writes. */
+Test(contract, help_names_the_columns_each_command_writes, .timeout = 60)
+{
+	char *dir = cli_tmpdir(), csv[4200], script[8600];
+	static const char *const cmds[] = { "fit", "explain" };
+	struct cli_result r;
+
+	snprintf(csv, sizeof(csv), "%s/run.csv", dir);
+	snprintf(script, sizeof(script), "'%s' run -b thread -w spin -P 0.5 -N 1,2 --reps 2 --warmup 0 --work 0.001 -q "
+		 "-o '%s'", cli_bin(), csv);
+	cli_sh(&r, 50, script);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_free(&r);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *want = help_columns(cmds[i]);
+
+		snprintf(script, sizeof(script), "'%s' %s --format csv '%s'", cli_bin(), cmds[i], csv);
+		cli_sh(&r, 30, script);
+		cr_assert_eq(r.status, 0, "%s: %s", cmds[i], r.err);
+		cr_assert(strncmp(r.out, want, strlen(want)) == 0 && r.out[strlen(want)] == '\n',
+			  "%s --help says\n%s\nit writes\n%.*s", cmds[i], want, (int)strcspn(r.out, "\n"), r.out);
+		free(want);
+		cli_free(&r);
+	}
+	cli_tmpdir_free(dir);
+}

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "../src/engine/engine.h"
-#include "../src/engine/stop.h"
+#include "../src/base/stop.h"
 
 enum behaviour { OK, ERROR, DIE, HANG };
 
@@ -273,9 +273,9 @@ Test(engine, an_interrupt_ends_the_run_without_a_summary, .timeout = 30)
 	struct engine_outcome o;
 
 	two_groups(&f);
-	engine_stop = SIGTERM;
+	stop_flag = SIGTERM;
 	cr_assert_eq(run_fake(&f, ENGINE_ROUNDS, 2, 0, &o), -1);
-	engine_stop = 0;
+	stop_flag = 0;
 	cr_assert(o.interrupted);
 	cr_assert_eq(f.summaries, 0);
 	cr_assert_eq(o.failures, 0, "an interrupt is not a failure");

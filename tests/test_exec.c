@@ -1,5 +1,5 @@
 /*
- * Tests of `amdahl run --cmd` (src/engine/exec.c, the cmd backend): {N}
+ * Tests of `amdahl run --cmd` (src/runtime/exec.c, the cmd backend): {N}
  * substitution, word splitting without a shell, failures, timeouts and the
  * rows it writes.
  */
@@ -13,7 +13,7 @@
 
 #include "cli.h"
 #include "../src/results/csv.h"
-#include "../src/engine/exec.h"
+#include "../src/runtime/exec.h"
 
 Test(exec, expand_replaces_every_n)
 {

@@ -17,7 +17,7 @@
 #include "../src/base/clock.h"
 #include "../src/engine/isolate.h"
 #include "../src/base/util.h"
-#include "../src/engine/reap.h"
+#include "../src/runtime/reap.h"
 
 struct hello {
 	int seq;

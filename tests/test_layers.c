@@ -21,9 +21,11 @@ static const struct {
 	{ "base", "", "" },
 	{ "models", "", "api base" },
 	{ "results", "", "api b5 base models" },	/* b5: the B5 CSV's types */
-	/* src/runtime is not checked yet: procs.c names a child's end with the
-	 * engine's describe_wait_status, which belongs in base for the line to hold. */
+	{ "runtime", "", "api base" },
 	{ "workloads", "", "api base runtime" },
+	{ "backends", "", "api base runtime" },
+	{ "b5", "", "api base runtime" },
+	{ "demo", "", "api base runtime" },
 	{ "engine", "", "api base models results runtime" },
 };
 

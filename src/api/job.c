@@ -19,15 +19,8 @@
 void job_init(struct job *job, const struct workload *w, const struct params *params, double p,
 	      int phases, enum scaling scaling, uint64_t units, int workers)
 {
-	memset(job, 0, sizeof(*job));
-	job->workload = w;
-	job->params = params;
-	job->p = p;
-	job->phases = phases;
-	job->scaling = scaling;
-	job->units = units;
-	job->max_workers = workers;
-	job->nworkers = workers;
+	*job = (struct job){ .workload = w, .params = params, .p = p, .phases = phases, .scaling = scaling,
+			     .units = units, .max_workers = workers, .nworkers = workers };
 }
 
 uint64_t job_share(uint64_t units, int worker, int n)

@@ -1,12 +1,12 @@
 /*
  * cmd backend: runs the external program of a `--cmd` point once per
- * repetition, N substituted, and times it from spawn to wait (src/engine/exec.c).
+ * repetition, N substituted, and times it from spawn to wait (src/runtime/exec.c).
  * --prepare runs before each repetition, untimed. It runs the exec workload
  * and nothing else; every other backend refuses exec.
  */
 #include "../api/backend.h"
 #include "../base/clock.h"
-#include "../engine/exec.h"
+#include "../runtime/exec.h"
 #include "../runtime/workrec.h"
 
 #include <stdint.h>

@@ -21,8 +21,8 @@
 #include "../api/backend.h"
 #include "mpi.h"
 #include "../base/clock.h"
-#include "../engine/exec.h"
-#include "../engine/reap.h"
+#include "../runtime/exec.h"
+#include "../runtime/reap.h"
 #include "../base/machine.h"
 #include "../base/util.h"
 

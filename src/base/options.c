@@ -399,6 +399,27 @@ void options_print(FILE *fp, const struct option_spec *specs)
 		print_one(fp, s);
 }
 
+/* "The CSV has the columns a,b,...": lines of at most 80 characters, broken after a comma. */
+static void print_columns(FILE *fp, const char *cols)
+{
+	const char *lead = "The CSV has the columns ";
+	size_t col = strlen(lead);
+
+	fprintf(fp, "\n%s", lead);
+	while (*cols) {
+		size_t len = strcspn(cols, ",");
+		int last = cols[len] == '\0';
+
+		if (col + len + 1 > 80) {
+			fputc('\n', fp);
+			col = 0;
+		}
+		fprintf(fp, "%.*s%s", (int)len, cols, last ? ".\n" : ",");
+		col += len + 1;
+		cols += len + !last;
+	}
+}
+
 void options_usage(FILE *fp, const struct options_usage *u)
 {
 	fprintf(fp, "usage: amdahl %s %s\n\n", u->cmd, u->synopsis ? u->synopsis : "[options]");
@@ -406,6 +427,8 @@ void options_usage(FILE *fp, const struct options_usage *u)
 		fprintf(fp, "%s\n\n", u->about);
 	options_print(fp, u->specs);
 	fprintf(fp, "  -h, --help%*sthis help\n", OPTIONS_HELP_COLUMN - 12, "");
+	if (u->csv_columns)
+		print_columns(fp, u->csv_columns);
 	if (u->more)
 		u->more(fp);
 }

@@ -104,7 +104,8 @@ struct options_usage {
 	const char *synopsis;		/* after "usage: amdahl run " */
 	const char *about;		/* paragraphs between the synopsis and the options */
 	const struct option_spec *specs;
-	void (*more)(FILE *fp);		/* after the options (registries, examples); may be NULL */
+	const char *csv_columns;	/* the CSV's header, said after the options; may be NULL */
+	void (*more)(FILE *fp);		/* after the columns (registries, examples); may be NULL */
 	int args_max;			/* arguments besides options: at most this many (OPTIONS_ANY_ARGS) */
 };
 

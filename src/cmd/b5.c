@@ -78,10 +78,7 @@ static const struct option_spec b5_specs[] = {
 
 static void b5_usage_more(FILE *fp)
 {
-	fputs("\nCSV columns: backend,messengers,pickers,bikes,orders,delivered,lost,duplicated,\n"
-	      "wall_s,cpu_s,throughput,bound,wait,rep,pick_ms,deliver_ms,poll_ms,bottleneck,\n"
-	      "wall_min_s,attained,misrouted\n\n"
-	      "The law: with pick time p, delivery time d, P pickers, M messengers and B bikes,\n"
+	fputs("\nThe law: with pick time p, delivery time d, P pickers, M messengers and B bikes,\n"
 	      "throughput <= bound = min(P/p, M/d, B/(p+d)) orders/s (a bike is out for a pick\n"
 	      "and a delivery); a run of n orders takes at least wall_min_s =\n"
 	      "max(ceil(n/P)p + d, p + ceil(n/M)d, ceil(n/B)(p+d)), fill and drain included;\n"
@@ -101,6 +98,8 @@ static const struct options_usage b5_usage = {
 		 "One CSV row per run. Each run is checked: every order delivered exactly once,\n"
 		 "or the run fails (exit 1, its row kept).",
 	.specs = b5_specs,
+	.csv_columns = "backend,messengers,pickers,bikes,orders,delivered,lost,duplicated,wall_s,cpu_s,"
+		       "throughput,bound,wait,rep,pick_ms,deliver_ms,poll_ms,bottleneck,wall_min_s,attained,misrouted",
 	.more = b5_usage_more,
 };
 

@@ -33,9 +33,7 @@ static const struct option_spec explain_specs[] = {
 
 static void explain_usage_more(FILE *fp)
 {
-	fputs("\nThe CSV has the columns backend,workload,p,label,n,reps,speedup,useful,serial,\n"
-	      "spawn,join,imbalance,starved,blocked,gil,extra_cpu,idle,total,largest,file.\n"
-	      "An empty cell (- in a table) is a part that could not be known: docs/explain.md\n"
+	fputs("An empty cell (- in a table) is a part that could not be known: docs/explain.md\n"
 	      "says which backend knows which. A table leaves out a part no row knows.\n", fp);
 }
 
@@ -59,6 +57,8 @@ static const struct options_usage explain_usage = {
 		 "  largest     the largest loss\n\n"
 		 "Rows need the parts `amdahl run` writes (--explain on, the default).",
 	.specs = explain_specs,
+	.csv_columns = "backend,workload,p,label,n,reps,speedup,useful,serial,spawn,join,imbalance,starved,"
+		       "blocked,gil,extra_cpu,idle,total,largest,file",
 	.more = explain_usage_more,
 	.args_max = OPTIONS_ANY_ARGS,
 };
@@ -125,13 +125,9 @@ int cmd_explain(int argc, char **argv)
 		usagef("explain", "no run CSV given");
 		return EXIT_USAGE;
 	}
-	run_rows_init(&rows);
-	for (int i = 0; i < nfiles; i++) {
-		if (csv_read_rows(argv[argi + i], &rows, err, sizeof(err)) < 0) {
-			errorf("%s", err);
-			run_rows_free(&rows);
-			return EXIT_USAGE;
-		}
+	if (csv_read_files(argv + argi, nfiles, &rows, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return EXIT_USAGE;
 	}
 	aggregate_rows(&rows, &agg);
 	note_missing(&agg, argv + argi);

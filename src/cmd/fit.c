@@ -45,13 +45,6 @@ static const struct option_spec fit_specs[] = {
 	{ .name = NULL },
 };
 
-static void fit_usage_more(FILE *fp)
-{
-	fputs("\nThe CSV has the columns backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa first,\n"
-	      "then n_star,r2,usl_r2,level,model,scaling,label,cores,reps,speedup,karp_flatt,file,\n"
-	      "sigma_lo,sigma_hi,kappa_lo,kappa_hi,usl.\n", fp);
-}
-
 static const struct options_usage fit_usage = {
 	.cmd = "fit",
 	.synopsis = "FILE.csv... [--format table|csv|json|markdown]",
@@ -69,7 +62,8 @@ static const struct options_usage fit_usage = {
 		 "               linearisation), 0 <= sigma <= 1, kappa >= 0; their intervals as P's\n"
 		 "  n_star       its peak, sqrt((1-sigma)/kappa), only when kappa's interval lies above 0",
 	.specs = fit_specs,
-	.more = fit_usage_more,
+	.csv_columns = "backend,workload,p,p_fit,p_lo,p_hi,sigma,kappa,n_star,r2,usl_r2,level,model,scaling,"
+		       "label,cores,reps,speedup,karp_flatt,file,sigma_lo,sigma_hi,kappa_lo,kappa_hi,usl",
 	.args_max = OPTIONS_ANY_ARGS,
 };
 
@@ -281,14 +275,10 @@ int cmd_fit(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	gsl_set_error_handler_off();
-	run_rows_init(&rows);
 	/* Read every file first: a bad one is rejected before anything is printed. */
-	for (int i = 0; i < nfiles; i++) {
-		if (csv_read_rows(argv[argi + i], &rows, err, sizeof(err)) < 0) {
-			errorf("%s", err);
-			run_rows_free(&rows);
-			return EXIT_USAGE;
-		}
+	if (csv_read_files(argv + argi, nfiles, &rows, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return EXIT_USAGE;
 	}
 	aggregate_rows(&rows, &agg);
 	fitted = fit_all(&agg, argv + argi, o.level, o.robust, (enum usl_method)o.usl);

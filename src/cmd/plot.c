@@ -12,7 +12,7 @@
 #include "../base/options.h"
 #include "../base/util.h"
 #include "../engine/meta.h"
-#include "../engine/stop.h"
+#include "../base/stop.h"
 #include "../results/aggregate.h"
 #include "../results/b5_csv.h"
 #include "../results/csv.h"
@@ -304,8 +304,8 @@ int cmd_plot(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	look.outdir = outdir;
-	g.stop = &engine_stop;
-	engine_stop_install();
+	g.stop = &stop_flag;
+	stop_install();
 	st = draw_all(&o, &in, &g, &look);
 	rc = st == GNUPLOT_OK ? EXIT_OK : st == GNUPLOT_INTERRUPTED ? EXIT_INTERRUPTED : EXIT_FAILED;
 	if (finish_stdout() < 0 && rc == EXIT_OK)

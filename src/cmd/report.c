@@ -19,7 +19,7 @@
 #include "../base/util.h"
 #include "../engine/meta.h"
 #include "../engine/output.h"
-#include "../engine/stop.h"
+#include "../base/stop.h"
 #include "../models/gate.h"
 #include "../results/aggregate.h"
 #include "../results/comparison.h"
@@ -463,13 +463,13 @@ int cmd_report(int argc, char **argv)
 		inputs_free(&in);
 		return usage_error ? EXIT_USAGE : EXIT_FAILED;
 	}
-	g.stop = &engine_stop;
-	engine_stop_install();
+	g.stop = &stop_flag;
+	stop_install();
 	st = draw(&in, &o, &g);
 	rc = st == GNUPLOT_INTERRUPTED ? EXIT_INTERRUPTED : st != GNUPLOT_OK ? EXIT_FAILED : EXIT_OK;
 	if (rc == EXIT_OK && page_text(&in, &o, &text, &len) < 0)
 		rc = EXIT_FAILED;
-	if (rc == EXIT_OK && engine_stop)
+	if (rc == EXIT_OK && stop_flag)
 		rc = EXIT_INTERRUPTED;
 	if (rc == EXIT_OK)
 		rc = put_page(o.out, text, len);

@@ -15,8 +15,8 @@
 #define _GNU_SOURCE
 #include "engine.h"
 #include "isolate.h"
-#include "reap.h"
-#include "stop.h"
+#include "../runtime/reap.h"
+#include "../base/stop.h"
 #include "../base/clock.h"
 #include "../base/util.h"
 
@@ -223,7 +223,7 @@ static int visit(struct engine *e, size_t point, int first, int n)
 	}
 	progress_draw(e, point, first);
 	while (got < expected) {
-		enum isolate_read rc = isolate_read(&iso, &m, msg_size(pl->data_size), timeout, &engine_stop);
+		enum isolate_read rc = isolate_read(&iso, &m, msg_size(pl->data_size), timeout, &stop_flag);
 
 		if (rc != ISOLATE_MSG || m.kind == MSG_ERROR) {
 			sort_end(&ve, rc, &m, &iso, timeout);
@@ -352,7 +352,7 @@ static int run_rounds(struct engine *e)
 
 void engine_open(void)
 {
-	engine_stop_install();
+	stop_install();
 	reap_init();
 }
 
@@ -414,7 +414,7 @@ enum engine_once_status engine_once(int (*fn)(void *arg, struct engine_child *ch
 		snprintf(why, whylen, "cannot fork: %s", strerror(errno));
 		return ENGINE_ONCE_FAILED;
 	}
-	rc = isolate_read(&iso, &m, msg_size(size), timeout_s, &engine_stop);
+	rc = isolate_read(&iso, &m, msg_size(size), timeout_s, &stop_flag);
 	if (rc == ISOLATE_MSG && m.kind == MSG_REP) {
 		memcpy(data, m.data, size);
 		isolate_finish(&iso);

@@ -4,8 +4,8 @@
  */
 #define _GNU_SOURCE
 #include "isolate.h"
-#include "reap.h"
-#include "stop.h"
+#include "../runtime/reap.h"
+#include "../base/stop.h"
 #include "../base/clock.h"
 
 #include <errno.h>
@@ -34,7 +34,7 @@ static int child_setup(pid_t parent)
 	struct sigaction sa;
 
 	setpgid(0, 0);
-	engine_stop_default();
+	stop_default();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);

@@ -9,7 +9,7 @@
 #include "sweep_int.h"
 #include "calibrate.h"
 #include "stack.h"
-#include "stop.h"
+#include "../base/stop.h"
 #include "../api/backend.h"
 #include "../api/workload.h"
 #include "../base/clock.h"
@@ -218,7 +218,7 @@ static int run_setups(struct sweep *s)
 					s->points[j].failed = 1;
 			s->out->failed_points++;
 		}
-		if (engine_stop) {
+		if (stop_flag) {
 			s->out->interrupted = 1;
 			return -1;
 		}

@@ -15,7 +15,7 @@
 #include <stdio.h>
 
 #include "engine.h"
-#include "exec.h"
+#include "../runtime/exec.h"
 #include "precision.h"
 #include "../api/job.h"
 #include "../base/list.h"

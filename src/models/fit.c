@@ -14,6 +14,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_multifit.h>
+#include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
@@ -87,11 +88,23 @@ static int line_robust(const double *x, const double *y, size_t n, double *a, do
 	return rc;
 }
 
+/* The weighted R^2 of the line y = a + b x over (x, y, w)[0..m); NaN when y does not vary. */
+static double weighted_r2(const double *x, const double *y, const double *w, size_t m, double a, double b)
+{
+	double mean = gsl_stats_wmean(w, 1, y, 1, m), sst = 0, sse = 0;
+
+	for (size_t i = 0; i < m; i++) {
+		sst += w[i] * (y[i] - mean) * (y[i] - mean);
+		sse += w[i] * (y[i] - a - b * x[i]) * (y[i] - a - b * x[i]);
+	}
+	return sst > 0 && isfinite(sse) ? 1.0 - sse / sst : NAN;
+}
+
 static enum fit_status amdahl_fit(const struct fit_obs *obs, size_t n, int robust, double *p, double *r2)
 {
-	double *x = xmalloc((n ? n : 1) * sizeof(*x)), *y = xmalloc((n ? n : 1) * sizeof(*y));
-	double *w = xmalloc((n ? n : 1) * sizeof(*w));
-	double a, b, c00, c01, c11, sumsq = 0, mean, sst = 0, xmin = INFINITY, xmax = -INFINITY;
+	/* one block for the points' x, y and weights */
+	double *x = xmalloc(3 * (n ? n : 1) * sizeof(*x)), *y = x + (n ? n : 1), *w = y + (n ? n : 1);
+	double a, b, c00, c01, c11, sumsq = 0, xmin = INFINITY, xmax = -INFINITY;
 	enum fit_status st = FIT_ONE_N;
 	size_t m = 0;
 
@@ -120,18 +133,10 @@ static enum fit_status amdahl_fit(const struct fit_obs *obs, size_t n, int robus
 	if (!isfinite(a) || !isfinite(b) || !(a + b > 0))
 		goto out;
 	*p = b / (a + b);
-	mean = gsl_stats_wmean(w, 1, y, 1, m);
-	sumsq = 0;
-	for (size_t i = 0; i < m; i++) {
-		sst += w[i] * (y[i] - mean) * (y[i] - mean);
-		sumsq += w[i] * (y[i] - a - b * x[i]) * (y[i] - a - b * x[i]);
-	}
-	*r2 = sst > 0 && isfinite(sumsq) ? 1.0 - sumsq / sst : NAN;
+	*r2 = weighted_r2(x, y, w, m, a, b);
 	st = isfinite(*p) ? FIT_OK : FIT_DEGENERATE;
 out:
 	free(x);
-	free(y);
-	free(w);
 	return st;
 }
 
@@ -147,9 +152,9 @@ enum fit_status fit_amdahl_robust(const struct fit_obs *obs, size_t n, double *p
 
 enum fit_status fit_gustafson(const struct fit_obs *obs, size_t n, double *p, double *r2)
 {
-	double *x = xmalloc((n ? n : 1) * sizeof(*x)), *y = xmalloc((n ? n : 1) * sizeof(*y));
-	double *w = xmalloc((n ? n : 1) * sizeof(*w));
-	double c1, cov, ss, mean, sst = 0, sse = 0;
+	/* one block for the points' x, y and weights */
+	double *x = xmalloc(3 * (n ? n : 1) * sizeof(*x)), *y = x + (n ? n : 1), *w = y + (n ? n : 1);
+	double c1, cov, ss;
 	enum fit_status st = FIT_NO_SPEEDUP;
 	size_t m = 0;
 	int beyond_one = 0;
@@ -175,17 +180,10 @@ enum fit_status fit_gustafson(const struct fit_obs *obs, size_t n, double *p, do
 	if (gsl_fit_wmul(x, 1, w, 1, y, 1, m, &c1, &cov, &ss) != GSL_SUCCESS || !isfinite(c1))
 		goto out;
 	*p = c1;
-	mean = gsl_stats_wmean(w, 1, y, 1, m);
-	for (size_t i = 0; i < m; i++) {
-		sst += w[i] * (y[i] - mean) * (y[i] - mean);
-		sse += w[i] * (y[i] - c1 * x[i]) * (y[i] - c1 * x[i]);
-	}
-	*r2 = sst > 0 ? 1.0 - sse / sst : NAN;
+	*r2 = weighted_r2(x, y, w, m, 0, c1);
 	st = FIT_OK;
 out:
 	free(x);
-	free(y);
-	free(w);
 	return st;
 }
 
@@ -198,13 +196,6 @@ static int p_estimator(const struct fit_obs *obs, size_t n, double *theta, void 
 	return (*(fit_model_fn *)ctx)(obs, n, theta, &r2) == FIT_OK ? 0 : -1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The fewest repetitions at any N of obs (0 when empty). */
 static size_t fewest_reps(const struct fit_obs *obs, size_t n)
 {
@@ -213,7 +204,7 @@ static size_t fewest_reps(const struct fit_obs *obs, size_t n)
 
 	for (size_t i = 0; i < n; i++)
 		v[i] = obs[i].n;
-	qsort(v, n, sizeof(*v), cmp_double);
+	gsl_sort(v, 1, n);
 	for (size_t s = 0; s < n;) {
 		size_t e = s;
 		while (e < n && v[e] == v[s])

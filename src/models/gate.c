@@ -11,6 +11,7 @@
 #include "stats.h"
 #include "../base/util.h"
 
+#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,11 +92,11 @@ static double ceiling_of(const struct fit_group *g, double pref, double n, doubl
 	return g->weak ? models_ceiling_weak(pref, n, cores) : models_ceiling(pref, n, cores);
 }
 
-static struct gate_item *sample_item(struct gate *g, enum gate_kind kind, const struct fit_group *gb, double n,
-				     double *x, size_t nx, double *y, size_t ny, int worse_up)
+/* An item of two samples, x the base's and y the new one's (the item owns them), with their medians. */
+static struct gate_item *samples_item(struct gate *g, enum gate_kind kind, const struct fit_group *gb, double n,
+				      double *x, size_t nx, double *y, size_t ny, int worse_up)
 {
 	struct gate_item *it = add_item(g);
-	struct ranktest t;
 
 	it->kind = kind;
 	it->g = gb;
@@ -107,6 +108,16 @@ static struct gate_item *sample_item(struct gate *g, enum gate_kind kind, const 
 	it->worse_up = worse_up;
 	it->base = stats_median(x, nx);
 	it->new_ = stats_median(y, ny);
+	return it;
+}
+
+/* Two independent samples, tested by Mann-Whitney. */
+static struct gate_item *sample_item(struct gate *g, enum gate_kind kind, const struct fit_group *gb, double n,
+				     double *x, size_t nx, double *y, size_t ny, int worse_up)
+{
+	struct gate_item *it = samples_item(g, kind, gb, n, x, nx, y, ny, worse_up);
+	struct ranktest t;
+
 	ranktest_mann_whitney(x, nx, y, ny, &t);
 	it->p_worse = worse_up ? t.p_greater : t.p_less;
 	it->p_better = worse_up ? t.p_less : t.p_greater;
@@ -165,22 +176,14 @@ static void compare_pfit(struct gate *g, const struct fit_group *gb, const struc
 
 	if (!isfinite(fb->p_fit) || !isfinite(fn->p_fit) || !(nref > 1))
 		return;
-	it = add_item(g);
-	it->kind = GATE_PFIT;
-	it->g = gb;
-	it->n = nref;
-	it->nb = fb->min_reps;
-	it->nn = fn->min_reps;
-	it->base = fb->p_fit;
-	it->new_ = fn->p_fit;
-	it->b_lo = fb->p_lo;
-	it->b_hi = fb->p_hi;
-	it->n_lo = fn->p_lo;
-	it->n_hi = fn->p_hi;
 	sb = law(gb, fb->p_fit, nref, &db);
 	sn = law(gn, fn->p_fit, nref, &dn);
-	it->ratio.est = sn / sb;
-	it->worse_up = 0;
+	it = add_item(g);
+	*it = (struct gate_item){
+		.kind = GATE_PFIT, .g = gb, .n = nref, .nb = fb->min_reps, .nn = fn->min_reps, .base = fb->p_fit,
+		.new_ = fn->p_fit, .b_lo = fb->p_lo, .b_hi = fb->p_hi, .n_lo = fn->p_lo, .n_hi = fn->p_hi,
+		.ratio = { sn / sb, NAN, NAN, NAN }, .p_worse = NAN, .p_better = NAN,
+	};
 	/* The delta method on log S, Welch-Satterthwaite degrees of freedom. */
 	vb = db * db * fb->p_se * fb->p_se;
 	vn = dn * dn * fn->p_se * fn->p_se;
@@ -192,13 +195,6 @@ static void compare_pfit(struct gate *g, const struct fit_group *gb, const struc
 	it->v = !isfinite(it->se_log) ? GATE_FEW : it->judged ? GATE_NONE : GATE_NOT_JUDGED;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* The distinct N of a group, ascending, into a new array. */
 static size_t distinct_n(const struct fit_group *g, double **out)
 {
@@ -207,7 +203,7 @@ static size_t distinct_n(const struct fit_group *g, double **out)
 	*out = xmalloc((g->nobs ? g->nobs : 1) * sizeof(**out));
 	for (size_t i = 0; i < g->nobs; i++)
 		(*out)[k++] = g->obs[i].n;
-	qsort(*out, k, sizeof(**out), cmp_double);
+	gsl_sort(*out, 1, k);
 	for (size_t i = 0; i < k; i++)
 		if (m == 0 || (*out)[i] != (*out)[m - 1])
 			(*out)[m++] = (*out)[i];
@@ -393,16 +389,7 @@ static void pair_groups(struct gate *g, const struct fit_group *gb, const struct
 			free(y);
 			continue;
 		}
-		it = add_item(g);
-		it->kind = GATE_TIME;
-		it->g = gb;
-		it->n = ns[i];
-		it->x = x;
-		it->y = y;
-		it->nb = it->nn = k;
-		it->worse_up = 1;
-		it->base = stats_median(x, k);
-		it->new_ = stats_median(y, k);
+		it = samples_item(g, GATE_TIME, gb, ns[i], x, k, y, k, 1);
 		interval_paired_p(x, y, k, &pg, &pl);
 		it->p_worse = pg;
 		it->p_better = pl;

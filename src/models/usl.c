@@ -15,6 +15,7 @@
 #include <gsl/gsl_fit.h>
 #include <gsl/gsl_multifit.h>
 #include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +48,6 @@ double usl_speedup(const struct usl_fit *u, double n)
 	return u->gamma * n / (1 + u->sigma * (n - 1) + u->kappa * n * (n - 1));
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static void pts_init(struct pts *p, const struct fit_obs *obs, size_t n)
 {
 	double *sorted;
@@ -70,7 +64,7 @@ static void pts_init(struct pts *p, const struct fit_obs *obs, size_t n)
 		}
 	sorted = xmalloc((p->m ? p->m : 1) * sizeof(double));
 	memcpy(sorted, p->n, p->m * sizeof(double));
-	qsort(sorted, p->m, sizeof(double), cmp_double);
+	gsl_sort(sorted, 1, p->m);
 	for (size_t i = 0; i < p->m; i++)
 		if (i == 0 || sorted[i] != sorted[i - 1]) {
 			p->distinct++;

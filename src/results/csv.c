@@ -588,3 +588,14 @@ int csv_read_rows(const char *path, struct run_rows *into, char *err, size_t err
 	}
 	return rc;
 }
+
+int csv_read_files(char *const *paths, int n, struct run_rows *rows, char *err, size_t errlen)
+{
+	run_rows_init(rows);
+	for (int i = 0; i < n; i++)
+		if (csv_read_rows(paths[i], rows, err, errlen) < 0) {
+			run_rows_free(rows);
+			return -1;
+		}
+	return 0;
+}

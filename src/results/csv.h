@@ -47,6 +47,9 @@ int csv_write_row(FILE *fp, const struct run_row *r);
  * file, line and column (rows already appended stay).
  */
 int csv_read_rows(const char *path, struct run_rows *into, char *err, size_t errlen);
+/* Every one of paths[0..n) into rows (initialised here), in order; -1 with
+ * the first bad file's reason and rows freed: nothing is printed from half. */
+int csv_read_files(char *const *paths, int n, struct run_rows *rows, char *err, size_t errlen);
 
 /*
  * The streaming reader underneath, for other CSV formats (the B5 CSV): fn is

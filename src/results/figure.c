@@ -121,14 +121,8 @@ static struct figure_set *find_set(struct figures *f, const struct agg_series *s
 	}
 	f->sets = xrealloc(f->sets, (f->nsets + 1) * sizeof(*f->sets));
 	g = &f->sets[f->nsets++];
-	memset(g, 0, sizeof(*g));
-	g->workload = s->workload;
-	g->label = s->label;
-	g->p = s->p;
-	g->weak = s->weak;
-	g->bound = s->bound;
-	g->work = s->work_s;
-	g->smin = INFINITY;
+	*g = (struct figure_set){ .workload = s->workload, .label = s->label, .p = s->p, .weak = s->weak,
+				  .bound = s->bound, .work = s->work_s, .smin = INFINITY };
 	return g;
 }
 

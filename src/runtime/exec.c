@@ -11,8 +11,8 @@
 #include "exec.h"
 #include "reap.h"
 #include "sample.h"
-#include "stop.h"
 #include "../base/clock.h"
+#include "../base/stop.h"
 #include "../base/util.h"
 
 #include <errno.h>
@@ -232,7 +232,7 @@ static void spawn_child(char *const argv[], char *const envp[], const struct spa
 {
 	int null;
 
-	engine_stop_default();
+	stop_default();
 	signal(SIGPIPE, SIG_DFL);
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (reap_die_with_parent(parent, SIGKILL) < 0) {

@@ -8,11 +8,11 @@
 
 #include <signal.h>
 
-extern volatile sig_atomic_t engine_stop;
+extern volatile sig_atomic_t stop_flag;
 
-/* Catch SIGINT, SIGTERM and SIGHUP into engine_stop (SIGHUP stays ignored under nohup). */
-void engine_stop_install(void);
+/* Catch SIGINT, SIGTERM and SIGHUP into stop_flag (SIGHUP stays ignored under nohup). */
+void stop_install(void);
 /* Put those three back to their default in a child that is about to measure or exec. */
-void engine_stop_default(void);
+void stop_default(void);
 
 #endif

@@ -6,13 +6,13 @@
 
 #include <string.h>
 
-volatile sig_atomic_t engine_stop;
+volatile sig_atomic_t stop_flag;
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
 static void on_stop(int sig)
 {
-	engine_stop = sig;
+	stop_flag = sig;
 }
 
 static void set_all(void (*handler)(int))
@@ -31,12 +31,12 @@ static void set_all(void (*handler)(int))
 	}
 }
 
-void engine_stop_install(void)
+void stop_install(void)
 {
 	set_all(on_stop);
 }
 
-void engine_stop_default(void)
+void stop_default(void)
 {
 	set_all(SIG_DFL);
 }
