@@ -295,7 +295,8 @@ plots:
 	$(Q)AMDAHL=$(BIN) PLOT_STYLE=$(PLOT_STYLE) REPORT=results/report.html bench/run --redraw results/latest.csv plots/out
 
 # The talk's Python programs (examples/python) measured with --cmd beside the models
-# of them (suite bench/python): results/python.csv, plots/out/python-cpu.png and
+# of them, one interleaved run per workload (suite bench/python): results/python.csv,
+# plots/out/python-cpu.png and
 # python-io.png, and a table of each pair's speedups. PYTHON picks the interpreter
 # (PYTHON, Debian's by default: the one deps-python gives gevent to).
 bench-python: deps deps-python

@@ -45,4 +45,4 @@ if [ "$redraw" = 0 ]; then
 		|| exit $?
 fi
 [ -r "$out" ] || { say "no '$out' to draw; run 'make bench-python' first"; exit 2; }
-"$python" bench/python-figures.py "$out" "$plotdir"
+AMDAHL=$amdahl "$python" bench/python-figures.py "$out" "$plotdir"

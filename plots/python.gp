@@ -6,14 +6,15 @@
 #
 # bench/python-figures.py writes the data and runs this script (bench/python.sh, make
 # bench-python). datafile holds one block per series (gnuplot index 0, 1, ...), each
-# line `n median min max` of the paired speedups. The left panel, ltitle, draws nl
+# line `n median lo hi`: the median of the paired speedups and its 95% interval
+# (amdahl explain --format csv). The left panel, ltitle, draws nl
 # series: block lb<i>, named ln<i>, in line type ll<i>; the right panel, rtitle, nr
 # series rb<i>, rn<i>, rl<i>. Beside program i, when lf<i> >= 0, a thin dotted curve in
 # its colour: Amdahl's law with its start-up as the serial part, S = 1/(f + (1-f)/m),
 # f = lf<i>, m = N (or min(N, cores) when cpu=1): the most that program could give.
 # A program and the model of it share a line type, so the
 # pairs read across the panels; both panels have the same axes, the ideal S = N and the
-# machine's ceiling S = min(N, cores), and each series its median with min-max bars.
+# machine's ceiling S = min(N, cores), and each series its median with its interval's bars.
 # Other inputs: cores, nmax, title, subtitle, plotdir (this folder), and those of
 # style.gp (fmt, style, width, height).
 

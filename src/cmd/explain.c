@@ -44,6 +44,8 @@ static const struct options_usage explain_usage = {
 		 "capacity split into the speedup stack's parts, in speedup units (a part's\n"
 		 "seconds over the repetition's wall time, of the median repetition):\n\n"
 		 "  speedup     the measured speedup (the CSV's column)\n"
+		 "  speedup_lo, speedup_hi, wall_s  (csv, json) the median speedup's 95%\n"
+		 "              interval and the median wall time, for programs that draw them\n"
 		 "  useful      the work: what one worker needed for the job, over T(N)\n"
 		 "  serial      N - 1 workers idle while the serial part runs\n"
 		 "  spawn,join  before the workers' first instruction, after the last one's last\n"
@@ -57,8 +59,8 @@ static const struct options_usage explain_usage = {
 		 "  largest     the largest loss\n\n"
 		 "Rows need the parts `amdahl run` writes (--explain on, the default).",
 	.specs = explain_specs,
-	.csv_columns = "backend,workload,p,label,n,reps,speedup,useful,serial,spawn,join,imbalance,starved,"
-		       "blocked,gil,extra_cpu,idle,total,largest,file",
+	.csv_columns = "backend,workload,p,label,n,reps,speedup,speedup_lo,speedup_hi,wall_s,useful,serial,spawn,"
+		       "join,imbalance,starved,blocked,gil,extra_cpu,idle,total,largest,file",
 	.more = explain_usage_more,
 	.args_max = OPTIONS_ANY_ARGS,
 };

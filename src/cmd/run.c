@@ -26,7 +26,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-/* The defaults of -b, -w and -P, applied after parsing: --cmd excludes them when given. */
+/* The defaults of -b, -w and -P, applied after parsing; --cmd alone measures only its
+ * programs, --cmd with any of -b/-w/-P measures both in one run. */
 #define RUN_BACKEND "thread"
 #define RUN_WORKLOAD "spin"
 #define RUN_P "0.9"
@@ -119,9 +120,10 @@ static const struct option_spec run_specs[] = {
 	  RUN_AT(precision_of), .help = "speedup (default): each point's median speedup;\nfit: each group's "
 	  "fitted P; both" },
 	{ .name = "cmd", .kind = OPTION_LIST, .metavar = "'PROG ARGS'", RUN_AT(cmds),
-	  .section = "measuring a program (instead of -b/-w/-P):",
-	  .help = "run PROG with {N} replaced by N, as the cmd backend;\nrepeat for several programs "
-	  "(measured in interleaved\nrounds); split into words, exec'd without a shell" },
+	  .section = "measuring programs (alone, or beside -b/-w/-P):",
+	  .help = "run PROG with {N} replaced by N, as the cmd backend;\nrepeat for several programs; "
+	  "with -b, -w or -P the\nbuilt-in groups are measured too, all in interleaved\nrounds; split "
+	  "into words, exec'd without a shell" },
 	{ .name = "name", .kind = OPTION_LIST, .metavar = "NAME", RUN_AT(names),
 	  .help = "label of the matching --cmd (default: the command)" },
 	{ .name = "env", .kind = OPTION_LIST, .metavar = "NAME=VALUE", RUN_AT(env),
@@ -156,7 +158,8 @@ static void run_usage_more(FILE *fp)
 		options_print(fp, (*w)->params);
 	}
 	fputs("\nexamples:\n  amdahl run -b thread,process,openmp -P 0.9 -N 1,2,64 --reps 5 --work 0.3 -o r.csv\n"
-	      "  amdahl run --cmd 'zstd -T{N} -19 -c data' -N 1..16:x2 --reps 10 -o zstd.csv\n", fp);
+	      "  amdahl run --cmd 'zstd -T{N} -19 -c data' -N 1..16:x2 --reps 10 -o zstd.csv\n"
+	      "  amdahl run --cmd 'python3 spin.py {N}' -b gil -w spin -P 1 -N 1,2 -o py.csv\n", fp);
 }
 
 static const struct options_usage run_usage = {
@@ -218,10 +221,6 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	if ((rc = options_command(&run_usage, o, plugins, np, argc, argv, &argi)) != OPTIONS_GO_ON)
 		return rc;
 	explicit_bwp = o->backend || o->workload || o->plist;
-	if (o->cmds.len && explicit_bwp) {
-		usagef("run", "--cmd measures a program: --backend, --workload and -P do not apply");
-		return EXIT_USAGE;
-	}
 	if (!o->cmds.len && (o->names.len || o->env.len || o->shell || o->setup || o->prepare ||
 			     o->show_output || o->ignore_failure)) {
 		usagef("run", "--name, --env, --shell, --setup, --prepare, --show-output and "
@@ -234,9 +233,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 	}
 	if (check_precision(o) < 0)
 		return EXIT_USAGE;
+	o->plist = o->plist ? o->plist : RUN_P;
+	if (o->cmds.len && !explicit_bwp)
+		return OPTIONS_GO_ON;	/* the programs only: no built-in groups */
 	o->backend = o->backend ? o->backend : RUN_BACKEND;
 	o->workload = o->workload ? o->workload : RUN_WORKLOAD;
-	o->plist = o->plist ? o->plist : RUN_P;
 	return OPTIONS_GO_ON;
 }
 
@@ -264,10 +265,13 @@ static int listed(const void *const *v, size_t n, const void *p)
 	return 0;
 }
 
+/* The built-in groups' backends and workloads (none when only --cmd programs
+ * are measured), each checked against the others and the plugin options. */
 static int resolve_plugins(const struct run_opts *o, const struct backend ***bs, size_t *nb,
 			   const struct workload ***ws, size_t *nw)
 {
-	char **bw = split_commas(o->backend, NULL), **ww = split_commas(o->workload, NULL), err[256];
+	char **bw = o->backend ? split_commas(o->backend, NULL) : xcalloc(1, sizeof(char *));
+	char **ww = o->workload ? split_commas(o->workload, NULL) : xcalloc(1, sizeof(char *)), err[256];
 	int rc = 0;
 
 	*bs = xcalloc(64, sizeof(**bs));
@@ -290,8 +294,8 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		if (!wl) {
 			usagef("run", "unknown workload '%s' (see 'amdahl info')", *w);
 			rc = -1;
-		} else if ((wl->needs & WORKLOAD_EXTERNAL) && !o->cmds.len) {
-			usagef("run", "workload '%s' runs programs given with --cmd", *w);
+		} else if (wl->needs & WORKLOAD_EXTERNAL) {
+			usagef("run", "workload '%s' runs programs given with --cmd (no -w needed)", *w);
 			rc = -1;
 		} else if (*nw < 64 && !listed((const void *const *)*ws, *nw, wl)) {
 			(*ws)[(*nw)++] = wl;
@@ -352,14 +356,12 @@ static int run_lists(const struct run_opts *o, struct sweep_config *cfg)
 }
 
 /* --cmd: the programs, checked (split into words, found on PATH); they run as cmd/exec. */
-static int run_cmds(struct run_opts *o, struct exec_cmd *cmds, const char **env, struct sweep_config *cfg)
+static int run_cmds(const struct run_opts *o, struct exec_cmd *cmds, const char **env, struct sweep_config *cfg)
 {
 	char err[4300];
 
 	if (!o->cmds.len)
 		return 0;
-	o->backend = "cmd";
-	o->workload = "exec";
 	memcpy(env, o->env.v, o->env.len * sizeof(*env));
 	env[o->env.len] = NULL;
 	for (size_t i = 0; i < o->cmds.len; i++) {
@@ -375,6 +377,8 @@ static int run_cmds(struct run_opts *o, struct exec_cmd *cmds, const char **env,
 	}
 	cfg->cmds = cmds;
 	cfg->ncmds = o->cmds.len;
+	cfg->cmd_backend = backend_find("cmd");
+	cfg->cmd_workload = workload_find("exec");
 	return 0;
 }
 

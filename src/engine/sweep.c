@@ -1,6 +1,6 @@
 /*
  * The sweep's plan for the engine: the points of a run (backend x workload x
- * P x N, or --cmd program x N), the N = 1 point each depends on, and what a
+ * P x N, and --cmd program x N), the N = 1 point each depends on, and what a
  * visit does in its child — the workload's setup, warm-ups, then timed
  * repetitions of backend->run, one message each. Calibration runs before,
  * one isolated child per workload; --setup commands once per program.
@@ -94,7 +94,7 @@ static int visit_child(void *ctx, size_t point, int first, int n, struct engine_
 	struct timing t;
 	struct job job;
 
-	job_init_for(&job, s->cfg, w, pt->p, s->out->units[pt->wi], pt->n);
+	job_init_for(&job, s->cfg, w, pt->p, pt->cmd ? 0 : s->out->units[pt->wi], pt->n);
 	job.cmd = pt->cmd;
 	if (s->cfg->explain && stack_open(&job) < 0)
 		return engine_child_error(ch, job.err);
@@ -241,28 +241,24 @@ static struct sweep_point *add_point(struct sweep *s, const struct backend *b, c
 	return pt;
 }
 
-/* Every point, and each one's base: the N = 1 point of its group. */
+/* Every point, and each one's base: the N = 1 point of its group. The
+ * built-in groups come first, then one group per --cmd program. */
 static void build_points(struct sweep *s)
 {
 	const struct sweep_config *cfg = s->cfg;
-	size_t g = 0, groups = cfg->ncmds ? cfg->ncmds : cfg->nbackends * cfg->nworkloads * cfg->ps.len;
+	size_t g = 0, groups = cfg->nbackends * cfg->nworkloads * cfg->ps.len + cfg->ncmds;
 
 	s->points = xcalloc(groups * cfg->ns.len + 1, sizeof(*s->points));
 	s->npoints = 0;
-	if (cfg->ncmds) {
-		/* --cmd: one group per program, run by the cmd backend as the exec workload. */
-		for (size_t c = 0; c < cfg->ncmds; c++, g++)
-			for (size_t n = 0; n < cfg->ns.len; n++)
-				add_point(s, cfg->backends[0], cfg->workloads[0], 0, NAN, cfg->ns.v[n], g)->cmd =
-					&cfg->cmds[c];
-	} else {
-		for (size_t b = 0; b < cfg->nbackends; b++)
-			for (size_t w = 0; w < cfg->nworkloads; w++)
-				for (size_t p = 0; p < cfg->ps.len; p++, g++)
-					for (size_t n = 0; n < cfg->ns.len; n++)
-						add_point(s, cfg->backends[b], cfg->workloads[w], w, cfg->ps.v[p],
-							  cfg->ns.v[n], g);
-	}
+	for (size_t b = 0; b < cfg->nbackends; b++)
+		for (size_t w = 0; w < cfg->nworkloads; w++)
+			for (size_t p = 0; p < cfg->ps.len; p++, g++)
+				for (size_t n = 0; n < cfg->ns.len; n++)
+					add_point(s, cfg->backends[b], cfg->workloads[w], w, cfg->ps.v[p], cfg->ns.v[n], g);
+	/* A program has no P and no calibrated units (wi is unused). */
+	for (size_t c = 0; c < cfg->ncmds; c++, g++)
+		for (size_t n = 0; n < cfg->ns.len; n++)
+			add_point(s, cfg->cmd_backend, cfg->cmd_workload, 0, NAN, cfg->ns.v[n], g)->cmd = &cfg->cmds[c];
 	for (size_t i = 0; i < s->npoints; i++)
 		for (size_t j = 0; j < s->npoints; j++)
 			if (s->points[j].group == s->points[i].group && s->points[j].n == 1)

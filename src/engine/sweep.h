@@ -1,6 +1,6 @@
 /*
  * The sweep: what `amdahl run` measures — backends x workloads x P x N x
- * repetitions, or --cmd programs x N — planned and run by the engine
+ * repetitions and --cmd programs x N, in one plan — run by the engine
  * (engine.h). Each workload is calibrated once, in an isolated child; each
  * visit of a point is a child that sends one message per repetition; the
  * run's reporter (sweep_rows.c) writes each row whole as it arrives, its
@@ -27,8 +27,8 @@ struct topology_placement;
 struct calibration;
 
 struct sweep_config {
-	const struct backend **backends;
-	size_t nbackends;
+	const struct backend **backends;	/* backends x workloads x P: the built-in groups */
+	size_t nbackends;			/* (none when only --cmd programs are measured) */
 	const struct workload **workloads;
 	size_t nworkloads;
 	struct dbl_list ps;
@@ -43,8 +43,10 @@ struct sweep_config {
 	double time_budget_s;		/* --time-budget for the whole run; 0: none */
 	uint64_t seed;
 	const struct params *params;
-	const struct exec_cmd *cmds;	/* --cmd programs; when ncmds > 0 the sweep measures */
-	size_t ncmds;			/* them (backends = {cmd}, workloads = {exec}) */
+	const struct exec_cmd *cmds;	/* --cmd programs: one group each, beside the */
+	size_t ncmds;			/* built-in groups, run by */
+	const struct backend *cmd_backend;	/* the cmd backend */
+	const struct workload *cmd_workload;	/* as the exec workload */
 	double cores;			/* usable cores: the ceiling and the `cores` column */
 	const struct topology_placement *placement;	/* --pin and SMT marks; may be NULL */
 	int explain;			/* the speedup stack's parts in every row (docs/explain.md) */

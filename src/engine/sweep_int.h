@@ -13,10 +13,10 @@
 struct sweep_point {
 	const struct backend *backend;
 	const struct workload *workload;
-	size_t wi;			/* workload index (calibrated units) */
+	size_t wi;			/* workload index (calibrated units); unused for a --cmd point */
 	double p;
 	int n;
-	size_t group;			/* backend x workload x p, or one --cmd */
+	size_t group;			/* backend x workload x p, or one --cmd program */
 	size_t base;			/* the group's N = 1 point */
 	const struct exec_cmd *cmd;	/* the program of a --cmd point; NULL */
 	int failed;

@@ -45,7 +45,7 @@ static void row_of_timing(const struct sweep *s, const struct sweep_point *pt, i
 		weak ? models_ceiling_weak(pt->p, n, cfg->cores) : models_ceiling(pt->p, n, cfg->cores);
 	r->karp_flatt = weak ? NAN : models_karp_flatt(r->speedup, n);
 	r->work_s = pt->cmd ? NAN : cfg->work_s;
-	r->units = s->out->units[pt->wi];
+	r->units = pt->cmd ? 0 : s->out->units[pt->wi];
 	r->phases = cfg->phases;
 	r->weak = weak;
 }

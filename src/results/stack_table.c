@@ -9,6 +9,8 @@
 
 /* The columns that name the series: not on the report page, where a heading does. */
 #define STACK_NOT_HTML (EMIT_ALL & ~EMIT_IN(EMIT_HTML))
+/* For a program that reads the cells (bench/python-figures.py): not in a table to read. */
+#define STACK_DATA (EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON))
 
 static void stack_columns(struct emit_col *cols)
 {
@@ -18,8 +20,11 @@ static void stack_columns(struct emit_col *cols)
 		{ .name = "p", .fmt = "%.9g", .tfmt = "%g", .in = STACK_NOT_HTML },
 		{ .name = "label", .in = STACK_NOT_HTML },
 		{ .name = "n" },
-		{ .name = "reps", .in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON) },
+		{ .name = "reps", .in = STACK_DATA },
 		{ .name = "speedup", .fmt = "%.6g", .tfmt = "%.3f" },
+		{ .name = "speedup_lo", .fmt = "%.6g", .in = STACK_DATA },
+		{ .name = "speedup_hi", .fmt = "%.6g", .in = STACK_DATA },
+		{ .name = "wall_s", .fmt = "%.6g", .in = STACK_DATA },
 	};
 
 	memcpy(cols, head, sizeof(head));
@@ -28,8 +33,7 @@ static void stack_columns(struct emit_col *cols)
 							       .tfmt = "%.3f" };
 	cols[STACK_COL_PARTS + EXPLAIN_PARTS] = (struct emit_col){ .name = "total", .fmt = "%.6g", .tfmt = "%.3f" };
 	cols[STACK_COL_PARTS + EXPLAIN_PARTS + 1] = (struct emit_col){ .name = "largest" };
-	cols[STACK_COL_PARTS + EXPLAIN_PARTS + 2] = (struct emit_col){ .name = "file", .in = EMIT_IN(EMIT_CSV) |
-											  EMIT_IN(EMIT_JSON) };
+	cols[STACK_COL_PARTS + EXPLAIN_PARTS + 2] = (struct emit_col){ .name = "file", .in = STACK_DATA };
 }
 
 const char *stack_largest_loss(const struct agg_cell *c)
@@ -53,7 +57,7 @@ void stack_table_init(struct stack_table *st, const struct agg_series *const *se
 			for (size_t j = 0; j < series[k]->ncells && !known; j++)
 				known = isfinite(series[k]->cells[j].stack[i]);
 		if (!known)
-			st->cols[STACK_COL_PARTS + i].in = EMIT_IN(EMIT_CSV) | EMIT_IN(EMIT_JSON);
+			st->cols[STACK_COL_PARTS + i].in = STACK_DATA;
 	}
 	st->t = emit_new(st->cols, STACK_COLS);
 }
@@ -70,6 +74,9 @@ void stack_table_add(struct stack_table *st, const struct agg_series *s, const c
 		emit_int(st->t, c->n);
 		emit_int(st->t, (long long)c->rows);
 		emit_num(st->t, c->reps ? c->speedup.median : NAN);
+		emit_num(st->t, c->speedup_ci.lo);
+		emit_num(st->t, c->speedup_ci.hi);
+		emit_num(st->t, c->rows ? c->wall.median : NAN);
 		for (int i = 0; i < EXPLAIN_PARTS; i++)
 			emit_num(st->t, c->stack[i]);
 		emit_num(st->t, explain_total(c->stack));

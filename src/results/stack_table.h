@@ -1,7 +1,9 @@
 /*
  * The speedup stack as a table (docs/explain.md): one row per series and N,
  * each part of the N workers' capacity in speedup units (the aggregate's
- * cells), their total and the largest loss. `amdahl explain` prints it in
+ * cells), their total and the largest loss; in csv and json also the median
+ * speedup's 95% interval and the median wall time, for programs that draw
+ * the cells (bench/python-figures.py) rather than aggregate rows again. `amdahl explain` prints it in
  * any format; the report page shows it under each stack figure, where the
  * columns that name the series are left out (the heading says it).
  */
@@ -11,7 +13,7 @@
 #include "aggregate.h"
 #include "emit.h"
 
-enum { STACK_COL_PARTS = 7, STACK_COLS = STACK_COL_PARTS + EXPLAIN_PARTS + 3 };
+enum { STACK_COL_PARTS = 10, STACK_COLS = STACK_COL_PARTS + EXPLAIN_PARTS + 3 };
 
 struct stack_table {
 	struct emit_col cols[STACK_COLS];
