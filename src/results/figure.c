@@ -187,6 +187,7 @@ static void set_finish(struct figure_set *g, char *const *files)
 				continue;
 			g->nmax = c->n > g->nmax ? c->n : g->nmax;
 			g->reps = c->reps > g->reps ? c->reps : g->reps;
+			g->reps_min = g->reps_min == 0 || c->reps < g->reps_min ? c->reps : g->reps_min;
 			g->smin = fmin(g->smin, c->speedup.min);
 			g->smax = fmax(g->smax, c->speedup.max);
 		}
@@ -375,17 +376,22 @@ void figure_look_args(const struct figure_look *look, struct gnuplot_args *a)
 static void set_args(const struct figure_set *g, const struct figure_look *look, const char *data,
 		     struct gnuplot_args *a)
 {
-	char sub[700], work[64] = "", bars[80], names[1024] = "", lts[64] = "", pfits[640] = "";
+	char sub[700], work[64] = "", bars[80], reps[64], names[1024] = "", lts[64] = "", pfits[640] = "";
 	/* The model's P: the rows' own, or the one fitted to a --cmd set of one series. */
 	double pm = !isnan(g->p) ? g->p : g->fit.ok ? g->fit.p : NAN, amax;
 	size_t nfits = 0;
 
 	if (isfinite(g->work))
 		snprintf(work, sizeof(work), "work %g s on one worker; ", g->work);
-	bars_text(bars, sizeof(bars), look->bars, g->reps);
+	/* the fewest: a min-max bar covers least there */
+	bars_text(bars, sizeof(bars), look->bars, g->reps_min);
+	if (g->reps_min < g->reps)	/* --precision: points got the rounds they needed */
+		snprintf(reps, sizeof(reps), "%zu–%zu repetitions", g->reps_min, g->reps);
+	else
+		snprintf(reps, sizeof(reps), "%zu repetition%s", g->reps, g->reps == 1 ? "" : "s");
 	/* "; " between the machine and the rest: where style.gp breaks a subtitle too wide for one line. */
-	snprintf(sub, sizeof(sub), "%s%s%smedian of %zu repetition%s%s", look->subtitle, look->subtitle[0] ? "; " : "",
-		 work, g->reps, g->reps == 1 ? "" : "s", bars);
+	snprintf(sub, sizeof(sub), "%s%s%smedian of %s%s", look->subtitle, look->subtitle[0] ? "; " : "", work, reps,
+		 bars);
 	for (size_t k = 0; k < g->nser; k++) {
 		size_t at = strlen(names), lat = strlen(lts);
 		snprintf(names + at, sizeof(names) - at, "%s%s", k ? " " : "", g->ser[k].name);

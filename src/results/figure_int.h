@@ -34,6 +34,7 @@ struct figure_set {
 	double cores;
 	int nmax;
 	size_t reps;		/* most repetitions of any point */
+	size_t reps_min;	/* fewest (points measured to a precision differ) */
 	double smin, smax;	/* measured speedups, for the y range */
 	double work;		/* the work_s of every row, else NaN */
 	struct plot_series *ser;
