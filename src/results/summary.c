@@ -86,13 +86,16 @@ int summary_noise(const char *point, const double *walls, size_t k, double cv_wa
 {
 	struct stats_noise nz;
 
-	/* One threshold for both: a spread or an outlier smaller than --cv-warn is not worth a word. */
+	/* One threshold for both: a spread or an outlier smaller than --cv-warn is not worth a word.
+	 * An outlier is not blamed on other load: on a quiet box a repetition of 320 fresh
+	 * threads, or of a timer's sleeps, has one now and then; whether the machine was busy
+	 * is the waiting-for-a-CPU line's to say (summary_starved). */
 	if (stats_noise(walls, k, cv_warn, &nz) && nz.wide)
 		snprintf(buf, len, "point %s: wide spread (CV %.1f%%, above --cv-warn %g%%) over %zu repetitions; the "
 			 "machine may be busy", point, 100 * nz.cv, 100 * cv_warn, k);
 	else if (nz.outliers)
 		snprintf(buf, len, "point %s: %zu outlier%s of %zu repetitions, up to %.1f%% from the median (above "
-			 "--cv-warn %g%%); the machine may be busy", point, nz.outliers, nz.outliers == 1 ? "" : "s", k,
+			 "--cv-warn %g%%)", point, nz.outliers, nz.outliers == 1 ? "" : "s", k,
 			 100 * nz.worst, 100 * cv_warn);
 	else
 		return 0;
