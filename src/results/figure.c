@@ -376,7 +376,7 @@ void figure_look_args(const struct figure_look *look, struct gnuplot_args *a)
 static void set_args(const struct figure_set *g, const struct figure_look *look, const char *data,
 		     struct gnuplot_args *a)
 {
-	char sub[700], work[64] = "", bars[80], reps[64], names[1024] = "", lts[64] = "", pfits[640] = "";
+	char sub[800], work[64] = "", bars[80], reps[64], names[1024] = "", lts[64] = "", pfits[640] = "";
 	/* The model's P: the rows' own, or the one fitted to a --cmd set of one series. */
 	double pm = !isnan(g->p) ? g->p : g->fit.ok ? g->fit.p : NAN, amax;
 	size_t nfits = 0;
