@@ -288,7 +288,9 @@ Test(escape, setsid_program_is_ended_at_the_timeout, .timeout = 60)
 }
 
 /* A hung mpi point, in a mount namespace of its own with empty /dev/shm and
- * /tmp: whatever mpirun or its ranks leave would be all there is in them. */
+ * /tmp: whatever mpirun or its ranks leave would be all there is in them.
+ * The build folder is bound to /mnt first, so a checkout under /tmp (a fresh
+ * clone in CI) is still there once /tmp is covered. */
 Test(escape, hung_mpi_point_leaves_nothing_in_shm_or_tmp, .timeout = 120)
 {
 	char script[4400];
@@ -300,8 +302,9 @@ Test(escape, hung_mpi_point_leaves_nothing_in_shm_or_tmp, .timeout = 120)
 	if (geteuid() != 0 || system("unshare --mount true 2>/dev/null") != 0)
 		cr_skip_test("needs root to mount an empty /dev/shm and /tmp (unshare --mount)");
 	snprintf(script, sizeof(script),
-		 "unshare --mount --propagation private sh -c 'mount -t tmpfs tmpfs /dev/shm && "
-		 "mount -t tmpfs tmpfs /tmp && \"$AMDAHL\" run -b mpi -w fault --fault hang -N 1,2 --reps 1 "
+		 "unshare --mount --propagation private sh -c 'mount --bind \"$(dirname \"$AMDAHL\")\" /mnt && "
+		 "mount -t tmpfs tmpfs /dev/shm && mount -t tmpfs tmpfs /tmp && "
+		 "/mnt/\"$(basename \"$AMDAHL\")\" run -b mpi -w fault --fault hang -N 1,2 --reps 1 "
 		 "--warmup 0 --work 0.05 --timeout 3 -q -o /dev/null; echo \"rc=$?\"; ls -A /dev/shm /tmp'");
 	cr_assert_eq(cli_sh(&r, 100, script), 0);
 	cr_assert(strstr(r.out, "rc=1\n"), "%s / %s", r.out, r.err);
