@@ -420,6 +420,9 @@ static void print_table(const struct floor_opts *o, const struct int_list *ns, c
 	printf("# x_self: the round's second floor over its first, the same way: the floor's own scatter\n");
 	printf("# the fork floor forks a process of %d memory areas (linked with amdahl's libraries)\n",
 	       count_maps());
+	printf("# amdahl ran with --explain %s%s\n", o->explain,
+	       strcmp(o->explain, "on") == 0 ? ": the speedup stack's records, a /proc read in every fresh worker "
+	       "(docs/explain.md);\n#   --explain off measures the harness alone" : ": the harness alone, no records");
 	printf("%-8s %5s %9s %9s  %-30s %s\n", "backend", "N", "floor_ms", "amdahl_ms", "x_floor [95%] range",
 	       "x_self [95%] range");
 	for (int b = 0; b < B_COUNT; b++)
