@@ -159,6 +159,16 @@ static int compare(struct cli_result *r, const char *a, const char *b, const cha
 	return r->status;
 }
 
+/* compare --paired PATH --base base --candidate cand, and up to two more arguments. */
+static int compare_paired(struct cli_result *r, const char *path, const char *opt1, const char *opt2)
+{
+	const char *args[] = { "compare", "--paired", path, "--base", "base", "--candidate", "cand", opt1, opt2,
+			       NULL };
+
+	cli_run(r, 30, args);
+	return r->status;
+}
+
 struct fixture {
 	char *dir;
 	char base[512], same[512], slow[512], worse[512], other[512];
@@ -411,19 +421,10 @@ Test(compare, cpu_time_sees_through_a_busy_machine)
 			synth_row_cpu(fp, "cmd", "exec", -1, n, rep, wc, cc, 0, 2, 0, "cand");
 		}
 	fclose(fp);
-	{
-		const char *args[] = { "compare", "--paired", path, "--base", "base", "--candidate", "cand", NULL };
-		cli_run(&r, 30, args);
-	}
-	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert_eq(compare_paired(&r, path, NULL, NULL), 0, "%s%s", r.out, r.err);
 	cr_assert_null(strstr(r.out, "REGRESSION"), "%s", r.out);
 	cli_free(&r);
-	{
-		const char *args[] = { "compare", "--paired", path, "--base", "base", "--candidate", "cand",
-				       "--metric", "cpu", NULL };
-		cli_run(&r, 30, args);
-	}
-	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert_eq(compare_paired(&r, path, "--metric", "cpu"), 1, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "CPU time, paired by round") && strstr(r.out, "+3.0%"), "%s", r.out);
 	cr_assert(strstr(r.err, "regression: cand / base n=1: CPU time"), "%s", r.err);
 	cli_free(&r);
@@ -476,19 +477,10 @@ Test(compare, paired_rounds_judge_two_programs_of_one_run)
 	snprintf(slow, sizeof(slow), "%s/slow.csv", dir);
 	write_paired(aa, 1, 12);
 	write_paired(slow, 1.05, 12);
-	{
-		const char *args[] = { "compare", "--paired", aa, "--base", "base", "--candidate", "cand", NULL };
-		cli_run(&r, 30, args);
-	}
-	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert_eq(compare_paired(&r, aa, NULL, NULL), 0, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "paired by round"), "%s", r.out);
 	cli_free(&r);
-	{
-		const char *args[] = { "compare", "--paired", slow, "--base", "base", "--candidate", "cand",
-				       "--format", "json", NULL };
-		cli_run(&r, 30, args);
-	}
-	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert_eq(compare_paired(&r, slow, "--format", "json"), 1, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "\"mode\": \"paired\"") && strstr(r.out, "\"regressions\": 2"), "%s", r.out);
 	cr_assert(strstr(r.err, "regression: cand / base n=1: wall time"), "%s", r.err);
 	cli_free(&r);

@@ -15,7 +15,6 @@
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
 #include <math.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,29 +47,6 @@ static void need_python(int gevent)
 	if (r.status != 0)
 		cr_skip_test("'%s' cannot import gevent: apt-get install python3-gevent (make deps-python)",
 			     python());
-}
-
-/* The CPUs this process may run on. */
-static int usable_cpus(void)
-{
-	cpu_set_t set;
-
-	return sched_getaffinity(0, sizeof(set), &set) == 0 ? CPU_COUNT(&set) : 1;
-}
-
-/* The 1-minute load average is at least the number of usable CPUs: other
- * programs keep the cores busy, so a CPU-bound speedup means nothing. */
-static int busy_machine(void)
-{
-	FILE *fp = fopen("/proc/loadavg", "r");
-	double load = 0;
-	int ok;
-
-	if (!fp)
-		return 0;
-	ok = fscanf(fp, "%lf", &load) == 1;
-	fclose(fp);
-	return ok && load >= usable_cpus();
 }
 
 /*
@@ -131,10 +107,10 @@ Test(python, cpu_processes_use_both_cores, .timeout = 120)
 	double s;
 
 	need_python(0);
-	if (usable_cpus() < 2)
+	if (cli_usable_cpus() < 2)
 		cr_skip_test("one usable CPU: processes have no second core to use");
 	s = speedup_near("cpu_processes.py", "{N} 3000000", 2, 1.5, 1);
-	if (!(s > 1.5) && busy_machine())
+	if (!(s > 1.5) && cli_busy_machine())
 		cr_skip_test("processes S(2) = %.2f, but the load average says two cores were not free", s);
 	cr_assert_gt(s, 1.5, "CPU-bound processes S(2) = %.2f", s);
 }
@@ -245,7 +221,7 @@ Test(python, convoy_costs_a_switch_interval_per_operation, .timeout = 60)
 	}
 	cli_free(&r);
 	cr_assert(per_op[0] >= 100 && per_op[0] < 3000, "alone: %.0f us an operation", per_op[0]);
-	if (!(per_op[1] > 2500) && busy_machine())
+	if (!(per_op[1] > 2500) && cli_busy_machine())
 		cr_skip_test("beside a CPU-bound thread %.0f us an operation, but the load average says "
 			     "the CPU-bound thread did not always run", per_op[1]);
 	cr_assert_gt(per_op[1], 2500, "beside a CPU-bound thread: %.0f us an operation", per_op[1]);
