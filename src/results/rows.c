@@ -156,9 +156,12 @@ const struct run_row *run_rows_add(struct run_rows *t, const struct run_row *r)
 	return row;
 }
 
+double run_row_col_id(const struct run_row *r, int id)
+{
+	return id < 0 || !r->col ? NAN : r->col[id];
+}
+
 double run_row_col(const struct run_row *r, const char *name)
 {
-	int id = column_id(name);
-
-	return id < 0 || !r->col ? NAN : r->col[id];
+	return run_row_col_id(r, column_id(name));
 }

@@ -49,6 +49,8 @@ const char *run_rows_intern(struct run_rows *t, const char *s, size_t len);
 
 /* A plugin column of a row by name (column.h); NaN when the row has none. */
 double run_row_col(const struct run_row *r, const char *name);
+/* The same by column id (column_id): for a loop over rows, resolved once. */
+double run_row_col_id(const struct run_row *r, int id);
 
 /* A row with every number NaN (or 0 for counts), every string "" and no columns. */
 void run_row_init(struct run_row *r);

@@ -5,6 +5,7 @@
 #include "summary.h"
 #include "aggregate.h"
 #include "emit.h"
+#include "../api/column.h"
 #include "../base/util.h"
 #include "../models/stats.h"
 
@@ -110,10 +111,11 @@ int summary_noise(const char *point, const double *walls, size_t k, double cv_wa
 int summary_starved(const struct run_rows *rows, long file, char *buf, size_t len, int *busy)
 {
 	double waited = 0, capacity = 0;
+	int id = column_id("starved_s");
 
 	for (size_t i = 0; i < rows->len; i++) {
 		const struct run_row *r = &rows->v[i];
-		double q = run_row_col(r, "starved_s");
+		double q = run_row_col_id(r, id);
 
 		if (isfinite(q) && r->n <= r->cores && r->wall_s > 0 && (file < 0 || r->file == (unsigned long)file)) {
 			waited += q;
