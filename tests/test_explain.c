@@ -40,8 +40,9 @@ Test(explain, two_threads_land_where_they_should)
 	cr_assert_float_eq(p[EXPLAIN_SERIAL], 0.1, 1e-12, "one worker idle while the serial part runs");
 	cr_assert_float_eq(p[EXPLAIN_SPAWN], 0.0001 + 0.0002 + 0.0001, 1e-9, "worker 0 also waits for worker 1's later start");
 	cr_assert_float_eq(p[EXPLAIN_JOIN], 2 * 0.0001, 1e-9);
-	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.01, 1e-9, "worker 0 waits 10 ms for worker 1's longer run");
-	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.005, 1e-12);
+	/* Worker 1's span is 10 ms longer: 5 ms more CPU, 5 ms waiting for one. */
+	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.005, 1e-9, "worker 0 waits 5 ms for worker 1's longer need");
+	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.005 + 0.005, 1e-9, "worker 1's wait, and worker 0's for it");
 	cr_assert_float_eq(p[EXPLAIN_EXTRA], 0.005, 1e-9);
 	cr_assert_float_eq(p[EXPLAIN_BLOCKED], 0.0, 1e-9);
 	cr_assert(isnan(p[EXPLAIN_GIL]), "no GIL, no number");
@@ -67,7 +68,7 @@ Test(explain, a_fresh_threads_first_wait_is_starvation)
 	in.t1_s += 0.05;
 	explain_rep(&in, p);
 	cr_assert_float_eq(p[EXPLAIN_SPAWN], spawn, 1e-9);
-	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.105, 1e-9);
+	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.11, 1e-9);
 }
 
 /* Workers of equal spans started one after another (fork after fork): the
@@ -86,6 +87,62 @@ Test(explain, a_later_start_is_spawning_not_imbalance)
 	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.0, 1e-12);
 	cr_assert_float_eq(p[EXPLAIN_SPAWN], (0.01 + 0.02 + 0.03) + (0.02 + 0.01), 1e-9);
 	cr_assert_float_eq(sum_parts(p), 3 * 0.0301, 1e-9);
+}
+
+/* Run-to-completion scheduling (SCHED_FIFO, or a scheduler that lets a
+ * running thread finish its slice): four workers on two CPUs, the first two
+ * run while the last two wait for a CPU, then run. The first two wait at the
+ * end for the later starts; the later starts were waits for a CPU, so that
+ * wait is starvation too, not spawning. */
+Test(explain, a_later_start_that_waited_for_a_cpu_is_starvation)
+{
+	struct explain_worker w[4];
+	struct explain_rep in = { .n = 4, .t0_s = 0, .t1_s = 0.0211, .work_cpu_s = 0.04, .w = w };
+	double p[EXPLAIN_PARTS];
+
+	for (int i = 0; i < 4; i++) {
+		double late = i < 2 ? 0 : 0.01;
+
+		w[i] = (struct explain_worker){ .start_s = 0.001 + late, .end_s = 0.011 + late, .run_s = 0.01,
+						.wait0_s = late, .gil_s = NAN };
+	}
+	cr_assert_eq(explain_rep(&in, p), 0);
+	cr_assert_float_eq(p[EXPLAIN_STARVED], 2 * 0.01 + 2 * 0.01, 1e-9, "the late two waited, the first two for them");
+	cr_assert_float_eq(p[EXPLAIN_SPAWN], 4 * 0.001, 1e-9, "what is left of the starts is making the threads");
+	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.0, 1e-9, "equal spans");
+	cr_assert_float_eq(sum_parts(p), 4 * 0.0211, 1e-9);
+	/* A later start that did not wait for a CPU stays spawning. */
+	w[2].wait0_s = w[3].wait0_s = 0;
+	cr_assert_eq(explain_rep(&in, p), 0);
+	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.0, 1e-9);
+	cr_assert_float_eq(p[EXPLAIN_SPAWN], 4 * 0.001 + 2 * 0.01 + 2 * 0.01, 1e-9);
+}
+
+/* The maker waited for a CPU before it made the last two (the first two
+ * spin on both CPUs): their later start, and the first two's wait at the
+ * end for them, is starvation; a maker's wait longer than the delay it could
+ * cause counts only as far as the delay. */
+Test(explain, the_makers_wait_for_a_cpu_is_starvation)
+{
+	struct explain_worker w[4];
+	struct explain_rep in = { .n = 4, .t0_s = 0, .t1_s = 0.0211, .work_cpu_s = 0.04, .w = w };
+	double p[EXPLAIN_PARTS];
+
+	for (int i = 0; i < 4; i++) {
+		double late = i < 2 ? 0 : 0.01;
+
+		w[i] = (struct explain_worker){ .start_s = 0.001 + late, .end_s = 0.011 + late, .run_s = 0.01,
+						.made_wait_s = late, .gil_s = NAN };
+	}
+	cr_assert_eq(explain_rep(&in, p), 0);
+	cr_assert_float_eq(p[EXPLAIN_STARVED], 2 * 0.01 + 2 * 0.01, 1e-9);
+	cr_assert_float_eq(p[EXPLAIN_SPAWN], 4 * 0.001, 1e-9);
+	cr_assert_float_eq(sum_parts(p), 4 * 0.0211, 1e-9);
+	w[3].made_wait_s = 0.5;	/* read apart from the worker's clock: at most its delay, 11 ms */
+	cr_assert_eq(explain_rep(&in, p), 0);
+	cr_assert_float_eq(p[EXPLAIN_STARVED], 0.01 + 0.011 + 2 * 0.01, 1e-9);
+	cr_assert_float_eq(p[EXPLAIN_SPAWN], 3 * 0.001, 1e-9);
+	cr_assert_float_eq(sum_parts(p), 4 * 0.0211, 1e-9);
 }
 
 /* Off-CPU time of a worker beyond the work's own waits is blocked; the
@@ -137,7 +194,8 @@ Test(explain, barriers_between_phases)
 	w[1].gap_s = 0.05;
 	cr_assert_eq(explain_rep(&in, p), 0);
 	cr_assert_float_eq(p[EXPLAIN_SERIAL], 0.1, 1e-12);
-	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.01 + 0.004, 1e-9);
+	/* At the end: the 5 ms worker 1 needed longer (its other 5 ms were a wait for a CPU). */
+	cr_assert_float_eq(p[EXPLAIN_IMBALANCE], 0.005 + 0.004, 1e-9);
 	cr_assert_float_eq(sum_parts(p), 2 * (in.t1_s - in.t0_s), 1e-9);
 }
 
@@ -176,6 +234,7 @@ Test(explain, the_books_close_for_any_record)
 			w[i].wait_s = uniform(&seed, 0, w[i].end_s - w[i].start_s - w[i].run_s);
 			w[i].gap_run_s = uniform(&seed, 0, fmin(w[i].gap_s, w[i].run_s));
 			w[i].wait0_s = uniform(&seed, 0, w[i].start_s - 100 - in.serial0_s);
+			w[i].made_wait_s = uniform(&seed, 0, 1);
 			w[i].gil_s = trial % 2 ? NAN : uniform(&seed, 0, 1);
 		}
 		cr_assert_eq(explain_rep(&in, p), 0);

@@ -167,6 +167,22 @@ static const char *largest(const struct csv_table *t, int n)
 	return "";
 }
 
+/* Explain's row at this N, as "column value ..." for a failure message (static buffer). */
+static const char *row_text(const struct csv_table *t, int n)
+{
+	static char buf[1024];
+	int nc = csv_table_col(t, "n");
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (size_t r = 0; r < t->nrows; r++)
+		if (atoi(t->cells[r][nc]) == n)
+			for (size_t c = 0; c < t->ncols && len < sizeof(buf) - 1; c++)
+				len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s %s ", t->header[c],
+							t->cells[r][c]);
+	return buf;
+}
+
 /* The table's total is N (medians of the parts: within 2% when the repetitions agree). */
 static void check_totals(const struct csv_table *t, const int *ns, size_t k)
 {
@@ -197,7 +213,7 @@ Test(explain_cli, spin_serial_then_starved, .timeout = 120)
 		cr_assert(isnan(cell(&t, ns[i], "gil")) && isnan(cell(&t, ns[i], "idle")), "no GIL, not a program");
 		/* Twice the workers of the CPUs or more: they wait for one. */
 		if (ns[i] >= 2 * cpus && !sanitized)
-			cr_assert_str_eq(largest(&t, ns[i]), "starved", "n = %d", ns[i]);
+			cr_assert_str_eq(largest(&t, ns[i]), "starved", "n = %d: %s", ns[i], row_text(&t, ns[i]));
 	}
 	if (!quiet) {
 		csv_table_free(&t);
@@ -206,6 +222,39 @@ Test(explain_cli, spin_serial_then_starved, .timeout = 120)
 	}
 	check_totals(&t, ns, 6);
 	cr_assert_str_eq(largest(&t, 2), "serial", "N = 2 on two free CPUs loses most to the serial part");
+	csv_table_free(&t);
+}
+
+/*
+ * The same under SCHED_FIFO, which lets a running thread run to completion:
+ * at N = 4 on two CPUs the first two workers run while the other two wait for
+ * a CPU, then run. The first two then wait at the end for the later ones, and
+ * that wait is for a CPU too (the stack once called it spawning, and a CI
+ * machine whose scheduler let threads finish their slices failed the test
+ * above on it). Needs the right to a real-time policy (root or
+ * CAP_SYS_NICE); skipped without it.
+ */
+Test(explain_cli, run_to_completion_waits_for_a_cpu_not_for_spawning, .timeout = 120)
+{
+	const char *args[] = { "-b", "thread", "-P", "0.9", "-N", "1,2,4,8", "--reps", "3", "--work", "0.05", NULL };
+	static const int ns[] = { 4, 8 };
+	struct sched_param sp = { .sched_priority = 1 };
+	struct cli_result r;
+	struct csv_table t;
+
+	if (sanitized || cli_usable_cpus() != 2)
+		cr_skip_test("two usable CPUs and a plain build (N = 4 and 8 are twice and four times the CPUs)");
+	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+		cr_skip_test("no right to SCHED_FIFO here");
+	run_ok(&r, args, 100);	/* amdahl and its threads inherit the policy */
+	cli_free(&r);
+	check_rows_close();
+	explain_table(&t);
+	for (size_t i = 0; i < 2; i++) {
+		cr_assert_str_eq(largest(&t, ns[i]), "starved", "n = %d: %s", ns[i], row_text(&t, ns[i]));
+		cr_assert_lt(cell(&t, ns[i], "spawn"), 0.25 * cell(&t, ns[i], "starved"), "n = %d: %s", ns[i],
+			     row_text(&t, ns[i]));
+	}
 	csv_table_free(&t);
 }
 
@@ -258,7 +307,13 @@ Test(explain_cli, lock_blocked_or_spinning, .timeout = 120)
 			     "(or one CPU, or a sanitizer): the largest losses are left out");
 }
 
-/* 320 processes with almost no work: making and reaping them is the cost. */
+/*
+ * 320 processes with almost no work: making and reaping them is the cost.
+ * While the parent forks, the children already made start and exit on both
+ * CPUs and the parent waits for one: that wait is starvation (on this box
+ * 39-44% of the capacity; spawn 54-60%, join 0.2-5%), so spawn and join
+ * together are a third or more, and spawn the largest part.
+ */
 Test(explain_cli, process_spawn_and_join, .timeout = 120)
 {
 	const char *args[] = { "-b", "process", "-P", "1", "-N", "1,320", "--reps", "2", "--work", "0.005", "-q", NULL };
@@ -269,9 +324,8 @@ Test(explain_cli, process_spawn_and_join, .timeout = 120)
 	cli_free(&r);
 	check_rows_close();
 	explain_table(&t);
-	cr_assert_gt(cell(&t, 320, "spawn") + cell(&t, 320, "join"), 0.5 * 320, "spawn %g join %g",
-		     cell(&t, 320, "spawn"), cell(&t, 320, "join"));
-	cr_assert_str_eq(largest(&t, 320), "spawn");
+	cr_assert_gt(cell(&t, 320, "spawn") + cell(&t, 320, "join"), 320 / 3.0, "%s", row_text(&t, 320));
+	cr_assert_str_eq(largest(&t, 320), "spawn", "%s", row_text(&t, 320));
 	csv_table_free(&t);
 }
 

@@ -19,7 +19,7 @@ const struct column column_stack[] = {
 	  .help = "before each worker's first instruction, and waiting for a later-started one" },
 	{ .name = "join_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1, .help = "after the last worker's last instruction" },
 	{ .name = "imbalance_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
-	  .help = "workers done, waiting for one that ran longer" },
+	  .help = "workers done, waiting for one that needed longer (on a CPU or blocked)" },
 	{ .name = "starved_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,
 	  .help = "runnable but not running: the run-queue wait (oversubscription, other load)" },
 	{ .name = "blocked_s", .unit = "s", .agg = COLUMN_MEDIAN, .negative = 1,

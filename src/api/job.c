@@ -61,6 +61,12 @@ void job_serial(struct job *job, int k)
 		job->on_serial(job, k, 1);
 }
 
+void job_spawning(struct job *job, int worker)
+{
+	if (job->on_spawn)
+		job->on_spawn(job, worker);
+}
+
 void job_parallel(struct job *job, int k, int worker, int nworkers)
 {
 	uint64_t u = job_share(job_parallel_units(job, k, nworkers), worker, nworkers);

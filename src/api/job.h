@@ -76,6 +76,11 @@ struct job {
 	 * serial section k when set: the speedup stack times them
 	 * (workrec_on_serial); NULL by default. */
 	void (*on_serial)(struct job *job, int k, int done);
+	/* Called on the calling worker just before it makes worker w (a thread
+	 * or process of its own; job_spawning) when set: the speedup stack
+	 * notes how long the maker had waited for a CPU by then
+	 * (workrec_on_spawn); NULL by default. */
+	void (*on_spawn)(struct job *job, int worker);
 	char err[256];			/* why setup/run refused or failed */
 };
 
@@ -94,6 +99,8 @@ uint64_t job_share(uint64_t units, int worker, int n);
 
 /* Run phase k's serial section on the calling worker. */
 void job_serial(struct job *job, int k);
+/* On the calling worker, just before it makes worker w: job->on_spawn. */
+void job_spawning(struct job *job, int worker);
 /* Run worker w's share of phase k's parallel section. */
 void job_parallel(struct job *job, int k, int worker, int nworkers);
 

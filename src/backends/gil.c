@@ -126,6 +126,7 @@ static int run_main(struct gil_ctx *ctx)
 	for (; started < ctx->n; started++) {
 		struct gil_worker *w = &ctx->w[started + 1];
 
+		job_spawning(job, started);
 		err = pthread_create(&w->tid, NULL, worker_main, w);
 		if (err)
 			break;

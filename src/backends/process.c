@@ -211,8 +211,11 @@ static int run_workers(struct job *job, struct proc_sync *ps, struct procs *work
 
 	job_worker_start(job, -1);
 	job_serial(job, 0);
-	while (workers->started < ps->n && procs_spawn(workers, worker_main, ps) == 0)
-		;
+	while (workers->started < ps->n) {
+		job_spawning(job, workers->started);
+		if (procs_spawn(workers, worker_main, ps) < 0)
+			break;
+	}
 	if (workers->started < ps->n) {
 		int e = errno;
 		/* Workers already started cannot finish their phases without the rest. */

@@ -69,6 +69,7 @@ static int thread_run(const struct workload *w, struct job *job, int n, struct t
 	for (; started < n; started++) {
 		args[started].ctx = &ctx;
 		args[started].worker = started;
+		job_spawning(job, started);
 		err = pthread_create(&tids[started], NULL, worker_main, &args[started]);
 		if (err)
 			break;

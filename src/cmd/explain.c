@@ -49,7 +49,7 @@ static const struct options_usage explain_usage = {
 		 "  useful      the work: what one worker needed for the job, over T(N)\n"
 		 "  serial      N - 1 workers idle while the serial part runs\n"
 		 "  spawn,join  before the workers' first instruction, after the last one's last\n"
-		 "  imbalance   workers done, waiting for one that ran longer\n"
+		 "  imbalance   workers done, waiting for one that needed longer\n"
 		 "  starved     runnable, waiting for a CPU (oversubscription, other load)\n"
 		 "  blocked     off-CPU, not runnable: locks, I/O, sleep beyond the work's own\n"
 		 "  gil         waiting for the GIL (gil) or the one OS thread (green)\n"

@@ -15,18 +15,22 @@ int stack_open(struct job *job)
 	if (!job->records)
 		return job_fail(job, "cannot map the records of %d workers", job->max_workers);
 	job->on_serial = workrec_on_serial;
+	job->on_spawn = workrec_on_spawn;
 	return 0;
 }
 
 void stack_close(struct job *job)
 {
+	workrec_close_caller(job->records);
 	workrec_unmap(job->records, job->max_workers);
 	job->records = NULL;
 	job->on_serial = NULL;
+	job->on_spawn = NULL;
 }
 
 void stack_begin(struct job *job)
 {
+	workrec_close_caller(job->records);	/* a repetition that ended before stack_end */
 	workrec_reset(job->records, job->max_workers);
 }
 
@@ -52,6 +56,7 @@ static void worker_of(const struct worker_record *r, enum backend_threads thread
 		.run_s = ns(r->end.run_ns - r->start.run_ns), .wait_s = ns(r->end.wait_ns - r->start.wait_ns),
 		/* A new thread's schedstat starts at zero when it is made. */
 		.wait0_s = threads == BACKEND_THREADS_EACH ? ns(r->start.wait_ns) : 0,
+		.made_wait_s = ns(r->made_wait_ns),
 		.gap_s = r->sect_s, .gap_run_s = ns(r->sect.run_ns), .gap_wait_s = ns(r->sect.wait_ns),
 		.gil_s = r->gil_wait_s,
 	};
@@ -116,6 +121,7 @@ void stack_end(const struct job *job, const struct backend *b, const struct cali
 {
 	double parts[EXPLAIN_PARTS];
 
+	workrec_close_caller(job->records);	/* when making the workers stopped short */
 	parts_of(job, b, cal, t0, t1, t, parts);
 	for (int i = 0; i < EXPLAIN_PARTS; i++)
 		timing_set(t, explain_column(i), parts[i]);

@@ -44,14 +44,38 @@ static double clamp(double v, double lo, double hi)
 struct slots {
 	double first, last;	/* the first worker's start, the last one's end */
 	double before, after;	/* sum over workers of (start - t0), (last - end) */
-	double late;		/* of after, what a later start explains (see slots_of) */
+	/* after, split (see slots_of): waiting for one that needed longer, for
+	 * one that waited longer for a CPU, for one that started later. */
+	double uneven, late_wait, late;
 	double gaps;		/* sum of the workers' barrier gaps */
 	double working;		/* sum of (end - start - gap), plus the serial sections */
 };
 
+/* What its maker waited for a CPU before making worker w: at most what
+ * delayed its start beyond its own wait (the maker's clock and the worker's
+ * are read apart). */
+static double made_wait(const struct explain_rep *in, const struct explain_worker *w)
+{
+	return clamp(w->made_wait_s, 0, fmax(w->start_s - in->t0_s - in->serial0_s - w->wait0_s, 0));
+}
+
+/* A worker's run-queue wait up to its end (its maker's before making it, its
+ * own before its start and in its span outside the barriers), and its span
+ * without the last. */
+static double queued(const struct explain_rep *in, const struct explain_worker *w)
+{
+	return made_wait(in, w) + w->wait0_s + w->wait_s - w->gap_wait_s;
+}
+
+static double needed(const struct explain_worker *w)
+{
+	return w->end_s - w->start_s - (w->wait_s - w->gap_wait_s);
+}
+
 static int slots_of(const struct explain_rep *in, struct slots *s)
 {
-	double longest = 0;
+	double longest = -INFINITY;
+	int k = 0;	/* the worker that ends last */
 
 	memset(s, 0, sizeof(*s));
 	s->first = INFINITY;
@@ -62,20 +86,28 @@ static int slots_of(const struct explain_rep *in, struct slots *s)
 		if (!(w->start_s > 0) || !(w->end_s >= w->start_s))
 			return -1;
 		s->first = fmin(s->first, w->start_s);
+		if (w->end_s > s->last)
+			k = i;
 		s->last = fmax(s->last, w->end_s);
+		longest = fmax(longest, needed(w));
 	}
-	for (int i = 0; i < in->n; i++)
-		longest = fmax(longest, in->w[i].end_s - in->w[i].start_s);
 	for (int i = 0; i < in->n; i++) {
 		const struct explain_worker *w = &in->w[i];
-		double after = s->last - w->end_s;
+		double after = s->last - w->end_s, uneven, wait;
 
 		s->before += w->start_s - in->t0_s;
 		s->after += after;
-		/* A worker waits after its end for one that started later: only
-		 * as much as that one ran longer is imbalance (the longest span
-		 * less its own); the rest is the later start's. */
-		s->late += after - fmin(after, longest - (w->end_s - w->start_s));
+		/* A worker done waits for the last one. As far as some worker's
+		 * span, less its waits for a CPU, is longer than its own, that is
+		 * imbalance; as far as the last one waited longer for a CPU
+		 * (its maker before making it, itself before its start or in its
+		 * span: a scheduler that runs some workers to the end first),
+		 * starvation; the rest, the later start, spawning. */
+		uneven = clamp(longest - needed(w), 0, after);
+		wait = clamp(queued(in, &in->w[k]) - queued(in, w), 0, after - uneven);
+		s->uneven += uneven;
+		s->late_wait += wait;
+		s->late += after - uneven - wait;
 		s->gaps += w->gap_s;
 		s->working += w->end_s - w->start_s - w->gap_s;
 	}
@@ -124,21 +156,23 @@ int explain_rep(const struct explain_rep *in, double *parts)
 		double g = isnan(w->gil_s) ? 0 : clamp(w->gil_s, 0, fmax(o, 0));
 
 		cpu += r;
-		wait += q + w->wait0_s;
-		wait0 += w->wait0_s;
+		wait += q + w->wait0_s + made_wait(in, w);
+		wait0 += w->wait0_s + made_wait(in, w);
 		off += o - g;
 		parts[EXPLAIN_GIL] += g;
 		if (isnan(w->gil_s))
 			parts[EXPLAIN_GIL] = NAN;
 	}
-	/* A fresh thread waits in the run queue before its first instruction:
-	 * that wait is starvation, not the cost of making it; a worker that
-	 * waits at the end for one started later waits for its spawning. */
+	/* A fresh thread waits in the run queue before its first instruction,
+	 * and its maker may have waited for a CPU before making it: those
+	 * waits are starvation, not the cost of making it; a worker that
+	 * waits at the end for one started later waits for its spawning (as
+	 * far as that one's later end is not its longer need or wait). */
 	parts[EXPLAIN_SPAWN] = s.before - wait0 - n * in->serial0_s + s.late;
 	/* The barriers between phases hold every worker through each later
 	 * serial section (counted in serial) and while the slowest finishes. */
-	parts[EXPLAIN_IMBALANCE] = s.after - s.late + s.gaps - n * later;
-	parts[EXPLAIN_STARVED] = wait;
+	parts[EXPLAIN_IMBALANCE] = s.uneven + s.gaps - n * later;
+	parts[EXPLAIN_STARVED] = wait + s.late_wait;
 	parts[EXPLAIN_BLOCKED] = off - in->work_off_s;
 	parts[EXPLAIN_EXTRA] = cpu - in->work_cpu_s;
 	return 0;

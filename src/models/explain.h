@@ -47,6 +47,7 @@ struct explain_worker {
 	double start_s, end_s;		/* its first instruction and its last */
 	double run_s, wait_s;		/* on a CPU, and runnable waiting for one, between them */
 	double wait0_s;			/* waiting for a CPU before start_s (a fresh thread: since it was made) */
+	double made_wait_s;		/* its maker waiting for a CPU, after the first serial section, before it made this one */
 	double gap_s;			/* at barriers between phases, between start_s and end_s */
 	double gap_run_s, gap_wait_s;	/* of which on a CPU, and waiting for one */
 	double gil_s;			/* waiting for the GIL; NaN where there is none */

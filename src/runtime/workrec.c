@@ -121,6 +121,7 @@ void workrec_section_end(struct worker_record *r)
 	now.wait_ns -= r->mark.wait_ns;
 	now.slices -= r->mark.slices;
 	if (r->nsect++ == 0) {
+		r->sect0_end_wait_ns = now.wait_ns + r->mark.wait_ns;
 		r->sect0_s = t;
 		r->sect0 = now;
 	}
@@ -179,4 +180,27 @@ void workrec_on_serial(struct job *job, int k, int done)
 		workrec_section_end(r);
 	else
 		workrec_section_begin(r);
+}
+
+void workrec_on_spawn(struct job *job, int worker)
+{
+	struct worker_record *c = workrec_of(job, -1), *r = workrec_of(job, worker);
+	struct workrec_sched now;
+
+	if (!c || !r)
+		return;
+	if (c->fd < 0)
+		c->fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+	sched_read(c->fd, &now);
+	r->made_wait_ns = c->nsect && now.wait_ns > c->sect0_end_wait_ns ? now.wait_ns - c->sect0_end_wait_ns : 0;
+	if (worker + 1 >= job->nworkers)
+		workrec_close_caller(job->records);
+}
+
+void workrec_close_caller(struct worker_record *records)
+{
+	if (records && records[0].fd >= 0) {
+		close(records[0].fd);
+		records[0].fd = -1;
+	}
 }

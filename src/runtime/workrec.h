@@ -44,6 +44,11 @@ struct worker_record {
 	double sect_s, sect0_s;
 	unsigned nsect;
 	struct workrec_sched sect, sect0;
+	/* A worker made for the repetition: its maker's run-queue wait from the
+	 * end of the maker's first serial section until just before it made
+	 * this one (workrec_on_spawn). The calling worker: its run-queue wait
+	 * as read at the end of its first serial section. */
+	uint64_t made_wait_ns, sect0_end_wait_ns;
 	double mark_s;				/* where the section under way began */
 	struct workrec_sched mark;
 	int fd;					/* the worker's schedstat, open from start to end; -1 */
@@ -87,5 +92,11 @@ void workrec_run_worker(struct job *job, int worker, int n, const struct job_syn
 void workrec_run_started(struct job *job, int worker, int n, const struct job_sync *sync);
 /* For job->on_serial: the calling worker's serial sections as sections of records[0]. */
 void workrec_on_serial(struct job *job, int k, int done);
+/* For job->on_spawn: the calling worker's run-queue wait so far (since its
+ * first serial section), into worker w's record. Its schedstat stays open
+ * from worker 0 to worker nworkers - 1 (workrec_close_caller(job->records)
+ * closes it when the making stopped short). */
+void workrec_on_spawn(struct job *job, int worker);
+void workrec_close_caller(struct worker_record *records);
 
 #endif
