@@ -89,23 +89,33 @@ Test(explain, a_later_start_is_spawning_not_imbalance)
 	cr_assert_float_eq(sum_parts(p), 3 * 0.0301, 1e-9);
 }
 
-/* Run-to-completion scheduling (SCHED_FIFO, or a scheduler that lets a
- * running thread finish its slice): four workers on two CPUs, the first two
- * run while the last two wait for a CPU, then run. The first two wait at the
- * end for the later starts; the later starts were waits for a CPU, so that
- * wait is starvation too, not spawning. */
-Test(explain, a_later_start_that_waited_for_a_cpu_is_starvation)
+/* Four workers on two CPUs in two waves: each spins 10 ms, the first two
+ * start 1 ms in, the last two 10 ms later; the record of the wave's delay
+ * is left to the caller. */
+static void two_waves(struct explain_rep *in, struct explain_worker *w)
 {
-	struct explain_worker w[4];
-	struct explain_rep in = { .n = 4, .t0_s = 0, .t1_s = 0.0211, .work_cpu_s = 0.04, .w = w };
-	double p[EXPLAIN_PARTS];
-
+	*in = (struct explain_rep){ .n = 4, .t0_s = 0, .t1_s = 0.0211, .work_cpu_s = 0.04, .w = w };
 	for (int i = 0; i < 4; i++) {
 		double late = i < 2 ? 0 : 0.01;
 
 		w[i] = (struct explain_worker){ .start_s = 0.001 + late, .end_s = 0.011 + late, .run_s = 0.01,
-						.wait0_s = late, .gil_s = NAN };
+						.gil_s = NAN };
 	}
+}
+
+/* Run-to-completion scheduling (SCHED_FIFO, or a scheduler that lets a
+ * running thread finish its slice): the first two run while the last two
+ * wait for a CPU, then run. The first two wait at the end for the later
+ * starts; the later starts were waits for a CPU, so that wait is
+ * starvation too, not spawning. */
+Test(explain, a_later_start_that_waited_for_a_cpu_is_starvation)
+{
+	struct explain_worker w[4];
+	struct explain_rep in;
+	double p[EXPLAIN_PARTS];
+
+	two_waves(&in, w);
+	w[2].wait0_s = w[3].wait0_s = 0.01;
 	cr_assert_eq(explain_rep(&in, p), 0);
 	cr_assert_float_eq(p[EXPLAIN_STARVED], 2 * 0.01 + 2 * 0.01, 1e-9, "the late two waited, the first two for them");
 	cr_assert_float_eq(p[EXPLAIN_SPAWN], 4 * 0.001, 1e-9, "what is left of the starts is making the threads");
@@ -125,15 +135,11 @@ Test(explain, a_later_start_that_waited_for_a_cpu_is_starvation)
 Test(explain, the_makers_wait_for_a_cpu_is_starvation)
 {
 	struct explain_worker w[4];
-	struct explain_rep in = { .n = 4, .t0_s = 0, .t1_s = 0.0211, .work_cpu_s = 0.04, .w = w };
+	struct explain_rep in;
 	double p[EXPLAIN_PARTS];
 
-	for (int i = 0; i < 4; i++) {
-		double late = i < 2 ? 0 : 0.01;
-
-		w[i] = (struct explain_worker){ .start_s = 0.001 + late, .end_s = 0.011 + late, .run_s = 0.01,
-						.made_wait_s = late, .gil_s = NAN };
-	}
+	two_waves(&in, w);
+	w[2].made_wait_s = w[3].made_wait_s = 0.01;
 	cr_assert_eq(explain_rep(&in, p), 0);
 	cr_assert_float_eq(p[EXPLAIN_STARVED], 2 * 0.01 + 2 * 0.01, 1e-9);
 	cr_assert_float_eq(p[EXPLAIN_SPAWN], 4 * 0.001, 1e-9);
