@@ -310,23 +310,41 @@ Test(explain_cli, lock_blocked_or_spinning, .timeout = 120)
 /*
  * 320 processes with almost no work: making and reaping them is the cost.
  * While the parent forks, the children already made start and exit on both
- * CPUs and the parent waits for one: that wait is starvation (on this box
- * 39-44% of the capacity; spawn 54-60%, join 0.2-5%), so spawn and join
- * together are a third or more, and spawn the largest part.
+ * CPUs and the parent waits for one: that wait is starvation (on the quiet
+ * box 37-44% of the capacity; spawn 54-61%, join 0.2-5%), so with free CPUs
+ * spawn and join together are a third or more, and spawn the largest part.
+ * With one CPU taken by other load the parent waits longer, and starved
+ * leads (59% beside spawn 35% with a spinning process on the box): only
+ * making the processes and waiting for a CPU together are claimed then.
+ * Whether the CPUs are free is asked of a short thread run first (this
+ * run's own N = 2 children wait 2-20% of their 2.5 ms for a CPU while the
+ * parent forks, on a quiet box too).
  */
 Test(explain_cli, process_spawn_and_join, .timeout = 120)
 {
+	const char *probe[] = { "-b", "thread", "-P", "1", "-N", "1,2", "--reps", "3", "--work", "0.05", NULL };
 	const char *args[] = { "-b", "process", "-P", "1", "-N", "1,320", "--reps", "2", "--work", "0.005", "-q", NULL };
 	struct cli_result r;
 	struct csv_table t;
+	int quiet;
 
+	run_ok(&r, probe, 100);
+	quiet = free_cpus(&r);
+	cli_free(&r);
 	run_ok(&r, args, 100);
 	cli_free(&r);
 	check_rows_close();
 	explain_table(&t);
-	cr_assert_gt(cell(&t, 320, "spawn") + cell(&t, 320, "join"), 320 / 3.0, "%s", row_text(&t, 320));
-	cr_assert_str_eq(largest(&t, 320), "spawn", "%s", row_text(&t, 320));
+	cr_assert_gt(cell(&t, 320, "spawn") + cell(&t, 320, "join") + cell(&t, 320, "starved"), 0.9 * 320, "%s",
+		     row_text(&t, 320));
+	if (quiet) {
+		cr_assert_gt(cell(&t, 320, "spawn") + cell(&t, 320, "join"), 320 / 3.0, "%s", row_text(&t, 320));
+		cr_assert_str_eq(largest(&t, 320), "spawn", "%s", row_text(&t, 320));
+	}
 	csv_table_free(&t);
+	if (!quiet)
+		cr_skip_test("making, reaping and waiting for a CPU take the capacity; the workers waited for a CPU at "
+			     "N <= cores (or one CPU, or a sanitizer): which of them leads is left out");
 }
 
 /* A process spinning on CPU 1 (taskset -c 1 sh -c 'while :; do :; done'), ended by its pid. */
