@@ -60,6 +60,12 @@ do for [k = 1:words(segments)] {
     set label 100 + k unspace(word(names, seg(k))) at screen kx + 0.03, screen ky left noenhanced \
         font sprintf('Sans,%.1f', fs * 0.8)
 }
+# Many bars: smaller N labels in the left panel (and turned in the narrower right one),
+# so that 128, 256 and 320 stay apart.
+stats datafile using 1 nooutput
+nbars = STATS_records
+lfont = sprintf('Sans,%.1f', fs * 0.7)
+if (nbars > 8) { set xtics font lfont }
 set yrange [0 : nmax * 1.12]
 set ytics autofreq
 set ylabel 'speedup units (a bar: N workers)'
@@ -76,9 +82,10 @@ set rmargin at screen 0.97
 set yrange [0 : 100]
 set ytics 20
 set ylabel 'share of the capacity (%)'
-# Many bars in the narrower panel: smaller N labels, so that 16, 32 and 64 stay apart.
-stats datafile using 1 nooutput
-tfont = sprintf('Sans,%.1f', fs * (STATS_records > 8 ? 0.6 : 0.75))
-if (STATS_records > 5) { set xtics font tfont }
+# Many bars in the narrower panel: smaller N labels, so that 16, 32 and 64 stay apart,
+# and past eight bars turned upright (then they need no less room across).
+tfont = sprintf('Sans,%.1f', fs * 0.75)
+if (nbars > 5) { set xtics font tfont }
+if (nbars > 8) { set xtics rotate by 90 right offset 0, -0.3 }
 plot for [k = 1:words(segments)] datafile using (100 * column(seg(k) + 1) / $12):xtic(1) lt seg(k) notitle
 unset multiplot
