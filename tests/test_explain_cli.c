@@ -311,7 +311,7 @@ Test(explain_cli, lock_blocked_or_spinning, .timeout = 120)
  * 320 processes with almost no work: making and reaping them is the cost.
  * While the parent forks, the children already made start and exit on both
  * CPUs and the parent waits for one: that wait is starvation (on the quiet
- * box 37-44% of the capacity; spawn 54-61%, join 0.2-5%), so with free CPUs
+ * box 37-45% of the capacity; spawn 54-61%, join 0.2-5%), so with free CPUs
  * spawn and join together are a third or more, and spawn the largest part.
  * With one CPU taken by other load the parent waits longer, and starved
  * leads (59% beside spawn 35% with a spinning process on the box): only
