@@ -142,6 +142,18 @@ static void write_run(const char *path, double t1, const double *factor, const c
 		synth_meta(path, cpu, 2, 0.1);
 }
 
+/* One thread series (t1 = 0.1 s, times scaled by factor unless NULL) on "Test
+ * CPU", 2 cores, with this load average in its sidecar. */
+static void write_thread_run(const char *path, const double *factor, double load)
+{
+	FILE *fp = synth_open(path);
+
+	cr_assert(fp);
+	synth_amdahl(fp, "thread", 0.9, ns, 3, 7, 2, 0.1, 1.0, factor);
+	fclose(fp);
+	synth_meta(path, "Test CPU", 2, load);
+}
+
 static void one_line(const struct cli_result *r)
 {
 	size_t len = strlen(r->err);
@@ -352,18 +364,11 @@ Test(compare, the_rows_waiting_for_a_cpu_decide_busy_before_the_load_average)
 	static const double slow[] = { 1.15, 1.15, 1.15 };
 	char *dir = cli_tmpdir(), a[512], b[512];
 	struct cli_result r;
-	FILE *fp;
 
 	snprintf(a, sizeof(a), "%s/a.csv", dir);
 	snprintf(b, sizeof(b), "%s/b.csv", dir);
-	fp = synth_open(a);
-	synth_amdahl(fp, "thread", 0.9, ns, 3, 7, 2, 0.1, 1.0, NULL);
-	fclose(fp);
-	synth_meta(a, "Test CPU", 2, 0.2);
-	fp = synth_open(b);
-	synth_amdahl(fp, "thread", 0.9, ns, 3, 7, 2, 0.1, 1.0, slow);
-	fclose(fp);
-	synth_meta(b, "Test CPU", 2, 1.5);	/* by the load average, busy */
+	write_thread_run(a, NULL, 0.2);
+	write_thread_run(b, slow, 1.5);		/* by the load average, busy */
 	set_starved(a, 0.004);
 	set_starved(b, 0.01);			/* by the scheduler, quiet */
 	cr_assert_eq(compare(&r, a, b, NULL, NULL), 1, "%s%s", r.out, r.err);
@@ -384,15 +389,11 @@ Test(compare, a_busy_run_is_shown_not_judged)
 	static const double slow[] = { 1.15, 1.15, 1.15 };
 	char *dir = cli_tmpdir(), a[512], b[512];
 	struct cli_result r;
-	FILE *fp;
 
 	snprintf(a, sizeof(a), "%s/a.csv", dir);
 	snprintf(b, sizeof(b), "%s/b.csv", dir);
 	write_run(a, 0.1, NULL, "Test CPU");
-	fp = synth_open(b);
-	synth_amdahl(fp, "thread", 0.9, ns, 3, 7, 2, 0.1, 1.0, slow);
-	fclose(fp);
-	synth_meta(b, "Test CPU", 2, 1.5);	/* 1.5 of 2 cores taken before it started */
+	write_thread_run(b, slow, 1.5);		/* 1.5 of 2 cores taken before it started */
 	cr_assert_eq(compare(&r, a, b, NULL, NULL), 0, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "busy machine") && strstr(r.out, "nothing judged"), "%s", r.out);
 	cr_assert(strstr(r.out, "not judged") && strstr(r.out, "+15.0%"), "%s", r.out);
