@@ -167,6 +167,28 @@ static const char *largest(const struct csv_table *t, int n)
 	return "";
 }
 
+/* `amdahl run ARGS`; whether it found free CPUs (free_cpus). */
+static int run_quiet(const char *const *args)
+{
+	struct cli_result r;
+	int quiet;
+
+	run_ok(&r, args, 100);
+	quiet = free_cpus(&r);
+	cli_free(&r);
+	return quiet;
+}
+
+/* The same, then its books checked (check_rows_close) and explain's table of it into t. */
+static int run_explained(const char *const *args, struct csv_table *t)
+{
+	int quiet = run_quiet(args);
+
+	check_rows_close();
+	explain_table(t);
+	return quiet;
+}
+
 /* Explain's row at this N, as "column value ..." for a failure message (static buffer). */
 static const char *row_text(const struct csv_table *t, int n)
 {
@@ -198,16 +220,9 @@ Test(explain_cli, spin_serial_then_starved, .timeout = 120)
 			       NULL };
 	static const int ns[] = { 1, 2, 4, 8, 16, 64 };
 	int cpus = cli_usable_cpus();
-	struct cli_result r;
 	struct csv_table t;
+	int quiet = run_explained(args, &t);
 
-	int quiet;
-
-	run_ok(&r, args, 100);
-	quiet = free_cpus(&r);
-	cli_free(&r);
-	check_rows_close();
-	explain_table(&t);
 	for (size_t i = 0; i < 6; i++) {
 		cr_assert(isfinite(cell(&t, ns[i], "useful")) && isfinite(cell(&t, ns[i], "starved")));
 		cr_assert(isnan(cell(&t, ns[i], "gil")) && isnan(cell(&t, ns[i], "idle")), "no GIL, not a program");
@@ -239,17 +254,13 @@ Test(explain_cli, run_to_completion_waits_for_a_cpu_not_for_spawning, .timeout =
 	const char *args[] = { "-b", "thread", "-P", "0.9", "-N", "1,2,4,8", "--reps", "3", "--work", "0.05", NULL };
 	static const int ns[] = { 4, 8 };
 	struct sched_param sp = { .sched_priority = 1 };
-	struct cli_result r;
 	struct csv_table t;
 
 	if (sanitized || cli_usable_cpus() != 2)
 		cr_skip_test("two usable CPUs and a plain build (N = 4 and 8 are twice and four times the CPUs)");
 	if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
 		cr_skip_test("no right to SCHED_FIFO here");
-	run_ok(&r, args, 100);	/* amdahl and its threads inherit the policy */
-	cli_free(&r);
-	check_rows_close();
-	explain_table(&t);
+	run_explained(args, &t);	/* amdahl and its threads inherit the policy */
 	for (size_t i = 0; i < 2; i++) {
 		cr_assert_str_eq(largest(&t, ns[i]), "starved", "n = %d: %s", ns[i], row_text(&t, ns[i]));
 		cr_assert_lt(cell(&t, ns[i], "spawn"), 0.25 * cell(&t, ns[i], "starved"), "n = %d: %s", ns[i],
@@ -263,15 +274,8 @@ static int lock_table(const char *mode, struct csv_table *t)
 {
 	const char *args[] = { "-b", "thread", "-w", "lock", "--lock", mode, "-P", "1", "-N", "1,2,4,8", "--reps",
 			       "3", "--work", "0.05", NULL };
-	struct cli_result r;
-	int quiet;
 
-	run_ok(&r, args, 100);
-	quiet = free_cpus(&r);
-	cli_free(&r);
-	check_rows_close();
-	explain_table(t);
-	return quiet;
+	return run_explained(args, t);
 }
 
 /*
@@ -324,17 +328,10 @@ Test(explain_cli, process_spawn_and_join, .timeout = 120)
 {
 	const char *probe[] = { "-b", "thread", "-P", "1", "-N", "1,2", "--reps", "3", "--work", "0.05", NULL };
 	const char *args[] = { "-b", "process", "-P", "1", "-N", "1,320", "--reps", "2", "--work", "0.005", "-q", NULL };
-	struct cli_result r;
 	struct csv_table t;
-	int quiet;
+	int quiet = run_quiet(probe);
 
-	run_ok(&r, probe, 100);
-	quiet = free_cpus(&r);
-	cli_free(&r);
-	run_ok(&r, args, 100);
-	cli_free(&r);
-	check_rows_close();
-	explain_table(&t);
+	run_explained(args, &t);
 	cr_assert_gt(cell(&t, 320, "spawn") + cell(&t, 320, "join") + cell(&t, 320, "starved"), 0.9 * 320, "%s",
 		     row_text(&t, 320));
 	if (quiet) {
@@ -408,7 +405,6 @@ Test(explain_cli, a_program_from_outside, .timeout = 120)
 	char data[4096], cmd[4200];
 	const char *args[] = { "--cmd", cmd, "-N", "1,2,4", "--reps", "2", NULL };
 	static const int ns[] = { 1, 2, 4 };
-	struct cli_result r;
 	struct csv_table t;
 	FILE *fp;
 	unsigned x = 15;
@@ -423,11 +419,7 @@ Test(explain_cli, a_program_from_outside, .timeout = 120)
 	}
 	fclose(fp);
 	snprintf(cmd, sizeof(cmd), "xz -T{N} -6 --block-size=256KiB -c %s", data);
-	run_ok(&r, args, 100);
-	quiet = free_cpus(&r);
-	cli_free(&r);
-	check_rows_close();
-	explain_table(&t);
+	quiet = run_explained(args, &t);
 	for (size_t i = 0; i < 3; i++) {
 		int n = ns[i];
 		cr_assert(isfinite(cell(&t, n, "starved")) && isfinite(cell(&t, n, "idle")), "n = %d", n);
