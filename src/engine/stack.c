@@ -30,7 +30,7 @@ void stack_close(struct job *job)
 
 void stack_begin(struct job *job)
 {
-	workrec_close_caller(job->records);	/* a repetition that ended before stack_end */
+	workrec_close_caller(job->records);	/* a repetition whose workers were not all made */
 	workrec_reset(job->records, job->max_workers);
 }
 
@@ -121,7 +121,6 @@ void stack_end(const struct job *job, const struct backend *b, const struct cali
 {
 	double parts[EXPLAIN_PARTS];
 
-	workrec_close_caller(job->records);	/* when making the workers stopped short */
 	parts_of(job, b, cal, t0, t1, t, parts);
 	for (int i = 0; i < EXPLAIN_PARTS; i++)
 		timing_set(t, explain_column(i), parts[i]);

@@ -59,12 +59,17 @@ static double made_wait(const struct explain_rep *in, const struct explain_worke
 	return clamp(w->made_wait_s, 0, fmax(w->start_s - in->t0_s - in->serial0_s - w->wait0_s, 0));
 }
 
-/* A worker's run-queue wait up to its end (its maker's before making it, its
- * own before its start and in its span outside the barriers), and its span
- * without the last. */
+/* A worker's run-queue wait before its start (its maker's before making it,
+ * its own since), up to its end (and in its span outside the barriers), and
+ * its span without the latter. */
+static double queued_before(const struct explain_rep *in, const struct explain_worker *w)
+{
+	return made_wait(in, w) + w->wait0_s;
+}
+
 static double queued(const struct explain_rep *in, const struct explain_worker *w)
 {
-	return made_wait(in, w) + w->wait0_s + w->wait_s - w->gap_wait_s;
+	return queued_before(in, w) + w->wait_s - w->gap_wait_s;
 }
 
 static double needed(const struct explain_worker *w)
@@ -74,7 +79,7 @@ static double needed(const struct explain_worker *w)
 
 static int slots_of(const struct explain_rep *in, struct slots *s)
 {
-	double longest = -INFINITY;
+	double longest = -INFINITY, last_queued;
 	int k = 0;	/* the worker that ends last */
 
 	memset(s, 0, sizeof(*s));
@@ -91,6 +96,7 @@ static int slots_of(const struct explain_rep *in, struct slots *s)
 		s->last = fmax(s->last, w->end_s);
 		longest = fmax(longest, needed(w));
 	}
+	last_queued = queued(in, &in->w[k]);
 	for (int i = 0; i < in->n; i++) {
 		const struct explain_worker *w = &in->w[i];
 		double after = s->last - w->end_s, uneven, wait;
@@ -104,7 +110,7 @@ static int slots_of(const struct explain_rep *in, struct slots *s)
 		 * span: a scheduler that runs some workers to the end first),
 		 * starvation; the rest, the later start, spawning. */
 		uneven = clamp(longest - needed(w), 0, after);
-		wait = clamp(queued(in, &in->w[k]) - queued(in, w), 0, after - uneven);
+		wait = clamp(last_queued - queued(in, w), 0, after - uneven);
 		s->uneven += uneven;
 		s->late_wait += wait;
 		s->late += after - uneven - wait;
@@ -117,7 +123,7 @@ static int slots_of(const struct explain_rep *in, struct slots *s)
 
 int explain_rep(const struct explain_rep *in, double *parts)
 {
-	double n = in->n, later = in->serial_s - in->serial0_s, cpu, wait, off, wait0 = 0;
+	double n = in->n, later = in->serial_s - in->serial0_s, cpu, wait, off, waited_before = 0;
 	struct slots s;
 
 	all_nan(parts);
@@ -156,8 +162,8 @@ int explain_rep(const struct explain_rep *in, double *parts)
 		double g = isnan(w->gil_s) ? 0 : clamp(w->gil_s, 0, fmax(o, 0));
 
 		cpu += r;
-		wait += q + w->wait0_s + made_wait(in, w);
-		wait0 += w->wait0_s + made_wait(in, w);
+		wait += queued(in, w);
+		waited_before += queued_before(in, w);
 		off += o - g;
 		parts[EXPLAIN_GIL] += g;
 		if (isnan(w->gil_s))
@@ -168,7 +174,7 @@ int explain_rep(const struct explain_rep *in, double *parts)
 	 * waits are starvation, not the cost of making it; a worker that
 	 * waits at the end for one started later waits for its spawning (as
 	 * far as that one's later end is not its longer need or wait). */
-	parts[EXPLAIN_SPAWN] = s.before - wait0 - n * in->serial0_s + s.late;
+	parts[EXPLAIN_SPAWN] = s.before - waited_before - n * in->serial0_s + s.late;
 	/* The barriers between phases hold every worker through each later
 	 * serial section (counted in serial) and while the slowest finishes. */
 	parts[EXPLAIN_IMBALANCE] = s.uneven + s.gaps - n * later;
