@@ -114,9 +114,6 @@ static int side_read(struct side *s, const char *path, char *err, size_t errlen)
 	FILE *fp;
 
 	memset(s, 0, sizeof(*s));
-	s->info.path = path;
-	s->info.rows = &s->rows;	/* s stays where it is until side_free */
-	s->info.file = -1;
 	run_rows_init(&s->rows);
 	if (csv_read_rows(path, &s->rows, err, errlen) < 0) {
 		run_rows_free(&s->rows);
@@ -127,12 +124,9 @@ static int side_read(struct side *s, const char *path, char *err, size_t errlen)
 	s->groups = xcalloc(s->ngroups ? s->ngroups : 1, sizeof(*s->groups));
 	for (size_t i = 0; i < s->ngroups; i++)
 		s->groups[i] = s->agg.series[i].fit;
-	s->info.cores = s->rows.v[0].cores;
-	for (size_t i = 1; i < s->rows.len; i++)
-		if (s->rows.v[i].cores != s->info.cores)
-			s->info.cores = NAN;	/* rows from different machines: unknown */
 	meta_path_for(path, mp, sizeof(mp));
-	s->info.meta = meta_read(mp);
+	/* s stays where it is until side_free: info may point at its rows */
+	cmp_side_init(&s->info, path, meta_read(mp), &s->rows, -1);
 	if (!s->info.meta && (fp = fopen(mp, "r")) != NULL) {
 		s->info.meta_bad = 1;
 		fclose(fp);

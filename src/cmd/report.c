@@ -106,7 +106,7 @@ struct report_inputs {
 	struct report_figure *drawn;
 	size_t ndrawn;
 	int unread;			/* a figure could not be read back */
-	struct cmp_side sides[2];
+	struct cmp_side *sides;		/* each run as compare takes it */
 	struct fit_group *groups[2];	/* each run's series as the gate takes them (its items point here) */
 	struct gate gate;
 	int judged;
@@ -129,6 +129,7 @@ static void inputs_free(struct report_inputs *in)
 		for (size_t k = 0; k < in->runs[i].nmeta; k++)
 			json_decref(in->runs[i].meta[k]);
 	free(in->runs);
+	free(in->sides);
 	if (in->judged)
 		gate_free(&in->gate);
 	free(in->groups[0]);
@@ -185,20 +186,23 @@ static int read_inputs(struct report_inputs *in)
 {
 	char err[4400];
 
-	run_rows_init(&in->rows);
+	if (csv_read_files(in->files, (int)in->nfiles, &in->rows, err, sizeof(err)) < 0) {
+		errorf("%s", err);
+		return -1;
+	}
 	in->runs = xcalloc(in->nfiles, sizeof(*in->runs));
 	for (size_t f = 0; f < in->nfiles; f++) {
 		int bad = 0;
 
-		if (csv_read_rows(in->files[f], &in->rows, err, sizeof(err)) < 0) {
-			errorf("%s", err);
-			return -1;
-		}
 		in->runs[f].path = in->files[f];
 		read_metas(&in->runs[f], &bad);
 		if (bad)
 			warnf("cannot read the meta.json of '%s'; reporting without it", in->files[f]);
 	}
+	in->sides = xcalloc(in->nfiles, sizeof(*in->sides));
+	for (size_t f = 0; f < in->nfiles; f++)
+		cmp_side_init(&in->sides[f], in->files[f], in->runs[f].nmeta ? in->runs[f].meta[0] : NULL, &in->rows,
+			      (long)f);
 	aggregate_rows(&in->rows, &in->agg);
 	in->figs = figures_build(&in->agg, in->files);
 	if (!in->figs)
@@ -210,35 +214,16 @@ static int read_inputs(struct report_inputs *in)
 	return 0;
 }
 
-/* The cores of one input's rows, NaN when they differ (as compare takes them). */
-static double file_cores(const struct run_rows *rows, unsigned file)
-{
-	double cores = NAN;
-	int first = 1;
-
-	for (size_t i = 0; i < rows->len; i++) {
-		if (rows->v[i].file != file)
-			continue;
-		if (first)
-			cores = rows->v[i].cores;
-		else if (rows->v[i].cores != cores)
-			return NAN;
-		first = 0;
-	}
-	return cores;
-}
-
-/* The warnings of one run: how it ended, a busy machine, points that spread wide, a starved share. */
+/* The warnings of one run: how it ended, a busy machine (as compare judges it: by the share of its
+ * workers' time spent waiting for a CPU where its rows say, else by the load average), points
+ * that spread wide. */
 static void run_warnings(struct report_inputs *in, unsigned file)
 {
 	const struct report_run *r = &in->runs[file];
 	json_t *m = r->nmeta ? r->meta[0] : NULL;
-	struct cmp_side side = { .path = r->path, .meta = m, .cores = file_cores(&in->rows, file), .rows = &in->rows,
-				 .file = file };
 	json_t *cv = json_object_get(m, "cv_warn");
 	double cv_warn = json_is_number(cv) ? json_number_value(cv) : SUMMARY_CV_WARN;
 	char line[900];
-	int busy;
 
 	for (size_t k = 0; k < r->nmeta; k++) {
 		json_t *st = json_object_get(r->meta[k], "status");
@@ -248,7 +233,7 @@ static void run_warnings(struct report_inputs *in, unsigned file)
 				    r->nmeta > 1 ? " (a part)" : "", s,
 				    s == 130 ? "interrupted" : s == 1 ? "a measurement failed" : "an error");
 	}
-	if (cmp_side_busy_why(&side, line, sizeof(line)))
+	if (cmp_side_busy_why(&in->sides[file], line, sizeof(line)))
 		add_warning(in, "%s: measured on a busy machine (%s); its times and speedups say as much about that "
 			    "other work as about the code", r->path, line);
 	for (size_t i = 0; i < in->agg.nseries; i++) {
@@ -272,8 +257,6 @@ static void run_warnings(struct report_inputs *in, unsigned file)
 		}
 		free(walls);
 	}
-	if (summary_starved(&in->rows, (long)file, line, sizeof(line), &busy) && busy)
-		add_warning(in, "%s: %s", r->path, line);
 }
 
 /* Fit every series; what `amdahl fit` would warn about becomes a warning of the page. */
@@ -304,8 +287,6 @@ static int judge(struct report_inputs *in, const struct report_opts *o)
 	char err[600];
 
 	for (unsigned f = 0; f < nsides; f++) {
-		in->sides[f] = (struct cmp_side){ .path = in->files[f], .meta = in->runs[f].nmeta ? in->runs[f].meta[0] : NULL,
-						 .cores = file_cores(&in->rows, f) };
 		groups[f] = xcalloc(in->agg.nseries ? in->agg.nseries : 1, sizeof(*groups[f]));
 		for (size_t i = 0; i < in->agg.nseries; i++)
 			if (in->agg.series[i].file == f)

@@ -51,6 +51,24 @@ int cmp_side_busy_why(const struct cmp_side *s, char *why, size_t len)
 				      (isfinite(after) && after > 2 * s->cores));
 }
 
+void cmp_side_init(struct cmp_side *s, const char *path, json_t *meta, const struct run_rows *rows, long file)
+{
+	int first = 1;
+
+	*s = (struct cmp_side){ .path = path, .meta = meta, .cores = NAN, .rows = rows, .file = file };
+	for (size_t i = 0; i < rows->len; i++) {
+		if (file >= 0 && rows->v[i].file != (unsigned)file)
+			continue;
+		if (first)
+			s->cores = rows->v[i].cores;
+		else if (rows->v[i].cores != s->cores) {
+			s->cores = NAN;	/* rows from different machines: unknown */
+			return;
+		}
+		first = 0;
+	}
+}
+
 int cmp_side_busy(const struct cmp_side *s)
 {
 	char why[300];

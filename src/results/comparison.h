@@ -75,6 +75,9 @@ double cmp_side_num(const struct cmp_side *s, const char *key);
  * With why: the reason in one phrase.
  */
 int cmp_side_busy(const struct cmp_side *s);
+/* A run as compare takes it: its path, sidecar (or NULL), its rows (input file
+ * of them, -1 for every row) and the cores they say, NaN when they differ. */
+void cmp_side_init(struct cmp_side *s, const char *path, json_t *meta, const struct run_rows *rows, long file);
 int cmp_side_busy_why(const struct cmp_side *s, char *why, size_t len);
 
 #endif
