@@ -67,13 +67,10 @@ static const struct options_usage explain_usage = {
 
 static int print_stacks(const struct aggregate *a, enum emit_format fmt, char **files)
 {
-	const struct agg_series **all = xcalloc(a->nseries ? a->nseries : 1, sizeof(*all));
 	struct stack_table st;
 	int rc;
 
-	for (size_t k = 0; k < a->nseries; k++)
-		all[k] = &a->series[k];
-	stack_table_init(&st, all, a->nseries);
+	stack_table_init(&st, a->series, a->nseries);
 	for (size_t k = 0; k < a->nseries; k++)
 		stack_table_add(&st, &a->series[k], files[a->series[k].file]);
 	if (fmt == EMIT_JSON) {
@@ -89,7 +86,6 @@ static int print_stacks(const struct aggregate *a, enum emit_format fmt, char **
 		rc = emit_print(st.t, fmt, stdout);
 	}
 	stack_table_free(&st);
-	free(all);
 	return rc;
 }
 

@@ -244,16 +244,24 @@ static void text_line(const struct emit_table *t, enum emit_format f, char **tex
 	}
 }
 
-static void print_text(const struct emit_table *t, enum emit_format f, FILE *fp)
+/* Which columns hold any number (a "failed" among times, say): those are right-aligned. */
+static char *numeric_columns(const struct emit_table *t)
 {
-	size_t nrows = t->ncells / t->ncols, *width = xcalloc(t->ncols, sizeof(*width));
-	char **text = text_cells(t, f, width), *right = xcalloc(t->ncols, 1);
-	int md = f == EMIT_MARKDOWN;
+	size_t nrows = t->ncells / t->ncols;
+	char *right = xcalloc(t->ncols, 1);
 
-	/* A column with any number in it is right-aligned (a "failed" among times, say). */
 	for (size_t j = 0; j < t->ncols; j++)
 		for (size_t r = 0; r < nrows && !right[j]; r++)
 			right[j] = (char)numeric(&t->cells[r * t->ncols + j]);
+	return right;
+}
+
+static void print_text(const struct emit_table *t, enum emit_format f, FILE *fp)
+{
+	size_t nrows = t->ncells / t->ncols, *width = xcalloc(t->ncols, sizeof(*width));
+	char **text = text_cells(t, f, width), *right = numeric_columns(t);
+	int md = f == EMIT_MARKDOWN;
+
 	for (size_t r = 0; r <= nrows + md; r++) {
 		char *buf = NULL;
 		size_t len = 0;
@@ -293,11 +301,8 @@ static void html_cell_text(FILE *fp, const char *s, int markdown)
 static void print_html(const struct emit_table *t, FILE *fp)
 {
 	size_t nrows = t->ncells / t->ncols;
-	char *right = xcalloc(t->ncols, 1);
+	char *right = numeric_columns(t);
 
-	for (size_t j = 0; j < t->ncols; j++)
-		for (size_t r = 0; r < nrows && !right[j]; r++)
-			right[j] = (char)numeric(&t->cells[r * t->ncols + j]);
 	fputs("<table>\n", fp);
 	if (t->caption) {
 		fputs("<caption>", fp);

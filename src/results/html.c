@@ -65,7 +65,8 @@ void html_escape_n(FILE *fp, const char *s, size_t n)
 			i++;
 			continue;
 		}
-		len = utf8_len(u + i, strnlen(s + i, n - i));
+		/* utf8_len stops at the first byte that continues nothing, a NUL among them */
+		len = utf8_len(u + i, n - i);
 		if (len == 0) {
 			fputs("\xEF\xBF\xBD", fp);	/* U+FFFD, the replacement character */
 			i++;

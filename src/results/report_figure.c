@@ -145,32 +145,21 @@ void report_figure_free(struct report_figure *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* Straight into fp: the page is made whole in memory and dropped on an error (report.c's page_text). */
 int report_figure_write(FILE *fp, const struct report_figure *f, size_t number)
 {
 	char prefix[32], err[300];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	int rc;
 
-	if (!mem)
-		return -1;
 	snprintf(prefix, sizeof(prefix), "fig%zu", number);
-	rc = svg_inline(mem, f->svg, f->len, prefix, f->title, f->desc ? f->desc : f->title, err, sizeof(err));
-	if (fclose(mem) != 0)
-		rc = -1;
-	if (rc < 0) {
+	fprintf(fp, "<figure id=\"%s\">\n", prefix);
+	if (svg_inline(fp, f->svg, f->len, prefix, f->title, f->desc ? f->desc : f->title, err, sizeof(err)) < 0) {
 		errorf("cannot inline the figure '%s': %s", f->title, err);
-		free(buf);
 		return -1;
 	}
-	fprintf(fp, "<figure id=\"%s\">\n", prefix);
-	fwrite(buf, 1, len, fp);
 	fprintf(fp, "<figcaption><strong>Figure %zu.</strong> ", number);
 	html_escape(fp, f->title);
 	fputs(". ", fp);
 	html_escape(fp, figure_caption(f->kind));
 	fputs("</figcaption>\n</figure>\n", fp);
-	free(buf);
 	return 0;
 }

@@ -302,6 +302,19 @@ static void write_runs(FILE *fp, const struct report_page *p)
 	fputs("</tbody>\n</table>\n</div>\n</section>\n", fp);
 }
 
+/* "[lo, hi]" of an interval, or "–". */
+static const char *interval_text(char *buf, size_t len, double lo, double hi, const char *fmt)
+{
+	char a[24], b[24];
+
+	if (!isfinite(lo) || !isfinite(hi))
+		return "–";
+	snprintf(a, sizeof(a), fmt, lo);
+	snprintf(b, sizeof(b), fmt, hi);
+	snprintf(buf, len, "[%s, %s]", a, b);
+	return buf;
+}
+
 /* The numbers of a set's figures: one row per series and N. */
 static int write_set_table(FILE *fp, const struct report_figure *f)
 {
@@ -323,16 +336,12 @@ static int write_set_table(FILE *fp, const struct report_figure *f)
 		for (size_t j = 0; j < f->ser[k]->ncells; j++) {
 			const struct agg_cell *c = &f->ser[k]->cells[j];
 
-			if (isfinite(c->speedup_ci.lo))
-				snprintf(ci, sizeof(ci), "[%.3f, %.3f]", c->speedup_ci.lo, c->speedup_ci.hi);
-			else
-				snprintf(ci, sizeof(ci), "–");
 			emit_text(t, f->names[k]);
 			emit_num(t, c->n);
 			emit_num(t, (double)c->rows);
 			emit_num(t, c->wall.median);
 			emit_num(t, c->reps ? c->speedup.median : NAN);
-			emit_text(t, ci);
+			emit_text(t, interval_text(ci, sizeof(ci), c->speedup_ci.lo, c->speedup_ci.hi, "%.3f"));
 			emit_num(t, c->reps ? c->efficiency.median : NAN);
 			emit_num(t, c->karp_flatt.n ? c->karp_flatt.median : NAN);
 			emit_num(t, c->model);
@@ -353,7 +362,7 @@ static int write_stack_table(FILE *fp, const struct report_figure *f)
 	char cap[800];
 	int rc;
 
-	stack_table_init(&st, f->ser, 1);
+	stack_table_init(&st, f->ser[0], 1);
 	stack_table_add(&st, f->ser[0], "");
 	snprintf(cap, sizeof(cap), "%s: each part of the N workers' capacity in speedup units, the median over the "
 		 "repetitions (– where it cannot be known); total: N when the books close.", f->title);
@@ -398,19 +407,6 @@ static int write_set(FILE *fp, const struct report_page *p, size_t k, const size
 		if (strcmp(p->figs[i].set, set) == 0 && is_stack(&p->figs[i]))
 			rc = write_stack_table(fp, &p->figs[i]);
 	return rc;
-}
-
-/* "[lo, hi]" of an interval, or "–". */
-static const char *interval_text(char *buf, size_t len, double lo, double hi, const char *fmt)
-{
-	char a[24], b[24];
-
-	if (!isfinite(lo) || !isfinite(hi))
-		return "–";
-	snprintf(a, sizeof(a), fmt, lo);
-	snprintf(b, sizeof(b), fmt, hi);
-	snprintf(buf, len, "[%s, %s]", a, b);
-	return buf;
 }
 
 /* The fitted models of every series, as `amdahl fit` gives them. */

@@ -36,7 +36,8 @@ static void stack_columns(struct emit_col *cols)
 	cols[STACK_COL_PARTS + EXPLAIN_PARTS + 2] = (struct emit_col){ .name = "file", .in = STACK_DATA };
 }
 
-const char *stack_largest_loss(const struct agg_cell *c)
+/* The largest loss of a cell, or "-" when none is known or none reaches a thousandth of a worker. */
+static const char *stack_largest_loss(const struct agg_cell *c)
 {
 	int best = -1;
 
@@ -47,15 +48,15 @@ const char *stack_largest_loss(const struct agg_cell *c)
 	return best < 0 || !(c->stack[best] >= 0.0005) ? "-" : explain_parts[best].name;
 }
 
-void stack_table_init(struct stack_table *st, const struct agg_series *const *series, size_t n)
+void stack_table_init(struct stack_table *st, const struct agg_series *series, size_t n)
 {
 	stack_columns(st->cols);
 	for (int i = 0; i < EXPLAIN_PARTS; i++) {
 		int known = 0;
 
 		for (size_t k = 0; k < n && !known; k++)
-			for (size_t j = 0; j < series[k]->ncells && !known; j++)
-				known = isfinite(series[k]->cells[j].stack[i]);
+			for (size_t j = 0; j < series[k].ncells && !known; j++)
+				known = isfinite(series[k].cells[j].stack[i]);
 		if (!known)
 			st->cols[STACK_COL_PARTS + i].in = STACK_DATA;
 	}

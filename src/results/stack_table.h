@@ -25,11 +25,9 @@ struct stack_table {
  * that none of them knows is left out (idle for built-in backends, gil
  * without a GIL).
  */
-void stack_table_init(struct stack_table *st, const struct agg_series *const *series, size_t n);
+void stack_table_init(struct stack_table *st, const struct agg_series *series, size_t n);
 /* One row per cell of s (file: its input, for csv and json). */
 void stack_table_add(struct stack_table *st, const struct agg_series *s, const char *file);
 void stack_table_free(struct stack_table *st);
-/* The largest loss of a cell, or "-" when none is known or none reaches a thousandth of a worker. */
-const char *stack_largest_loss(const struct agg_cell *c);
 
 #endif
