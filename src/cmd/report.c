@@ -36,7 +36,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct report_opts {
 	const char *out, *base, *title;
@@ -175,7 +174,7 @@ static void read_metas(struct report_run *r, int *bad)
 	r->nmeta = 1;
 	for (int k = 2; k <= REPORT_META_MAX; k++) {
 		snprintf(path, sizeof(path), "%s.%d.meta.json", r->path, k);
-		if (access(path, R_OK) != 0 || !(r->meta[r->nmeta] = meta_read(path)))
+		if (!(r->meta[r->nmeta] = meta_read(path)))	/* NULL when there is none */
 			break;
 		r->nmeta++;
 	}
