@@ -98,8 +98,7 @@ static const struct options_usage b5_usage = {
 		 "One CSV row per run. Each run is checked: every order delivered exactly once,\n"
 		 "or the run fails (exit 1, its row kept).",
 	.specs = b5_specs,
-	.csv_columns = "backend,messengers,pickers,bikes,orders,delivered,lost,duplicated,wall_s,cpu_s,"
-		       "throughput,bound,wait,rep,pick_ms,deliver_ms,poll_ms,bottleneck,wall_min_s,attained,misrouted",
+	.csv_columns = b5_csv_header,
 	.more = b5_usage_more,
 };
 

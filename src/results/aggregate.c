@@ -169,13 +169,6 @@ static void row_stack(const struct run_row *r, double cpu1, double *parts)
 
 /*
  * The stack of one repetition, the median one: the repetition whose speedup
- * is the median (the lower middle one of an even count; by wall time where no
- * speedup is known). Its parts add up to N as its own books do, so the table
- * and the figure close, which the medians of the parts taken one by one do
- * only within their spread (docs/explain.md).
- */
-/*
- * The stack of one repetition, the median one: the repetition whose speedup
  * is the median (the lower middle one of an even count; the median wall time
  * where no speedup is known). Its parts add up to N as its own books do, so
  * the table and the figure close, which the medians of the parts taken one by
