@@ -313,8 +313,6 @@ static int resolve_plugins(const struct run_opts *o, const struct backend ***bs,
 		}
 		for (size_t j = 0; j < *nw && rc == 0; j++) {
 			const char *why = (*bs)[i]->refuse ? (*bs)[i]->refuse((*ws)[j]) : NULL;
-			if (!why && ((*ws)[j]->needs & WORKLOAD_EXTERNAL) && !(*bs)[i]->refuse)
-				why = "it runs only programs given with --cmd (the cmd backend)";
 			if (why) {
 				errorf("backend '%s' cannot run workload '%s': %s", (*bs)[i]->name, (*ws)[j]->name, why);
 				rc = -1;
