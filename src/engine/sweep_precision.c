@@ -31,7 +31,7 @@ struct sweep_precision {
 	size_t *group_unit;		/* per group: its fit unit; NO_UNIT without a fit target */
 	size_t ngroups;
 	struct precision_point *pts;
-	struct interval *ci;		/* per point: of its median speedup (a base: of its median wall) */
+	struct interval *ci;		/* per point but a base: of its median speedup */
 	struct interval *pci;		/* per group: of its fitted P */
 	int rounds;			/* rounds run */
 };
@@ -68,6 +68,7 @@ void sweep_precision_open(struct sweep *s)
 	/* Every point gets the minimum, so that each has an interval; a point's own
 	 * target only when its speedup is targeted. */
 	for (size_t i = 0; i < s->npoints; i++) {
+		sp->pts[i].base = s->points[i].base;
 		sp->point_unit[i] = NO_UNIT;
 		if (is_base(s, i))
 			continue;
@@ -114,14 +115,24 @@ void sweep_precision_close(struct sweep *s)
 	s->prec = NULL;
 }
 
-/* A point's measured values, in round order: speedups, or a base's walls. */
-static size_t point_values(const struct sweep *s, const struct sweep_point *pt, int walls, double *v)
+/* A point's measured speedups, in round order (a base's are 1). */
+static size_t point_values(const struct sweep *s, const struct sweep_point *pt, double *v)
 {
 	size_t k = 0;
 
 	for (int r = 0; r < s->cfg->reps; r++)
 		if (pt->have[r] && pt->speedups[r] > 0)
-			v[k++] = walls ? pt->walls[r] : pt->speedups[r];
+			v[k++] = pt->speedups[r];
+	return k;
+}
+
+/* The rounds a point has a row of. */
+static size_t rounds_had(const struct sweep *s, const struct sweep_point *pt)
+{
+	size_t k = 0;
+
+	for (int r = 0; r < s->cfg->reps; r++)
+		k += pt->have[r] != 0;
 	return k;
 }
 
@@ -154,18 +165,18 @@ static void measure_units(struct sweep *s)
 {
 	struct sweep_precision *sp = s->prec;
 	double *v = xmalloc(((size_t)s->cfg->reps + 1) * sizeof(*v));
+	size_t *nv = xcalloc(s->npoints + 1, sizeof(*nv));	/* per point: its speedups so far */
 
 	for (size_t i = 0; i < s->npoints; i++) {
 		const struct sweep_point *pt = &s->points[i];
-		size_t k = point_values(s, pt, is_base(s, i), v);
-		double half = precision_speedup(v, k, PRECISION_LEVEL, &sp->ci[i]);
-		struct precision_unit *u = sp->point_unit[i] == NO_UNIT ? NULL : &sp->units[sp->point_unit[i]];
 
-		sp->pts[i].base = pt->base;
+		nv[i] = point_values(s, pt, v);
 		sp->pts[i].failed = pt->failed || s->points[pt->base].failed;
-		if (u) {
-			u->reps = k;
-			u->half = half;
+		if (sp->point_unit[i] != NO_UNIT) {
+			struct precision_unit *u = &sp->units[sp->point_unit[i]];
+
+			u->reps = nv[i];
+			u->half = precision_speedup(v, nv[i], PRECISION_LEVEL, &sp->ci[i]);
 		}
 	}
 	for (size_t g = 0; g < sp->ngroups; g++) {
@@ -174,13 +185,12 @@ static void measure_units(struct sweep *s)
 		if (!u)
 			continue;
 		u->reps = SIZE_MAX;
-		for (size_t j = 0; j < u->npoints; j++) {
-			size_t k = point_values(s, &s->points[u->points[j]], 0, v);
-			u->reps = k < u->reps ? k : u->reps;
-		}
+		for (size_t j = 0; j < u->npoints; j++)
+			u->reps = nv[u->points[j]] < u->reps ? nv[u->points[j]] : u->reps;
 		u->reps = u->npoints ? u->reps : 0;
 		u->half = group_half(s, g, &sp->pci[g]);
 	}
+	free(nv);
 	free(v);
 }
 
@@ -215,9 +225,7 @@ void sweep_precision_point(const struct sweep *s, size_t point, size_t *reps, do
 	const struct precision_unit *u;
 
 	if (sp->point_unit[point] == NO_UNIT) {
-		*reps = 0;
-		for (int r = 0; r < s->cfg->reps; r++)
-			*reps += s->points[point].have[r] != 0;
+		*reps = rounds_had(s, &s->points[point]);
 		*half = NAN;
 		snprintf(verdict, len, "base");
 		return;
@@ -323,10 +331,7 @@ json_t *sweep_precision_meta(const struct sweep *s)
 		json_t *p = point_keys(&s->points[i], 1);
 
 		if (sp->point_unit[i] == NO_UNIT) {
-			size_t k = 0;
-			for (int r = 0; r < s->cfg->reps; r++)
-				k += s->points[i].have[r] != 0;
-			json_object_set_new(p, "reps", json_integer((json_int_t)k));
+			json_object_set_new(p, "reps", json_integer((json_int_t)rounds_had(s, &s->points[i])));
 			json_object_set_new(p, "status", json_string("base"));
 		} else {
 			unit_json(p, &sp->units[sp->point_unit[i]], &sp->ci[i]);
