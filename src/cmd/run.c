@@ -54,9 +54,6 @@ struct run_opts {
 static const char *const run_scalings[] = { [SCALING_STRONG] = "strong", [SCALING_WEAK] = "weak", NULL };
 static const char *const run_orders[] = { [ENGINE_ROUNDS] = "rounds", [ENGINE_POINTS] = "points", NULL };
 static const char *const run_switch[] = { "on", "off", NULL };
-static const char *const precision_targets[] = {
-	[PRECISION_OF_SPEEDUP] = "speedup", [PRECISION_OF_FIT] = "fit", [PRECISION_OF_BOTH] = "both", NULL
-};
 
 #define RUN_AT(field) OPTION_AT(struct run_opts, field)
 
@@ -116,7 +113,7 @@ static const struct option_spec run_specs[] = {
 	{ .name = "time-budget", .kind = OPTION_DECIMAL, .flags = OPTION_SECONDS | OPTION_MIN_OPEN, .min = 0,
 	  .max = 7 * 86400, .expect = "a positive number of seconds (at most 7 days)", RUN_AT(time_budget),
 	  .help = "with --precision: no round starts that would end\nthe whole run later than this (default: none)" },
-	{ .name = "precision-target", .kind = OPTION_STRING, .metavar = "WHAT", .choices = precision_targets,
+	{ .name = "precision-target", .kind = OPTION_STRING, .metavar = "WHAT", .choices = precision_of_names,
 	  RUN_AT(precision_of), .help = "speedup (default): each point's median speedup;\nfit: each group's "
 	  "fitted P; both" },
 	{ .name = "cmd", .kind = OPTION_LIST, .metavar = "'PROG ARGS'", RUN_AT(cmds),
@@ -392,8 +389,8 @@ static void run_config(const struct run_opts *o, struct sweep_config *cfg, const
 	cfg->cv_warn = o->cv_warn;
 	cfg->precision = o->precision;
 	cfg->time_budget_s = o->time_budget;
-	for (int i = 0; o->precision_of && precision_targets[i]; i++)
-		if (strcmp(o->precision_of, precision_targets[i]) == 0)
+	for (int i = 0; o->precision_of && precision_of_names[i]; i++)
+		if (strcmp(o->precision_of, precision_of_names[i]) == 0)
 			cfg->precision_of = (enum precision_of)i;
 	cfg->seed = o->seed;
 	cfg->params = &o->params;

@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const precision_of_names[] = {
+	[PRECISION_OF_SPEEDUP] = "speedup", [PRECISION_OF_FIT] = "fit", [PRECISION_OF_BOTH] = "both", NULL
+};
+
 int precision_interval_reps(double level)
 {
 	int n = 2;

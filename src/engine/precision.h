@@ -35,6 +35,8 @@
 
 /* What is targeted: each point's median speedup, each group's fitted P, or both. */
 enum precision_of { PRECISION_OF_SPEEDUP, PRECISION_OF_FIT, PRECISION_OF_BOTH };
+/* Their names (--precision-target, meta.json), NULL-terminated. */
+extern const char *const precision_of_names[];
 
 enum precision_status {
 	PRECISION_OPEN,		/* still measured */

@@ -323,7 +323,6 @@ static json_t *point_keys(const struct sweep_point *pt, int with_n)
 
 json_t *sweep_precision_meta(const struct sweep *s)
 {
-	static const char *const of[] = { "speedup", "fit", "both" };
 	const struct sweep_precision *sp = s->prec;
 	json_t *o, *points = json_array(), *groups = json_array();
 
@@ -349,7 +348,7 @@ json_t *sweep_precision_meta(const struct sweep *s)
 		json_array_append_new(groups, j);
 	}
 	o = json_pack("{s:f,s:f,s:s,s:i,s:i,s:o,s:i,s:o,s:o}", "target", sp->cfg.target, "level", sp->cfg.level,
-		      "of", of[s->cfg->precision_of], "min_reps", sp->cfg.min_reps, "max_reps", sp->cfg.max_reps,
+		      "of", precision_of_names[s->cfg->precision_of], "min_reps", sp->cfg.min_reps, "max_reps", sp->cfg.max_reps,
 		      "time_budget_s", s->cfg->time_budget_s > 0 ? json_real(s->cfg->time_budget_s) : json_null(),
 		      "rounds", sp->rounds, "points", points, "groups", groups);
 	return o;
