@@ -156,7 +156,7 @@ static json_t *points_json(const struct agg_series *s)
 
 		json_array_append_new(pts, json_pack("{s:o,s:I,s:o,s:o}", "n", json_real(c->n), "reps",
 			(json_int_t)c->rows, "speedup", c->reps ? json_real(c->speedup.median) : json_null(),
-			"karp_flatt", isfinite(kf) ? json_real(kf) : json_null()));
+			"karp_flatt", emit_json_number(kf)));
 	}
 	return pts;
 }

@@ -14,6 +14,7 @@
 #include "../base/clock.h"
 #include "../base/util.h"
 #include "../models/fit.h"
+#include "../results/emit.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -289,11 +290,6 @@ void sweep_precision_report(const struct sweep *s, FILE *fp)
 	}
 }
 
-static json_t *json_num(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 /* A unit's outcome, added to o. */
 static void unit_json(json_t *o, const struct precision_unit *u, const struct interval *ci)
 {
@@ -301,10 +297,10 @@ static void unit_json(json_t *o, const struct precision_unit *u, const struct in
 	int targeted = isfinite(u->target);
 	const char *st = !targeted && u->status == PRECISION_REACHED ? "not targeted" : precision_status_name(u->status);
 	json_t *j = json_pack("{s:I,s:o,s:o,s:o,s:o,s:s,s:o,s:o}", "reps", (json_int_t)u->reps, "estimate",
-			 json_num(ci->est), "lo", json_num(ci->lo), "hi", json_num(ci->hi), "half_width",
-			 json_num(u->half), "status", st,
+			 emit_json_number(ci->est), "lo", emit_json_number(ci->lo), "hi", emit_json_number(ci->hi), "half_width",
+			 emit_json_number(u->half), "status", st,
 			 "reached", targeted ? json_boolean(u->status == PRECISION_REACHED) : json_null(),
-			 "needs_reps", json_num(targeted && isfinite(u->need) ? ceil(u->need) : NAN));
+			 "needs_reps", emit_json_number(targeted && isfinite(u->need) ? ceil(u->need) : NAN));
 
 	json_object_update(o, j);
 	json_decref(j);
@@ -314,7 +310,7 @@ static void unit_json(json_t *o, const struct precision_unit *u, const struct in
 static json_t *point_keys(const struct sweep_point *pt, int with_n)
 {
 	json_t *o = json_pack("{s:s,s:s,s:s,s:o}", "backend", pt->backend->name, "workload", pt->workload->name,
-			      "label", pt->cmd ? pt->cmd->name : "", "p", json_num(pt->p));
+			      "label", pt->cmd ? pt->cmd->name : "", "p", emit_json_number(pt->p));
 
 	if (with_n)
 		json_object_set_new(o, "n", json_integer(pt->n));

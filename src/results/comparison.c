@@ -443,11 +443,6 @@ static int print_text(const struct comparison *c, enum emit_format f, FILE *fp)
 
 /* ---- JSON ---- */
 
-static json_t *jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
 static json_t *jstr_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -459,9 +454,9 @@ static json_t *side_json(const struct cmp_side *s)
 
 	json_object_set_new(o, "file", json_string(s->path));
 	json_object_set_new(o, "cpu_model", jstr_or_null(cmp_side_str(s, "cpu_model")));
-	json_object_set_new(o, "cores", jnum(s->cores));
-	json_object_set_new(o, "loadavg_before", jnum(cmp_side_num(s, "loadavg_before")));
-	json_object_set_new(o, "loadavg_after", jnum(cmp_side_num(s, "loadavg_after")));
+	json_object_set_new(o, "cores", emit_json_number(s->cores));
+	json_object_set_new(o, "loadavg_before", emit_json_number(cmp_side_num(s, "loadavg_before")));
+	json_object_set_new(o, "loadavg_after", emit_json_number(cmp_side_num(s, "loadavg_after")));
 	json_object_set_new(o, "date", jstr_or_null(cmp_side_str(s, "date")));
 	json_object_set_new(o, "git_commit", jstr_or_null(cmp_side_str(s, "git_commit")));
 	json_object_set_new(o, "meta", json_string(s->meta ? "ok" : s->meta_bad ? "unreadable" : "missing"));
@@ -475,26 +470,26 @@ static json_t *item_json(const struct gate_item *it)
 
 	json_object_set_new(j, "backend", json_string(it->g->backend));
 	json_object_set_new(j, "workload", json_string(it->g->workload));
-	json_object_set_new(j, "p", jnum(it->g->p));
+	json_object_set_new(j, "p", emit_json_number(it->g->p));
 	json_object_set_new(j, "label", json_string(it->g->label));
 	json_object_set_new(j, "scaling", json_string(it->g->weak ? "weak" : "strong"));
-	json_object_set_new(j, "n", jnum(it->n));
-	json_object_set_new(j, "base", jnum(it->base));
-	json_object_set_new(j, "new", jnum(it->new_));
+	json_object_set_new(j, "n", emit_json_number(it->n));
+	json_object_set_new(j, "base", emit_json_number(it->base));
+	json_object_set_new(j, "new", emit_json_number(it->new_));
 	if (it->kind == GATE_PFIT) {
-		json_object_set_new(j, "base_lo", jnum(it->b_lo));
-		json_object_set_new(j, "base_hi", jnum(it->b_hi));
-		json_object_set_new(j, "new_lo", jnum(it->n_lo));
-		json_object_set_new(j, "new_hi", jnum(it->n_hi));
+		json_object_set_new(j, "base_lo", emit_json_number(it->b_lo));
+		json_object_set_new(j, "base_hi", emit_json_number(it->b_hi));
+		json_object_set_new(j, "new_lo", emit_json_number(it->n_lo));
+		json_object_set_new(j, "new_hi", emit_json_number(it->n_hi));
 	} else {
 		json_object_set_new(j, "base_reps", json_integer((json_int_t)it->nb));
 		json_object_set_new(j, "new_reps", json_integer((json_int_t)it->nn));
-		json_object_set_new(j, "p_worse", jnum(it->p_worse));
-		json_object_set_new(j, "p_better", jnum(it->p_better));
+		json_object_set_new(j, "p_worse", emit_json_number(it->p_worse));
+		json_object_set_new(j, "p_better", emit_json_number(it->p_better));
 	}
-	json_object_set_new(j, "ratio", jnum(it->ratio.est));
-	json_object_set_new(j, "ratio_lo", jnum(it->ratio.lo));
-	json_object_set_new(j, "ratio_hi", jnum(it->ratio.hi));
+	json_object_set_new(j, "ratio", emit_json_number(it->ratio.est));
+	json_object_set_new(j, "ratio_lo", emit_json_number(it->ratio.lo));
+	json_object_set_new(j, "ratio_hi", emit_json_number(it->ratio.hi));
 	json_object_set_new(j, "judged", json_boolean(it->judged));
 	json_object_set_new(j, "verdict", json_string(gate_verdict_name[it->v]));
 	return j;

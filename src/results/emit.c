@@ -337,6 +337,11 @@ static void print_html(const struct emit_table *t, FILE *fp)
 	free(right);
 }
 
+json_t *emit_json_number(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
 json_t *emit_json(const struct emit_table *t)
 {
 	size_t nrows = t->ncells / t->ncols;
@@ -354,7 +359,7 @@ json_t *emit_json(const struct emit_table *t)
 			switch (c->kind) {
 			case CELL_TEXT: v = json_string(c->text); break;
 			case CELL_INT: v = json_integer(c->i); break;
-			case CELL_NUM: v = isfinite(c->num) ? json_real(c->num) : json_null(); break;
+			case CELL_NUM: v = emit_json_number(c->num); break;
 			default: v = json_incref(c->json); break;
 			}
 			json_object_set_new(o, t->cols[j].name, v ? v : json_null());

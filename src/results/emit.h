@@ -61,6 +61,8 @@ void emit_caption(struct emit_table *t, const char *caption);
 int emit_print(const struct emit_table *t, enum emit_format f, FILE *fp);
 /* The rows as a JSON array of objects (a new reference), for a document that holds more. */
 json_t *emit_json(const struct emit_table *t);
+/* A number as JSON: null when it is not finite (JSON has no NaN or infinity). */
+json_t *emit_json_number(double v);
 /* Print a JSON document as every subcommand does (indented, keys in order, ASCII). */
 int emit_json_print(json_t *doc, FILE *fp);
 
