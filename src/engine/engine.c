@@ -112,7 +112,6 @@ static void progress_clear(struct engine *e)
 static void progress_draw(struct engine *e, size_t point, int rep)
 {
 	char name[256], eta[32] = "ETA --";
-	double elapsed = clock_now() - e->t_start;
 
 	if (!e->progress)
 		return;
@@ -120,15 +119,14 @@ static void progress_draw(struct engine *e, size_t point, int rep)
 	if (e->plan->next_round) {
 		/* How many rounds a stopping rule will want is not known in advance. */
 		fprintf(stderr, "\r\033[K[%zu] round %d: %s", e->out->done, e->round + 1, name);
-		fflush(stderr);
-		e->drawn = 1;
-		return;
+	} else {
+		if (e->out->done > 0) {
+			double elapsed = clock_now() - e->t_start;
+			double left = elapsed / (double)e->out->done * (double)(e->total - e->out->done);
+			snprintf(eta, sizeof(eta), "ETA %dm%02ds", (int)(left / 60), (int)fmod(left, 60));
+		}
+		fprintf(stderr, "\r\033[K[%zu/%zu] %s rep %d  %s", e->out->done, e->total, name, rep + 1, eta);
 	}
-	if (e->out->done > 0) {
-		double left = elapsed / (double)e->out->done * (double)(e->total - e->out->done);
-		snprintf(eta, sizeof(eta), "ETA %dm%02ds", (int)(left / 60), (int)fmod(left, 60));
-	}
-	fprintf(stderr, "\r\033[K[%zu/%zu] %s rep %d  %s", e->out->done, e->total, name, rep + 1, eta);
 	fflush(stderr);
 	e->drawn = 1;
 }
