@@ -15,11 +15,11 @@
 #include "cli.h"
 
 static char *dir;
-static char paths[4][4096];	/* x.csv, r.csv, f.csv in the test's folder */
+static char paths[4][4096];	/* x.csv, r.csv, f.csv, w.csv in the test's folder */
 
 static void setup(void)
 {
-	static const char *const names[] = { "x.csv", "r.csv", "f.csv", "unused" };
+	static const char *const names[] = { "x.csv", "r.csv", "f.csv", "w.csv" };
 
 	dir = cli_tmpdir();
 	cr_assert_not_null(dir);
@@ -182,5 +182,43 @@ Test(precision_cli, a_fit_target_out_of_reach_is_said_so, .timeout = 120)
 	cr_assert(strstr(r.err, "fitted P of thread/spin p=0.9") && strstr(r.err, "no: "), "%s", r.err);
 	json_decref(root);
 	free(csv);
+	cli_free(&r);
+}
+
+/*
+ * The fit a target is judged by is `amdahl fit`'s on the same rows: for a
+ * workload that waits, every N counts, past the cores too (the precision
+ * fit once left N > cores out for every workload, and judged another P).
+ */
+Test(precision_cli, a_fit_target_is_judged_by_the_fit_amdahl_fit_gives, .timeout = 120)
+{
+	const char *out = paths[3];
+	const char *args[] = { "run", "-b", "thread", "-w", "sleep", "-P", "0.9", "-N", "1,2,4,8", "--work", "0.02",
+			       "--warmup", "0", "--precision", "50%", "--precision-target", "fit", "-o", out, NULL };
+	const char *fit[] = { "fit", "-f", "json", out, NULL };
+	struct cli_result r;
+	json_t *root, *g, *doc, *fg;
+	json_error_t e;
+
+	cr_assert_eq(cli_run(&r, 100, args), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_free(&r);
+	g = json_array_get(json_object_get(meta_precision(out, &root), "groups"), 0);
+	cr_assert_not_null(g);
+	cr_assert_eq(cli_run(&r, 60, fit), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	doc = json_loads(r.out, 0, &e);
+	cr_assert_not_null(doc, "%s", e.text);
+	fg = json_array_get(json_object_get(doc, "groups"), 0);
+	cr_assert_not_null(fg);
+	/* the CSV's rounded walls: equal to a millionth */
+	cr_assert_float_eq(json_real_value(json_object_get(g, "estimate")),
+			   json_real_value(json_object_get(fg, "p_fit")), 1e-6);
+	cr_assert_float_eq(json_real_value(json_object_get(g, "lo")), json_real_value(json_object_get(fg, "p_lo")),
+			   1e-6);
+	cr_assert_float_eq(json_real_value(json_object_get(g, "hi")), json_real_value(json_object_get(fg, "p_hi")),
+			   1e-6);
+	json_decref(doc);
+	json_decref(root);
 	cli_free(&r);
 }

@@ -42,9 +42,19 @@ static int is_base(const struct sweep *s, size_t i)
 	return s->points[i].base == i;
 }
 
+/* A point's cores as `amdahl fit` takes them (aggregate.c's obs_of): a workload
+ * that waits is not capped by the cores, so none of its N is left out. */
+static double point_cores(const struct sweep *s, const struct sweep_point *pt)
+{
+	return workload_bound_cpu(pt->workload->bound) ? s->cfg->cores : INFINITY;
+}
+
+/* Whether the fit of P takes the point (fit_within_cores, as `amdahl fit` does). */
 static int fitted(const struct sweep *s, const struct sweep_point *pt)
 {
-	return !(s->cfg->cores >= 1) || pt->n <= s->cfg->cores;
+	struct fit_obs o = { .n = pt->n, .cores = point_cores(s, pt) };
+
+	return fit_within_cores(&o);
 }
 
 void sweep_precision_open(struct sweep *s)
@@ -149,7 +159,7 @@ static double group_half(const struct sweep *s, size_t g, struct interval *ci)
 
 		for (int r = 0; r < s->cfg->reps && pt->group == g; r++)
 			if (pt->have[r] && pt->speedups[r] > 0)
-				obs[k++] = (struct fit_obs){ .n = pt->n, .cores = s->cfg->cores, .wall_s = pt->walls[r],
+				obs[k++] = (struct fit_obs){ .n = pt->n, .cores = point_cores(s, pt), .wall_s = pt->walls[r],
 							     .speedup = pt->speedups[r], .round = r };
 	}
 	if (fit_p_interval(obs, k, s->cfg->scaling == SCALING_WEAK ? fit_gustafson : fit_amdahl, PRECISION_LEVEL,
