@@ -2,8 +2,8 @@
  * Test helper, header only: write synthetic run CSVs (and meta.json
  * sidecars) whose wall times follow a model exactly, with a fixed, known
  * pattern of noise, so that fit and compare can be checked against the
- * numbers that built them. Included by test_fit.c, test_compare.c and
- * test_fuzz.c.
+ * numbers that built them. Included by test_fit.c, test_compare.c,
+ * test_report.c and test_fuzz.c.
  */
 #ifndef AMDAHL_TEST_SYNTH_H
 #define AMDAHL_TEST_SYNTH_H
@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../src/results/csv.h"
 
@@ -104,6 +105,57 @@ static inline void synth_usl(FILE *fp, double sigma, double kappa, int nmax, int
 			synth_row(fp, "thread", "spin", 0.9, n, r, w, base / w, cores, 0, NULL);
 		}
 	}
+}
+
+/*
+ * Rewrite a synthetic run CSV with its rows' starved_s filled: share of each
+ * row's n x wall_s, as if its workers had waited that long for a CPU. 0, or
+ * -1 when the file cannot be rewritten.
+ */
+static inline int synth_set_starved(const char *path, double share)
+{
+	char head[4096], line[4096], tmp[600];
+	int col = 0, wall = 0, n = 0, k = 0;
+	FILE *in = fopen(path, "r"), *out;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	out = fopen(tmp, "w");
+	if (!in || !out || csv_header_text(head, sizeof(head)) < 0) {
+		if (in)
+			fclose(in);
+		if (out)
+			fclose(out);
+		return -1;
+	}
+	for (char *t = strtok(head, ","); t; t = strtok(NULL, ","), k++) {
+		col = strcmp(t, "starved_s") == 0 ? k : col;
+		wall = strcmp(t, "wall_s") == 0 ? k : wall;
+		n = strcmp(t, "n") == 0 ? k : n;
+	}
+	if (fgets(line, sizeof(line), in))
+		fputs(line, out);
+	while (fgets(line, sizeof(line), in)) {
+		char *cells[64], *c = line;
+		int m = 0;
+		double nv, wv;
+
+		line[strcspn(line, "\n")] = '\0';
+		for (cells[m++] = c; (c = strchr(c, ',')) != NULL && m < 64; cells[m++] = ++c)
+			*c = '\0';
+		nv = strtod(cells[n], NULL);
+		wv = strtod(cells[wall], NULL);
+		for (int i = 0; i < m; i++) {
+			if (i == col)
+				fprintf(out, "%.9g", share * nv * wv);
+			else
+				fputs(cells[i], out);
+			fputc(i + 1 < m ? ',' : '\n', out);
+		}
+	}
+	fclose(in);
+	if (fclose(out) != 0 || !(col > 0 && wall > 0 && n > 0))
+		return -1;
+	return rename(tmp, path);
 }
 
 /* A sidecar with the fields compare reads. */

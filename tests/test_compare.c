@@ -309,51 +309,6 @@ Test(compare, too_few_reps_is_a_verdict_not_a_regression)
 }
 
 /*
- * Rewrite a synthetic run CSV with its rows' starved_s filled: share of each
- * row's n x wall_s, as if its workers had waited that long for a CPU.
- */
-static void set_starved(const char *path, double share)
-{
-	char head[4096], line[4096], tmp[600];
-	int col = 0, wall = 0, n = 0, k = 0;
-	FILE *in = fopen(path, "r"), *out;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	out = fopen(tmp, "w");
-	cr_assert(in && out);
-	csv_header_text(head, sizeof(head));
-	for (char *t = strtok(head, ","); t; t = strtok(NULL, ","), k++) {
-		col = strcmp(t, "starved_s") == 0 ? k : col;
-		wall = strcmp(t, "wall_s") == 0 ? k : wall;
-		n = strcmp(t, "n") == 0 ? k : n;
-	}
-	cr_assert(col > 0 && wall > 0 && n > 0);
-	cr_assert_not_null(fgets(line, sizeof(line), in));
-	fputs(line, out);
-	while (fgets(line, sizeof(line), in)) {
-		char *cells[64], *c = line;
-		int m = 0;
-		double nv, wv;
-
-		line[strcspn(line, "\n")] = '\0';
-		for (cells[m++] = c; (c = strchr(c, ',')) != NULL && m < 64; cells[m++] = ++c)
-			*c = '\0';
-		nv = strtod(cells[n], NULL);
-		wv = strtod(cells[wall], NULL);
-		for (int i = 0; i < m; i++) {
-			if (i == col)
-				fprintf(out, "%.9g", share * nv * wv);
-			else
-				fputs(cells[i], out);
-			fputc(i + 1 < m ? ',' : '\n', out);
-		}
-	}
-	fclose(in);
-	fclose(out);
-	cr_assert_eq(rename(tmp, path), 0);
-}
-
-/*
  * Whether a run was busy is the scheduler's word when its rows record it:
  * a high load average (the harness's own previous run counts in it) with
  * workers that never waited for a CPU is judged; a low one with workers that
@@ -369,15 +324,16 @@ Test(compare, the_rows_waiting_for_a_cpu_decide_busy_before_the_load_average)
 	snprintf(b, sizeof(b), "%s/b.csv", dir);
 	write_thread_run(a, NULL, 0.2);
 	write_thread_run(b, slow, 1.5);		/* by the load average, busy */
-	set_starved(a, 0.004);
-	set_starved(b, 0.01);			/* by the scheduler, quiet */
+	cr_assert_eq(synth_set_starved(a, 0.004), 0);
+	cr_assert_eq(synth_set_starved(b, 0.01), 0);			/* by the scheduler, quiet */
 	cr_assert_eq(compare(&r, a, b, NULL, NULL), 1, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "wall times judged") && strstr(r.out, "REGRESSION"), "%s", r.out);
 	cli_free(&r);
 	synth_meta(b, "Test CPU", 2, 0.2);	/* by the load average, quiet */
-	set_starved(b, 0.2);			/* by the scheduler, busy */
+	cr_assert_eq(synth_set_starved(b, 0.2), 0);			/* by the scheduler, busy */
 	cr_assert_eq(compare(&r, a, b, NULL, NULL), 0, "%s%s", r.out, r.err);
 	cr_assert(strstr(r.out, "nothing judged") && strstr(r.out, "20% of the workers' time"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "at N <= cores at N"), "%s", r.out);
 	cr_assert_null(strstr(r.out, "REGRESSION"), "%s", r.out);
 	cli_free(&r);
 	cli_tmpdir_free(dir);

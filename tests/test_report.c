@@ -317,6 +317,51 @@ Test(report, fifteen_percent_slower_is_the_verdict_on_top)
 	cli_tmpdir_free(f.dir);
 }
 
+/*
+ * Whether a run was busy is judged as compare judges it, by the rows' wait
+ * for a CPU before the load average: a high load average with workers that
+ * never waited is judged, a low one with workers that waited 20% of their
+ * time is not (the page once fell back to the load average alone).
+ */
+Test(report, busy_is_the_rows_word_as_compare_takes_it)
+{
+	static const double slow[] = { 1.15, 1.15, 1.15 };
+	const char *args[] = { "compare", NULL, NULL, NULL };
+	struct pair f;
+	struct cli_result r, c;
+	char *html;
+
+	pair_init(&f);
+	args[1] = f.base;
+	args[2] = f.slow;
+	write_run(f.slow, slow, 1.5);		/* by the load average, busy */
+	cr_assert_eq(synth_set_starved(f.base, 0.004), 0);
+	cr_assert_eq(synth_set_starved(f.slow, 0.01), 0);	/* by the scheduler, quiet */
+	cli_run(&c, 30, args);
+	cr_assert_eq(c.status, 1, "compare judges it: %s%s", c.out, c.err);
+	cli_free(&c);
+	cr_assert_eq(report(&r, f.slow, "--compare", f.base, "-o", f.page), 0, "%s", r.err);
+	html = cli_slurp(f.page);
+	cr_assert(strstr(html, "<p class=\"verdict-line\">Regression: "), "%.3000s", strstr(html, "<main>"));
+	free(html);
+	cli_free(&r);
+	write_run(f.slow, slow, 0.2);		/* by the load average, quiet */
+	cr_assert_eq(synth_set_starved(f.slow, 0.2), 0);	/* by the scheduler, busy */
+	cli_run(&c, 30, args);
+	cr_assert_eq(c.status, 0, "compare does not: %s%s", c.out, c.err);
+	cli_free(&c);
+	cr_assert_eq(report(&r, f.slow, "--compare", f.base, "-o", f.page), 0, "%s", r.err);
+	html = cli_slurp(f.page);
+	cr_assert(strstr(html, "<p class=\"verdict-line\">Nothing judged: "), "%.3000s", strstr(html, "<main>"));
+	/* in the verdict and once among the warnings, in the words of the run's summary */
+	cr_assert_eq(count(html, "20% of the workers&#39; time was spent waiting for a CPU at N &lt;= cores"), 2);
+	cr_assert_eq(count(strstr(html, "<section id=\"warnings\">"), "20% of the workers"), 1);
+	cr_assert_null(strstr(html, "at N &lt;= cores at N"));
+	free(html);
+	cli_free(&r);
+	cli_tmpdir_free(f.dir);
+}
+
 Test(report, bad_input_is_exit_2_and_nothing_written)
 {
 	struct pair f;

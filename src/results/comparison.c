@@ -41,8 +41,8 @@ int cmp_side_busy_why(const struct cmp_side *s, char *why, size_t len)
 	int busy;
 
 	if (s->rows && summary_starved(s->rows, s->file, line, sizeof(line), &busy)) {
-		/* the sentence's number: "12% of the workers' time ..." */
-		snprintf(why, len, "%.*s at N <= cores", (int)strcspn(line, ":"), line);
+		/* the sentence up to its verdict: "12% of the workers' time ... at N <= cores" */
+		snprintf(why, len, "%.*s", (int)strcspn(line, ":"), line);
 		return busy;
 	}
 	snprintf(why, len, "load average %.2f before the run and %.2f after it, on %g usable cores", before, after,
